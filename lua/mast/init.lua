@@ -1,0 +1,24 @@
+--- mast: script the MAST archive (mast.stsci.edu) from Lua.
+-- `local mast = require "mast"` works in the mast program and in stock lua5.4.
+local core = require "mast.core"
+local query = require "mast.query"
+local config = require "mast.config"
+
+local M = {
+  _NAME = "mast",
+  _VERSION = core._VERSION,
+  --- JSON null, as decoded from MAST responses (equal to cjson.null).
+  null = core.null,
+  query = query.query,
+  config = config.config,
+  --- Mark a table as a JSON array / object (for empty tables).
+  array = core.array,
+  object = core.object,
+  --- Make or recognise mast error objects.
+  error = core.error,
+  is_error = core.is_error,
+  --- The exact JSON codec used on the wire.
+  json = { encode = core.json_encode, decode = core.json_decode, null = core.null },
+}
+
+return M

@@ -1,0 +1,191 @@
+--- mast.pretty: readable text for results and tables (used by the REPL).
+local M = {}
+
+local NULL_TEXT = "null"
+
+-- JSON null is a light userdata NULL (the same value as cjson.null). Only
+-- look at mast.core if it is loaded: printing must not load libcurl.
+local function is_lightnull(v)
+  if type(v) ~= "userdata" then return false end
+  local core = package.loaded["mast.core"]
+  if core then return v == core.null end
+  return tostring(v) == "userdata: (nil)"
+end
+
+--- The text of one grid cell.
+function M.cell(v, max)
+  local s
+  if v == nil or is_lightnull(v) then
+    s = NULL_TEXT
+  elseif math.type(v) == "float" then
+    s = ("%.10g"):format(v)
+  elseif type(v) == "string" then
+    s = v:gsub("[%c]", " ")
+  else
+    s = tostring(v)
+  end
+  max = max or 24
+  if utf8.len(s) and utf8.len(s) > max then
+    s = s:sub(1, utf8.offset(s, max) - 1) .. "…"
+  elseif #s > max and not utf8.len(s) then
+    s = s:sub(1, max - 1) .. "…"
+  end
+  return s
+end
+
+local function width_of(s)
+  return utf8.len(s) or #s
+end
+
+local function pad(s, w, right)
+  local n = w - width_of(s)
+  if n <= 0 then return s end
+  return right and (string.rep(" ", n) .. s) or (s .. string.rep(" ", n))
+end
+
+local function term_width()
+  local c = tonumber(os.getenv("COLUMNS") or "")
+  return (c and c >= 40) and c or 120
+end
+
+--- An aligned grid of a MAST result's first rows, with the row count and columns.
+-- opts: rows (10), width (terminal), title, cell (max cell width, 24).
+function M.grid(r, opts)
+  opts = opts or {}
+  local maxrows = opts.rows or 10
+  local width = opts.width or term_width()
+  local fields = type(r.fields) == "table" and r.fields or {}
+  local data = type(r.data) == "table" and r.data or {}
+  local nrows, ncols = #data, #fields
+  local out = {}
+  local head = ("%d row%s, %d column%s"):format(nrows, nrows == 1 and "" or "s",
+    ncols, ncols == 1 and "" or "s")
+  local pg = r.paging
+  if type(pg) == "table" and math.type(pg.rowsFiltered) == "integer" and pg.rowsFiltered > nrows then
+    head = head .. (" (page %s of %s; %d rows in all)"):format(tostring(pg.page),
+      tostring(pg.pagesFiltered), pg.rowsFiltered)
+  end
+  if nrows > maxrows then head = head .. (", first %d shown"):format(maxrows) end
+  out[1] = (opts.title and (opts.title .. ": ") or "") .. head
+  if ncols == 0 then return table.concat(out, "\n") end
+
+  -- which columns fit across the screen
+  local cols, used = {}, 0
+  for i, f in ipairs(fields) do
+    local name = tostring(f.name)
+    local w = width_of(M.cell(name, opts.cell))
+    local numeric = true
+    for j = 1, math.min(nrows, maxrows) do
+      local v = data[j][f.name]
+      local c = M.cell(v, opts.cell)
+      if width_of(c) > w then w = width_of(c) end
+      if type(v) ~= "number" and not (v == nil or is_lightnull(v)) then numeric = false end
+    end
+    if used + w + (#cols > 0 and 2 or 0) > width and #cols > 0 then break end
+    used = used + w + (#cols > 0 and 2 or 0)
+    cols[#cols + 1] = { name = f.name, w = w, right = numeric, index = i }
+  end
+
+  local line, rule = {}, {}
+  for _, c in ipairs(cols) do
+    line[#line + 1] = pad(M.cell(tostring(c.name), opts.cell), c.w, c.right)
+    rule[#rule + 1] = string.rep("-", c.w)
+  end
+  out[#out + 1] = table.concat(line, "  ")
+  out[#out + 1] = table.concat(rule, "  ")
+  for j = 1, math.min(nrows, maxrows) do
+    line = {}
+    for _, c in ipairs(cols) do line[#line + 1] = pad(M.cell(data[j][c.name], opts.cell), c.w, c.right) end
+    out[#out + 1] = table.concat(line, "  ")
+  end
+  if nrows > maxrows then out[#out + 1] = ("… %d more rows"):format(nrows - maxrows) end
+  local names = {}
+  for _, f in ipairs(fields) do names[#names + 1] = ("%s (%s)"):format(tostring(f.name), tostring(f.type)) end
+  if #cols < ncols then
+    out[#out + 1] = ("%d more columns not shown. Columns: %s"):format(ncols - #cols, table.concat(names, ", "))
+  else
+    out[#out + 1] = "Columns: " .. table.concat(names, ", ")
+  end
+  return table.concat(out, "\n")
+end
+
+local function key_text(k)
+  if type(k) == "string" and k:match("^[%a_][%w_]*$") then return k end
+  if type(k) == "string" then return ("[%q]"):format(k) end
+  return "[" .. tostring(k) .. "]"
+end
+
+local function scalar(v)
+  if type(v) == "string" then return ("%q"):format(v):gsub("\\\n", "\\n") end
+  if is_lightnull(v) then return NULL_TEXT end
+  if math.type(v) == "float" then return ("%.17g"):format(v):gsub("^(%-?%d+)$", "%1.0") end
+  return tostring(v)
+end
+
+--- Readable text for any value: tables over several lines, sorted keys,
+-- at most `depth` levels (3) and `items` entries per table (50).
+function M.format(v, opts)
+  opts = opts or {}
+  local maxdepth, maxitems = opts.depth or 3, opts.items or 50
+  local seen = {}
+  local function fmt(x, indent, depth)
+    if type(x) ~= "table" then return scalar(x) end
+    local mt = getmetatable(x)
+    if mt and mt.__name == "mast.Result" then
+      return depth == 0 and tostring(x) or ("<mast.Result: %d rows>"):format(#(x.data or {}))
+    end
+    if mt and mt.__tostring and mt.__name ~= "mast.array" and mt.__name ~= "mast.object" then
+      return tostring(x)
+    end
+    if seen[x] then return "<cycle>" end
+    if next(x) == nil then
+      return (mt and mt.__name == "mast.array") and "[]" or "{}"
+    end
+    if depth >= maxdepth then return ("{...} (%d entries)"):format(#x > 0 and #x or 0) end
+    seen[x] = true
+    local n = #x
+    local keys = {}
+    for k in pairs(x) do
+      if not (math.type(k) == "integer" and k >= 1 and k <= n) then keys[#keys + 1] = k end
+    end
+    table.sort(keys, function(a, b)
+      local ta, tb = type(a), type(b)
+      if ta ~= tb then return ta < tb end
+      if ta == "number" or ta == "string" then return a < b end
+      return tostring(a) < tostring(b)
+    end)
+    local parts, count = {}, 0
+    local simple = #keys == 0
+    for i = 1, n do
+      if type(x[i]) == "table" then simple = false end
+    end
+    if simple and n <= 20 then
+      for i = 1, n do parts[i] = scalar(x[i]) end
+      local s = "{ " .. table.concat(parts, ", ") .. " }"
+      if #s <= 100 then
+        seen[x] = nil
+        return s
+      end
+      parts = {}
+    end
+    local inner = indent .. "  "
+    for i = 1, n do
+      count = count + 1
+      if count > maxitems then break end
+      parts[#parts + 1] = inner .. fmt(x[i], inner, depth + 1) .. ","
+    end
+    for _, k in ipairs(keys) do
+      count = count + 1
+      if count > maxitems then break end
+      parts[#parts + 1] = inner .. key_text(k) .. " = " .. fmt(x[k], inner, depth + 1) .. ","
+    end
+    if count > maxitems then
+      parts[#parts + 1] = inner .. ("... (%d more)"):format(n + #keys - maxitems)
+    end
+    seen[x] = nil
+    return "{\n" .. table.concat(parts, "\n") .. "\n" .. indent .. "}"
+  end
+  return fmt(v, "", 0)
+end
+
+return M

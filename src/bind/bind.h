@@ -1,0 +1,35 @@
+/*
+** bind.h -- internal declarations shared by the Lua binding's files.
+*/
+#ifndef MAST_BIND_H
+#define MAST_BIND_H
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "mast/mast.h"
+
+#define MAST_ERROR_MT "mast.Error"
+#define MAST_CONTEXT_MT "mast.Context"
+
+/* The context of L's mast module (created on first use). Never NULL: raises
+** a memory error if it cannot be made. */
+mast_ctx *mast_bind_ctx(lua_State *L);
+
+/* Error objects: a table {code=, message=, ...} with metatable mast.Error,
+** whose __tostring is the message. push: leaves it on the stack. */
+void mast_error_init(lua_State *L);
+void mast_push_error(lua_State *L, int code, const char *msg);
+int mast_raise(lua_State *L, int code, const char *fmt, ...);
+int mast_raise_result(lua_State *L, const mast_result *r);
+void mast_error_register(lua_State *L);   /* adds error() etc. to the table on top */
+
+/* Field helpers for option tables. */
+const char *mast_opt_string(lua_State *L, int t, const char *k, const char *def);
+double mast_opt_number(lua_State *L, int t, const char *k, double def);
+int mast_opt_bool(lua_State *L, int t, const char *k, int def);
+
+/* json */
+void mast_json_register(lua_State *L);   /* adds json_encode/json_decode/null/array/object */
+
+#endif

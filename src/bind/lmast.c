@@ -1,0 +1,537 @@
+/*
+** lmast.c -- the Lua module mast.core: a thin binding of the C core.
+**
+** It converts arguments and results and owns the per-state context; the
+** protocol (MAST requests, polling, paging, result shaping) lives in the
+** Lua modules under lua/mast/. Failures raise mast.Error objects
+** (lerror.c). Lua callbacks run under lua_pcall between libcurl calls, so
+** no Lua error ever unwinds through libcurl.
+*/
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "bind.h"
+#include "mast/mast_lua.h"
+#include "../core/files.h"
+#include "../core/internal.h"
+
+/* ---- the per-state context ---- */
+
+static const char ctx_key = 'C';   /* its address keys the registry entry */
+
+typedef struct ctxbox {
+  mast_ctx *ctx;
+} ctxbox;
+
+static int ctx_gc(lua_State *L) {
+  ctxbox *b = luaL_checkudata(L, 1, MAST_CONTEXT_MT);
+  if (b->ctx != NULL) {
+    mast_ctx_free(b->ctx);
+    b->ctx = NULL;
+  }
+  return 0;
+}
+
+/* Creates the context on first use. Environment defaults apply unless the
+** host asked for none (registry field "mast.noenv"). */
+mast_ctx *mast_bind_ctx(lua_State *L) {
+  ctxbox *b;
+  void *aud;
+  lua_Alloc af;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &ctx_key) == LUA_TUSERDATA) {
+    b = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (b->ctx != NULL) return b->ctx;
+    luaL_error(L, "the mast context of this state is closed");
+  }
+  lua_pop(L, 1);
+  b = lua_newuserdatauv(L, sizeof *b, 0);   /* closed box first, then the resource */
+  b->ctx = NULL;
+  if (luaL_newmetatable(L, MAST_CONTEXT_MT)) {
+    lua_pushcfunction(L, ctx_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  af = lua_getallocf(L, &aud);
+  b->ctx = mast_ctx_new((mast_alloc_fn)af, aud);
+  if (b->ctx == NULL) luaL_error(L, "cannot create the mast context (out of memory, or libcurl "
+                                    "failed to initialise)");
+  lua_rawsetp(L, LUA_REGISTRYINDEX, &ctx_key);
+  /* a host may own the cancel flag (its signal handler sets it) */
+  if (lua_getfield(L, LUA_REGISTRYINDEX, "mast.cancel_flag") == LUA_TLIGHTUSERDATA)
+    mast_ctx_use_cancel_flag(b->ctx, lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  lua_getfield(L, LUA_REGISTRYINDEX, "mast.noenv");
+  if (!lua_toboolean(L, -1)) {
+    char err[300];
+    if (mast_config_from_env(b->ctx, err, sizeof err) != MAST_OK) {
+      lua_pop(L, 1);
+      mast_raise(L, MAST_EUSAGE, "%s", err);
+    }
+  }
+  lua_pop(L, 1);
+  return b->ctx;
+}
+
+MAST_API mast_ctx *mast_lua_ctx(lua_State *L) { return mast_bind_ctx(L); }
+
+/* ---- a box that frees results even if a Lua error intervenes ---- */
+
+typedef struct resbox {
+  mast_ctx *ctx;
+  size_t n;
+  mast_request *reqs;
+  mast_result *res;
+} resbox;
+
+static int resbox_gc(lua_State *L) {
+  resbox *b = lua_touserdata(L, 1);
+  size_t i;
+  if (b->res != NULL) {
+    for (i = 0; i < b->n; i++) mast_result_clear(b->ctx, &b->res[i]);
+    b->res = NULL;
+  }
+  return 0;
+}
+
+static resbox *new_resbox(lua_State *L, mast_ctx *ctx, size_t n) {
+  resbox *b = lua_newuserdatauv(L, sizeof *b, 2);
+  memset(b, 0, sizeof *b);
+  b->ctx = ctx;
+  if (luaL_newmetatable(L, "mast.Results")) {
+    lua_pushcfunction(L, resbox_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, resbox_gc);
+    lua_setfield(L, -2, "__close");
+  }
+  lua_setmetatable(L, -2);
+  /* the arrays are Lua-owned userdata (user values 1 and 2 of the box) */
+  b->reqs = lua_newuserdatauv(L, (n ? n : 1) * sizeof *b->reqs, 0);
+  lua_setiuservalue(L, -2, 1);
+  b->res = lua_newuserdatauv(L, (n ? n : 1) * sizeof *b->res, 0);
+  memset(b->res, 0, (n ? n : 1) * sizeof *b->res);
+  lua_setiuservalue(L, -2, 2);
+  b->n = n;
+  return b;
+}
+
+/* ---- request specs ---- */
+
+static const char *const spec_keys[] = {
+  "method", "url", "body", "content_type", "dest", "size", "overwrite", "resume", "retry",
+  "any_status", "label", "max_body", "stall_timeout", NULL
+};
+
+/* The string field k of the table at t, kept alive by the anchor table at
+** a (so a callback that changes the spec cannot free it). NULL if absent. */
+static const char *anchored(lua_State *L, int t, int a, const char *k, size_t *len,
+                            lua_Integer i) {
+  const char *s;
+  if (lua_getfield(L, t, k) == LUA_TNIL) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  if (lua_type(L, -1) != LUA_TSTRING)
+    mast_raise(L, MAST_EUSAGE, "request %d: field '%s' must be a string, got %s", (int)i, k,
+               luaL_typename(L, -1));
+  s = lua_tolstring(L, -1, len);
+  lua_rawseti(L, a, (lua_Integer)lua_rawlen(L, a) + 1);
+  return s;
+}
+
+/* Reads the spec table at index t into *q. */
+static void read_spec(lua_State *L, int t, int a, mast_request *q, lua_Integer i) {
+  static const char *const methods[] = {"GET", "POST", "HEAD", NULL};
+  const char *m;
+  memset(q, 0, sizeof *q);
+  q->expected_size = -1;
+  luaL_checktype(L, t, LUA_TTABLE);
+  /* unknown keys are mistakes: say so instead of ignoring them */
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    int k, known = 0;
+    lua_pop(L, 1);
+    if (lua_type(L, -1) == LUA_TSTRING)
+      for (k = 0; spec_keys[k]; k++)
+        if (strcmp(lua_tostring(L, -1), spec_keys[k]) == 0) known = 1;
+    if (!known) mast_raise(L, MAST_EUSAGE, "request %d: unknown field '%s'", (int)i,
+                           luaL_tolstring(L, -1, NULL));
+  }
+  m = anchored(L, t, a, "method", NULL, i);
+  if (m == NULL) m = "GET";
+  for (q->method = 0; methods[q->method]; q->method++)
+    if (strcmp(methods[q->method], m) == 0) break;
+  if (methods[q->method] == NULL)
+    mast_raise(L, MAST_EUSAGE, "request %d: method must be GET, POST or HEAD, got '%s'", (int)i, m);
+  q->url = anchored(L, t, a, "url", NULL, i);
+  if (q->url == NULL) mast_raise(L, MAST_EUSAGE, "request %d: no url", (int)i);
+  q->body = anchored(L, t, a, "body", &q->body_len, i);
+  q->content_type = anchored(L, t, a, "content_type", NULL, i);
+  q->dest = anchored(L, t, a, "dest", NULL, i);
+  q->label = anchored(L, t, a, "label", NULL, i);
+  {
+    double size = mast_opt_number(L, t, "size", -1);
+    if (size >= 0 && (size != floor(size) || size > 9.0e18))
+      mast_raise(L, MAST_EUSAGE, "request %d: size must be a whole number of bytes", (int)i);
+    q->expected_size = size < 0 ? -1 : (int64_t)size;
+  }
+  if (mast_opt_bool(L, t, "overwrite", 0)) q->flags |= MAST_F_OVERWRITE;
+  if (!mast_opt_bool(L, t, "resume", 1)) q->flags |= MAST_F_NO_RESUME;
+  if (!mast_opt_bool(L, t, "retry", 1)) q->flags |= MAST_F_NO_RETRY;
+  if (mast_opt_bool(L, t, "any_status", 0)) q->flags |= MAST_F_ANY_STATUS;
+  {
+    double mb = mast_opt_number(L, t, "max_body", 0);
+    q->max_body = mb > 0 ? (size_t)mb : 0;
+  }
+  q->stall_timeout = mast_opt_number(L, t, "stall_timeout", 0);
+  if (q->dest != NULL && q->method == MAST_HEAD)
+    mast_raise(L, MAST_EUSAGE, "request %d: a HEAD request cannot have a dest", (int)i);
+}
+
+/* Pushes the Lua table for one result. */
+static void push_result(lua_State *L, const mast_result *r, int with_body) {
+  lua_createtable(L, 0, 12);
+  lua_pushboolean(L, r->code == MAST_OK);
+  lua_setfield(L, -2, "ok");
+  if (r->status > 0) {
+    lua_pushinteger(L, r->status);
+    lua_setfield(L, -2, "status");
+  }
+  if (with_body && r->body != NULL) {
+    lua_pushlstring(L, r->body, r->body_len);
+    lua_setfield(L, -2, "body");
+  }
+  if (r->url != NULL) {
+    lua_pushstring(L, r->url);
+    lua_setfield(L, -2, "url");
+  }
+  if (r->content_type != NULL) {
+    lua_pushstring(L, r->content_type);
+    lua_setfield(L, -2, "content_type");
+  }
+  if (r->content_length >= 0) {
+    lua_pushinteger(L, (lua_Integer)r->content_length);
+    lua_setfield(L, -2, "content_length");
+  }
+  lua_pushinteger(L, (lua_Integer)r->bytes);
+  lua_setfield(L, -2, "bytes");
+  lua_pushinteger(L, r->attempts);
+  lua_setfield(L, -2, "attempts");
+  lua_pushboolean(L, r->resumed);
+  lua_setfield(L, -2, "resumed");
+  lua_pushboolean(L, r->skipped);
+  lua_setfield(L, -2, "skipped");
+  lua_pushnumber(L, r->seconds);
+  lua_setfield(L, -2, "seconds");
+  if (r->code != MAST_OK) {
+    mast_push_error(L, r->code, r->message);
+    if (r->status > 0) {
+      lua_pushinteger(L, r->status);
+      lua_setfield(L, -2, "status");
+    }
+    if (r->url != NULL) {
+      lua_pushstring(L, r->url);
+      lua_setfield(L, -2, "url");
+    }
+    lua_setfield(L, -2, "error");
+  }
+}
+
+/* ---- progress: a Lua callback, run under pcall ---- */
+
+typedef struct progress_ud {
+  lua_State *L;
+  int fn;        /* stack index of the Lua function */
+  int errslot;   /* stack index where a raised error is kept */
+} progress_ud;
+
+static int on_progress(void *ud, const mast_progress *p) {
+  progress_ud *u = ud;
+  lua_State *L = u->L;
+  if (!lua_checkstack(L, 4)) return 1;
+  lua_pushvalue(L, u->fn);
+  lua_createtable(L, 0, 9);
+  lua_pushinteger(L, (lua_Integer)p->total);
+  lua_setfield(L, -2, "total");
+  lua_pushinteger(L, (lua_Integer)p->done);
+  lua_setfield(L, -2, "done");
+  lua_pushinteger(L, (lua_Integer)p->failed);
+  lua_setfield(L, -2, "failed");
+  lua_pushinteger(L, (lua_Integer)p->active);
+  lua_setfield(L, -2, "active");
+  lua_pushinteger(L, (lua_Integer)p->bytes_now);
+  lua_setfield(L, -2, "bytes");
+  if (p->bytes_total >= 0) {
+    lua_pushinteger(L, (lua_Integer)p->bytes_total);
+    lua_setfield(L, -2, "bytes_total");
+  }
+  lua_pushnumber(L, p->elapsed);
+  lua_setfield(L, -2, "elapsed");
+  lua_pushnumber(L, p->rate);
+  lua_setfield(L, -2, "rate");
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+    lua_replace(L, u->errslot);   /* keep the error; abort the batch */
+    return 1;
+  }
+  {
+    int stop = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return stop;   /* returning false stops too */
+  }
+}
+
+static void get_batch_opts(lua_State *L, int o, mast_batch *b, progress_ud *pu) {
+  memset(b, 0, sizeof *b);
+  if (lua_isnoneornil(L, o)) return;
+  luaL_checktype(L, o, LUA_TTABLE);
+  b->concurrency = (int)mast_opt_number(L, o, "concurrency", 0);
+  if (b->concurrency < 0 || b->concurrency > 64)
+    mast_raise(L, MAST_EUSAGE, "concurrency must be from 1 to 64, got %d", b->concurrency);
+  {
+    double d = mast_opt_number(L, o, "deadline", 0);
+    if (d > 0) b->deadline = mast_now() + d;
+  }
+  if (lua_getfield(L, o, "progress") != LUA_TNIL) {
+    luaL_checktype(L, -1, LUA_TFUNCTION);
+    pu->fn = lua_gettop(L);        /* stays on the stack during the batch */
+    pu->L = L;
+    lua_pushnil(L);
+    pu->errslot = lua_gettop(L);
+    b->progress = on_progress;
+    b->progress_ud = pu;
+  } else {
+    lua_pop(L, 1);
+  }
+}
+
+/* Runs the specs in the table at index 1 with options at index 2; leaves
+** the results box on the stack and returns it. */
+static resbox *run(lua_State *L, progress_ud *pu) {
+  mast_ctx *ctx = mast_bind_ctx(L);
+  mast_batch batch;
+  size_t i, n;
+  int anchor;
+  resbox *b;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  n = (size_t)lua_rawlen(L, 1);
+  memset(pu, 0, sizeof *pu);
+  get_batch_opts(L, 2, &batch, pu);
+  lua_newtable(L);
+  anchor = lua_gettop(L);
+  b = new_resbox(L, ctx, n);
+  for (i = 0; i < n; i++) {
+    lua_rawgeti(L, 1, (lua_Integer)i + 1);
+    read_spec(L, lua_gettop(L), anchor, &b->reqs[i], (lua_Integer)i + 1);
+    lua_pop(L, 1);
+  }
+  mast_perform(ctx, b->reqs, b->res, n, &batch);
+  return b;
+}
+
+/* The error raised by a progress callback, wrapped as a "callback" error. */
+static void fix_callback_errors(lua_State *L, progress_ud *pu, resbox *b, int results) {
+  size_t i;
+  if (pu->L == NULL || lua_isnil(L, pu->errslot)) return;
+  for (i = 0; i < b->n; i++) {
+    if (b->res[i].code != MAST_ECALLBACK) continue;
+    lua_rawgeti(L, results, (lua_Integer)i + 1);
+    lua_getfield(L, -1, "error");
+    lua_pushfstring(L, "the progress callback raised an error: %s",
+                    luaL_tolstring(L, pu->errslot, NULL));
+    lua_setfield(L, -3, "message");
+    lua_pop(L, 1);
+    lua_pushvalue(L, pu->errslot);
+    lua_setfield(L, -2, "cause");
+    lua_pop(L, 2);
+  }
+}
+
+/* core.perform(specs [, opts]) -> results
+** Each result: {ok, status, body, url, content_type, content_length, bytes,
+** attempts, resumed, skipped, seconds, error}. One failure does not stop
+** the others. */
+static int l_perform(lua_State *L) {
+  progress_ud pu;
+  resbox *b = run(L, &pu);
+  size_t i;
+  int results;
+  lua_createtable(L, (int)b->n, 0);
+  results = lua_gettop(L);
+  for (i = 0; i < b->n; i++) {
+    push_result(L, &b->res[i], 1);
+    lua_rawseti(L, results, (lua_Integer)i + 1);
+  }
+  fix_callback_errors(L, &pu, b, results);
+  return 1;
+}
+
+/* core.request(spec [, opts]) -> result; raises the error of a failure. */
+static int l_request(lua_State *L) {
+  progress_ud pu;
+  resbox *b;
+  int results;
+  lua_settop(L, 2);
+  lua_createtable(L, 1, 0);    /* wrap the spec as a batch of one */
+  lua_pushvalue(L, 1);
+  lua_rawseti(L, -2, 1);
+  lua_replace(L, 1);
+  b = run(L, &pu);
+  lua_createtable(L, 1, 0);
+  results = lua_gettop(L);
+  push_result(L, &b->res[0], 1);
+  lua_rawseti(L, results, 1);
+  fix_callback_errors(L, &pu, b, results);
+  lua_rawgeti(L, results, 1);
+  if (b->res[0].code != MAST_OK) {
+    lua_getfield(L, -1, "error");
+    return lua_error(L);
+  }
+  return 1;
+}
+
+static int l_sleep(lua_State *L) {
+  double s = luaL_checknumber(L, 1);
+  mast_ctx *ctx = mast_bind_ctx(L);
+  if (s > 0 && mast_sleep(ctx, s) != MAST_OK) return mast_raise(L, MAST_ECANCELLED, "cancelled");
+  if (s <= 0 && mast_cancelled(ctx)) return mast_raise(L, MAST_ECANCELLED, "cancelled");
+  return 0;
+}
+
+static int l_now(lua_State *L) {
+  lua_pushnumber(L, mast_now());
+  return 1;
+}
+
+static int l_isatty(lua_State *L) {
+  lua_pushboolean(L, isatty((int)luaL_checkinteger(L, 1)));
+  return 1;
+}
+
+static int l_cancelled(lua_State *L) {
+  lua_pushboolean(L, mast_cancelled(mast_bind_ctx(L)));
+  return 1;
+}
+
+/* core.config(key) -> value; core.config(key, value) sets it (nil or ""
+** clears a string setting). Numbers come back as numbers. */
+static int l_config(lua_State *L) {
+  mast_ctx *ctx = mast_bind_ctx(L);
+  const char *key = luaL_checkstring(L, 1);
+  char buf[2048];
+  if (lua_gettop(L) >= 2) {
+    char err[400];
+    const char *v;
+    if (lua_isnil(L, 2)) v = NULL;
+    else if (lua_type(L, 2) == LUA_TBOOLEAN && strcmp(key, "progress") == 0)
+      v = lua_toboolean(L, 2) ? "on" : "off";
+    else if (lua_type(L, 2) == LUA_TBOOLEAN && !lua_toboolean(L, 2)) v = NULL;   /* clears */
+    else if (lua_type(L, 2) == LUA_TBOOLEAN)
+      return mast_raise(L, MAST_EUSAGE, "mast.config: %s cannot be true", key);
+    else if (lua_type(L, 2) == LUA_TSTRING || lua_type(L, 2) == LUA_TNUMBER) v = lua_tostring(L, 2);
+    else return mast_raise(L, MAST_EUSAGE, "mast.config: %s cannot be a %s", key,
+                           luaL_typename(L, 2));
+    if (mast_config_set(ctx, key, v, err, sizeof err) != MAST_OK)
+      return mast_raise(L, MAST_EUSAGE, "mast.config: %s", err);
+    return 0;
+  }
+  if (mast_config_get(ctx, key, buf, sizeof buf) != MAST_OK)
+    return mast_raise(L, MAST_EUSAGE, "mast.config: unknown setting '%s'", key);
+  if (strcmp(key, "token") == 0 && buf[0] == '\0') {
+    lua_pushnil(L);
+  } else {
+    char *end;
+    double d = strtod(buf, &end);
+    if (*buf && *end == '\0' && strcmp(key, "base_url") != 0) {
+      if (d == floor(d) && fabs(d) < 1e15) lua_pushinteger(L, (lua_Integer)d);
+      else lua_pushnumber(L, d);
+    } else if (*buf == '\0') {
+      lua_pushnil(L);
+    } else {
+      lua_pushstring(L, buf);
+    }
+  }
+  return 1;
+}
+
+static int l_config_keys(lua_State *L) {
+  const char *const *k = mast_config_keys();
+  int i;
+  lua_newtable(L);
+  for (i = 0; k[i]; i++) {
+    lua_pushstring(L, k[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+static int l_urlencode(lua_State *L) {
+  size_t len, outlen;
+  const char *s = luaL_checklstring(L, 1, &len);
+  const char *safe = luaL_optstring(L, 2, "/");
+  mast_ctx *ctx = mast_bind_ctx(L);
+  char *out = mast_urlencode(ctx, s, len, safe, &outlen);
+  if (out == NULL) return luaL_error(L, "not enough memory");
+  lua_pushlstring(L, out, outlen);   /* may raise: free first would lose it */
+  mast_free(ctx, out, outlen + 1);
+  return 1;
+}
+
+/* core.file_size(path) -> bytes, or nil if there is no such file. */
+static int l_file_size(lua_State *L) {
+  struct stat st;
+  if (stat(luaL_checkstring(L, 1), &st) != 0 || !S_ISREG(st.st_mode)) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushinteger(L, (lua_Integer)st.st_size);
+  return 1;
+}
+
+/* core.mkdirs(path): creates a directory and its parents. */
+static int l_mkdirs(lua_State *L) {
+  const char *p = luaL_checkstring(L, 1);
+  int err = 0;
+  if (!mast_mkdirs(p, &err))
+    return mast_raise(L, MAST_EIO, "cannot create directory %s: %s", p, strerror(err));
+  return 0;
+}
+
+static const luaL_Reg core_funcs[] = {
+  {"perform", l_perform},
+  {"request", l_request},
+  {"sleep", l_sleep},
+  {"now", l_now},
+  {"isatty", l_isatty},
+  {"cancelled", l_cancelled},
+  {"config", l_config},
+  {"config_keys", l_config_keys},
+  {"urlencode", l_urlencode},
+  {"file_size", l_file_size},
+  {"mkdirs", l_mkdirs},
+  {NULL, NULL}
+};
+
+MAST_API int luaopen_mast_core(lua_State *L) {
+  luaL_checkversion(L);
+  mast_error_init(L);
+  mast_bind_ctx(L);
+  luaL_newlib(L, core_funcs);
+  mast_error_register(L);
+  mast_json_register(L);
+  lua_pushliteral(L, "mast.core");
+  lua_setfield(L, -2, "_NAME");
+  lua_pushliteral(L, MAST_VERSION_STRING);
+  lua_setfield(L, -2, "_VERSION");
+  lua_pushstring(L, curl_version_info(CURLVERSION_NOW)->version);
+  lua_setfield(L, -2, "curl_version");
+  return 1;
+}

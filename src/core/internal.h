@@ -1,0 +1,84 @@
+/*
+** internal.h -- shared between the files of the C core (never installed).
+*/
+#ifndef MAST_INTERNAL_H
+#define MAST_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdarg.h>
+#include <curl/curl.h>
+
+#include "mast/mast.h"
+
+/* A growable byte buffer that allocates through the context. */
+typedef struct mast_buf {
+  char *data;
+  size_t len, cap;
+} mast_buf;
+
+typedef struct mast_config {
+  char *base_url, *token, *user_agent, *hla_url, *ca_file, *ca_path;
+  double connect_timeout, timeout, deadline, retry_delay;
+  int retries, concurrency, progress;   /* progress: 0 auto, 1 on, 2 off */
+} mast_config;
+
+typedef struct mast_prefix {
+  struct mast_prefix *next;
+  size_t len;
+  char text[];
+} mast_prefix;
+
+struct mast_ctx {
+  mast_alloc_fn alloc;
+  void *alloc_ud;
+  CURLM *multi;
+  mast_config cfg;
+  mast_token_fn token_fn;
+  void *token_ud;
+  mast_log_fn log_fn;
+  void *log_ud;
+  mast_prefix *allow;        /* URL allow-list; NULL: anything */
+  char *download_root;       /* realpath of the download jail; NULL: none */
+  atomic_int *cancel;        /* &own_cancel, or a flag the host owns */
+  atomic_int own_cancel;
+  uint64_t rng;              /* jitter */
+};
+
+void *mast_malloc(mast_ctx *ctx, size_t n);
+void *mast_realloc(mast_ctx *ctx, void *p, size_t old, size_t n);
+char *mast_strdup(mast_ctx *ctx, const char *s);
+void mast_strfree(mast_ctx *ctx, char *s);
+char *mast_vformat(mast_ctx *ctx, const char *fmt, va_list ap);
+char *mast_format(mast_ctx *ctx, const char *fmt, ...)
+#ifdef __GNUC__
+  __attribute__((format(printf, 2, 3)))
+#endif
+  ;
+
+int mast_buf_add(mast_ctx *ctx, mast_buf *b, const void *p, size_t n);
+void mast_buf_free(mast_ctx *ctx, mast_buf *b);
+
+void mast_log(mast_ctx *ctx, int level, const char *fmt, ...)
+#ifdef __GNUC__
+  __attribute__((format(printf, 3, 4)))
+#endif
+  ;
+double mast_random(mast_ctx *ctx);   /* uniform in [0, 1) */
+
+/* Makes ctx watch a cancel flag that the host owns (for a host whose signal
+** handler cannot call into the library). */
+void mast_ctx_use_cancel_flag(mast_ctx *ctx, atomic_int *flag);
+
+/* url.c */
+int mast_same_origin(const char *a, const char *b);
+int mast_url_allowed(mast_ctx *ctx, const char *url);
+/* Copies the text of s with any occurrence of the token replaced by
+** "<token>", so no message can carry it. */
+char *mast_scrub(mast_ctx *ctx, const char *s);
+/* The token to send, or NULL. Writes into buf. */
+const char *mast_token(mast_ctx *ctx, char *buf, size_t len);
+
+/* files.c */
+int mast_path_allowed(mast_ctx *ctx, const char *path);
+
+#endif

@@ -1,0 +1,124 @@
+/*
+** url.c -- URL encoding, origin checks, the URL allow-list, the token.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+static int is_unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+         c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+char *mast_urlencode(mast_ctx *ctx, const char *s, size_t len, const char *safe, size_t *outlen) {
+  static const char hex[] = "0123456789ABCDEF";
+  size_t i, n = 0;
+  char *out, *o;
+  if (safe == NULL) safe = "/";
+  for (i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    n += (is_unreserved(c) || (c != 0 && strchr(safe, c) != NULL)) ? 1 : 3;
+  }
+  out = mast_malloc(ctx, n + 1);
+  if (out == NULL) return NULL;
+  for (o = out, i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (is_unreserved(c) || (c != 0 && strchr(safe, c) != NULL)) *o++ = (char)c;
+    else {
+      *o++ = '%';
+      *o++ = hex[c >> 4];
+      *o++ = hex[c & 15];
+    }
+  }
+  *o = '\0';
+  if (outlen) *outlen = n;
+  return out;
+}
+
+typedef struct origin {
+  char *scheme, *host, *port;
+} origin;
+
+static int parse_origin(const char *url, origin *o) {
+  CURLU *u = curl_url();
+  int ok = 0;
+  memset(o, 0, sizeof *o);
+  if (u == NULL) return 0;
+  if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_SCHEME, &o->scheme, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &o->host, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_PORT, &o->port, CURLU_DEFAULT_PORT) == CURLUE_OK)
+    ok = 1;
+  curl_url_cleanup(u);
+  return ok;
+}
+
+static void free_origin(origin *o) {
+  curl_free(o->scheme);
+  curl_free(o->host);
+  curl_free(o->port);
+}
+
+/* Same scheme, host and port (case-insensitive where the URL is). */
+int mast_same_origin(const char *a, const char *b) {
+  origin oa, ob;
+  int ra = parse_origin(a, &oa), rb = parse_origin(b, &ob);
+  int same = ra && rb && strcasecmp(oa.scheme, ob.scheme) == 0 &&
+             strcasecmp(oa.host, ob.host) == 0 && strcmp(oa.port, ob.port) == 0;
+  free_origin(&oa);
+  free_origin(&ob);
+  return same;
+}
+
+int mast_url_allowed(mast_ctx *ctx, const char *url) {
+  const mast_prefix *p;
+  if (ctx->allow == NULL) return 1;
+  for (p = ctx->allow; p != NULL; p = p->next)
+    if (strncmp(url, p->text, p->len) == 0) return 1;
+  return 0;
+}
+
+const char *mast_token(mast_ctx *ctx, char *buf, size_t len) {
+  if (ctx->token_fn != NULL) {
+    int n = ctx->token_fn(ctx->token_ud, buf, len);
+    if (n <= 0 || (size_t)n >= len) return NULL;
+    buf[n] = '\0';
+    return buf;
+  }
+  if (ctx->cfg.token == NULL) return NULL;
+  snprintf(buf, len, "%s", ctx->cfg.token);
+  return buf;
+}
+
+char *mast_scrub(mast_ctx *ctx, const char *s) {
+  char tok[1024];
+  const char *t = mast_token(ctx, tok, sizeof tok);
+  mast_buf b = {0};
+  size_t tl;
+  const char *hit;
+  if (s == NULL) return NULL;
+  if (t == NULL || (tl = strlen(t)) < 4) {
+    memset(tok, 0, sizeof tok);
+    return mast_strdup(ctx, s);
+  }
+  while ((hit = strstr(s, t)) != NULL) {
+    if (!mast_buf_add(ctx, &b, s, (size_t)(hit - s)) || !mast_buf_add(ctx, &b, "<token>", 7))
+      goto oom;
+    s = hit + tl;
+  }
+  if (!mast_buf_add(ctx, &b, s, strlen(s))) goto oom;
+  memset(tok, 0, sizeof tok);
+  {
+    /* hand back an exactly sized string, so mast_strfree can free it */
+    char *out = mast_strdup(ctx, b.data);
+    mast_buf_free(ctx, &b);
+    return out;
+  }
+oom:
+  memset(tok, 0, sizeof tok);
+  mast_buf_free(ctx, &b);
+  return NULL;
+}

@@ -1,0 +1,600 @@
+/*
+** main.c -- the mast program: runs Lua scripts (command line compatible
+** with lua) and offers a REPL for querying MAST.
+**
+** It links Lua (and libedit for the REPL) but not libcurl: mast.core, the
+** C module that does the transfers, is loaded on the first require "mast",
+** so `mast -e ''` starts as fast as lua itself.
+*/
+#define _XOPEN_SOURCE 700
+#include <ctype.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#ifdef MAST_WITH_EDITLINE
+#include <editline/readline.h>
+#endif
+
+#include "mast/mast.h"
+#include "mast/mast_lua.h"
+
+#define PROGNAME "mast"
+#define PROMPT1 "mast> "
+#define PROMPT2 "mast>> "
+#define MAXINPUT 4096
+#define HISTORY_MAX 1000
+
+static lua_State *globalL = NULL;
+static const char *progname = PROGNAME;
+/* Set by Ctrl-C; the mast context of the state watches it (the library is
+** loaded later, so the handler cannot call into it). */
+static atomic_int interrupted;
+
+/* ---- signals ---- */
+
+static void lstop(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  lua_sethook(L, NULL, 0, 0);
+  luaL_error(L, "interrupted!");
+}
+
+static void laction(int sig) {
+  int mask = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
+  signal(sig, SIG_DFL);           /* a second Ctrl-C ends the program */
+  atomic_store(&interrupted, 1);  /* stops a transfer or a poll wait */
+  lua_sethook(globalL, lstop, mask, 1);   /* stops Lua code */
+}
+
+/* ---- messages ---- */
+
+static void print_usage(FILE *f) {
+  fprintf(f,
+          "usage: %s [options] [script [args]]\n"
+          "Runs a Lua script with the mast module for the MAST archive, or starts a REPL.\n"
+          "Available options are:\n"
+          "  -e stat   execute string 'stat'\n"
+          "  -i        enter interactive mode after executing 'script'\n"
+          "  -l mod    require library 'mod' into global 'mod'\n"
+          "  -l g=mod  require library 'mod' into global 'g'\n"
+          "  -v        show version information\n"
+          "  -E        ignore environment variables (LUA_*, MAST_*)\n"
+          "  -W        turn warnings on\n"
+          "  -h, --help  show this help\n"
+          "  --        stop handling options\n"
+          "  -         stop handling options and execute stdin\n"
+          "Environment: MAST_BASE_URL, MAST_API_TOKEN and the other MAST_* settings (see the\n"
+          "README), MAST_INIT (code or @file run first), MAST_HISTFILE (REPL history).\n",
+          progname);
+  fflush(f);
+}
+
+static void message(const char *pname, const char *msg) {
+  if (pname) fprintf(stderr, "%s: ", pname);
+  fprintf(stderr, "%s\n", msg);
+  fflush(stderr);
+}
+
+static int report(lua_State *L, int status) {
+  if (status != LUA_OK) {
+    const char *msg = lua_tostring(L, -1);
+    message(progname, msg ? msg : "(error object is not a string)");
+    lua_pop(L, 1);
+  }
+  return status;
+}
+
+/* Message handler: turns the error into text (mast.Error objects have a
+** __tostring) and adds a traceback. */
+static int msghandler(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+      msg = lua_tostring(L, -1);   /* a mast.Error: its message */
+    else
+      msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+  }
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+static int docall(lua_State *L, int narg, int nres) {
+  int status;
+  int base = lua_gettop(L) - narg;
+  lua_pushcfunction(L, msghandler);
+  lua_insert(L, base);
+  globalL = L;
+  atomic_store(&interrupted, 0);
+  signal(SIGINT, laction);
+  status = lua_pcall(L, narg, nres, base);
+  signal(SIGINT, SIG_DFL);
+  lua_remove(L, base);
+  return status;
+}
+
+static void print_version(void) {
+  printf("mast %s (%s)\n", MAST_VERSION_STRING, LUA_RELEASE);
+  fflush(stdout);
+}
+
+/* ---- the arg table ---- */
+
+static void createargtable(lua_State *L, char **argv, int argc, int script) {
+  int i, narg;
+  if (script == argc) script = 0;   /* no script: arg[0] is the program */
+  narg = argc - (script + 1);
+  lua_createtable(L, narg, script + 1);
+  for (i = 0; i < argc; i++) {
+    lua_pushstring(L, argv[i]);
+    lua_rawseti(L, -2, i - script);
+  }
+  lua_setglobal(L, "arg");
+}
+
+static int dochunk(lua_State *L, int status) {
+  if (status == LUA_OK) status = docall(L, 0, 0);
+  return report(L, status);
+}
+
+static int dofile(lua_State *L, const char *name) {
+  return dochunk(L, luaL_loadfile(L, name));
+}
+
+static int dostring(lua_State *L, const char *s, const char *name) {
+  return dochunk(L, luaL_loadbuffer(L, s, strlen(s), name));
+}
+
+/* -l: require 'mod' into global 'mod', or -l g=mod into global 'g'. */
+static int dolibrary(lua_State *L, char *globname) {
+  int status;
+  char *modname = strchr(globname, '=');
+  if (modname == NULL) modname = globname;
+  else *modname++ = '\0';
+  lua_getglobal(L, "require");
+  lua_pushstring(L, modname);
+  status = docall(L, 1, 1);
+  if (status == LUA_OK) lua_setglobal(L, globname);
+  return report(L, status);
+}
+
+static int pushargs(lua_State *L) {
+  int i, n;
+  if (lua_getglobal(L, "arg") != LUA_TTABLE) luaL_error(L, "'arg' is not a table");
+  n = (int)luaL_len(L, -1);
+  luaL_checkstack(L, n + 3, "too many arguments to script");
+  for (i = 1; i <= n; i++) lua_rawgeti(L, -i, i);
+  lua_remove(L, -i);
+  return n;
+}
+
+static int handle_script(lua_State *L, char **argv) {
+  int status;
+  const char *fname = argv[0];
+  if (strcmp(fname, "-") == 0 && strcmp(argv[-1], "--") != 0) fname = NULL;   /* stdin */
+  status = luaL_loadfile(L, fname);
+  if (status == LUA_OK) {
+    int n = pushargs(L);
+    status = docall(L, n, LUA_MULTRET);
+  }
+  return report(L, status);
+}
+
+/* ---- options ---- */
+
+#define has_error 1
+#define has_i 2
+#define has_v 4
+#define has_e 8
+#define has_E 16
+
+static int collectargs(char **argv, int *first) {
+  int args = 0, i;
+  if (argv[0] != NULL) {
+    if (argv[0][0]) progname = PROGNAME;
+  } else {
+    *first = -1;
+    return 0;
+  }
+  for (i = 1; argv[i] != NULL; i++) {
+    *first = i;
+    if (argv[i][0] != '-') return args;
+    switch (argv[i][1]) {
+      case '-':
+        if (strcmp(argv[i], "--help") == 0) return has_error | 64;
+        if (argv[i][2] != '\0') return has_error;
+        *first = i + 1;
+        return args;
+      case '\0':
+        return args;
+      case 'h':
+        if (argv[i][2] != '\0') return has_error;
+        return has_error | 64;
+      case 'E':
+        if (argv[i][2] != '\0') return has_error;
+        args |= has_E;
+        break;
+      case 'W':
+        if (argv[i][2] != '\0') return has_error;
+        break;
+      case 'i':
+        args |= has_i;   /* -i implies -v */
+        /* fall through */
+      case 'v':
+        if (argv[i][2] != '\0') return has_error;
+        args |= has_v;
+        break;
+      case 'e':
+        args |= has_e;
+        /* fall through */
+      case 'l':
+        if (argv[i][2] == '\0') {
+          i++;
+          if (argv[i] == NULL || argv[i][0] == '-') return has_error;
+        }
+        break;
+      default:
+        return has_error;
+    }
+  }
+  *first = 0;
+  return args;
+}
+
+static int runargs(lua_State *L, char **argv, int n) {
+  int i;
+  for (i = 1; i < n; i++) {
+    int option = argv[i][1];
+    switch (option) {
+      case 'e':
+      case 'l': {
+        int status;
+        char *extra = argv[i] + 2;
+        if (*extra == '\0') extra = argv[++i];
+        status = (option == 'e') ? dostring(L, extra, "=(command line)") : dolibrary(L, extra);
+        if (status != LUA_OK) return 0;
+        break;
+      }
+      case 'W':
+        lua_warning(L, "@on", 0);
+        break;
+      default:
+        break;
+    }
+  }
+  return 1;
+}
+
+static int handle_init(lua_State *L) {
+  const char *init = getenv("MAST_INIT");
+  if (init == NULL) return LUA_OK;
+  if (init[0] == '@') return dofile(L, init + 1);
+  return dostring(L, init, "=MAST_INIT");
+}
+
+/* ---- where mast's own files are ---- */
+
+static int exe_dir(char *buf, size_t len) {
+  ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+  char *slash;
+  if (n <= 0) return 0;
+  buf[n] = '\0';
+  slash = strrchr(buf, '/');
+  if (slash == NULL) return 0;
+  *slash = '\0';
+  return 1;
+}
+
+static int is_dir(const char *p) {
+  struct stat st;
+  return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* In the build tree the source tree's lua/ wins (edit and rerun, no
+** rebuild) and mast.core comes from the build tree; installed, mast.core
+** comes from the module directory beside the program's prefix. */
+static void setup_paths(lua_State *L, int noenv) {
+  char dir[PATH_MAX], path[PATH_MAX + 64];
+  const char *dev = noenv ? NULL : getenv("MAST_LUA_PATH");
+  int in_build = 0;
+  if (exe_dir(dir, sizeof dir)) {
+    char real_build[PATH_MAX];
+    if (realpath(MAST_BUILD_DIR, real_build) != NULL && strcmp(dir, real_build) == 0)
+      in_build = 1;
+    if (in_build) snprintf(path, sizeof path, "%s/lua/?.so", real_build);
+    else snprintf(path, sizeof path, "%s/%s/?.so", dir, MAST_REL_CMOD_DIR);
+    lua_getglobal(L, "package");
+    lua_getfield(L, -1, "cpath");
+    lua_pushfstring(L, "%s;%s", path, lua_tostring(L, -1));
+    lua_setfield(L, -3, "cpath");
+    lua_pop(L, 2);
+  }
+  if (in_build && is_dir(MAST_SOURCE_LUA_DIR)) mast_add_lua_dir(L, MAST_SOURCE_LUA_DIR);
+  if (dev != NULL && *dev != '\0') mast_add_lua_dir(L, dev);
+}
+
+/* The global 'mast' loads the module on first use, so a script that never
+** touches it starts without libcurl. */
+static int lazy_mast(lua_State *L) {
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "mast");
+  lua_call(L, 1, 1);             /* stack: proxy, key, module */
+  lua_pushvalue(L, -1);
+  lua_setglobal(L, "mast");      /* from now on the real module */
+  lua_pushvalue(L, 2);
+  lua_gettable(L, -2);
+  return 1;
+}
+
+static void install_lazy_mast(lua_State *L) {
+  lua_newtable(L);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, lazy_mast);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+  lua_setglobal(L, "mast");
+}
+
+/* ---- the REPL ---- */
+
+static char *histfile = NULL;
+
+static const char *get_prompt(lua_State *L, int firstline) {
+  if (lua_getglobal(L, firstline ? "_PROMPT" : "_PROMPT2") == LUA_TNIL) {
+    lua_pop(L, 1);
+    return firstline ? PROMPT1 : PROMPT2;
+  }
+  {
+    const char *p = luaL_tolstring(L, -1, NULL);
+    lua_remove(L, -2);
+    return p;   /* stays on the stack while in use */
+  }
+}
+
+#define EOFMARK "<eof>"
+#define marklen (sizeof(EOFMARK) / sizeof(char) - 1)
+
+static int incomplete(lua_State *L, int status) {
+  if (status == LUA_ERRSYNTAX) {
+    size_t lmsg;
+    const char *msg = lua_tolstring(L, -1, &lmsg);
+    if (lmsg >= marklen && strcmp(msg + lmsg - marklen, EOFMARK) == 0) {
+      lua_pop(L, 1);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+static int use_editline = 0;
+
+static int readline_into(lua_State *L, const char *prompt) {
+#ifdef MAST_WITH_EDITLINE
+  if (use_editline) {
+    char *line = readline(prompt);
+    if (line == NULL) return 0;
+    lua_pushstring(L, line);
+    free(line);
+    return 1;
+  }
+#endif
+  {
+    char buf[MAXINPUT];
+    size_t l;
+    fputs(prompt, stdout);
+    fflush(stdout);
+    if (fgets(buf, sizeof buf, stdin) == NULL) return 0;
+    l = strlen(buf);
+    if (l > 0 && buf[l - 1] == '\n') buf[--l] = '\0';
+    lua_pushlstring(L, buf, l);
+    return 1;
+  }
+}
+
+static int pushline(lua_State *L, int firstline) {
+  const char *prmt = get_prompt(L, firstline);
+  int ok = readline_into(L, prmt);
+  lua_remove(L, -2);   /* the prompt */
+  if (!ok) return 0;
+  if (firstline) {
+    const char *b = lua_tostring(L, -1);
+    if (b[0] == '=') {   /* "=expr" as in Lua 5.1 */
+      lua_pushfstring(L, "return %s", b + 1);
+      lua_remove(L, -2);
+    }
+  }
+  return 1;
+}
+
+/* A line that carries a credential is never written to the history. */
+static int sensitive(const char *line) {
+  const char *tok = getenv("MAST_API_TOKEN");
+  const char *p;
+  for (p = line; *p; p++)
+    if (strncasecmp(p, "token", 5) == 0) return 1;
+  if (tok != NULL && strlen(tok) >= 4 && strstr(line, tok) != NULL) return 1;
+  return 0;
+}
+
+static void saveline(const char *line) {
+#ifdef MAST_WITH_EDITLINE
+  if (!use_editline || sensitive(line)) return;
+  add_history(line);
+  if (histfile != NULL) write_history(histfile);
+#else
+  (void)line;
+#endif
+}
+
+static int addreturn(lua_State *L) {
+  const char *line = lua_tostring(L, -1);
+  const char *retline = lua_pushfstring(L, "return %s;", line);
+  int status = luaL_loadbuffer(L, retline, strlen(retline), "=stdin");
+  if (status == LUA_OK) {
+    lua_remove(L, -2);
+    if (line[0] != '\0') saveline(line);
+  } else {
+    lua_pop(L, 2);
+  }
+  return status;
+}
+
+static int multiline(lua_State *L) {
+  for (;;) {
+    size_t len;
+    const char *line = lua_tolstring(L, 1, &len);
+    int status = luaL_loadbuffer(L, line, len, "=stdin");
+    if (!incomplete(L, status) || !pushline(L, 0)) {
+      saveline(line);
+      return status;
+    }
+    lua_pushliteral(L, "\n");
+    lua_insert(L, -2);
+    lua_concat(L, 3);
+  }
+}
+
+static int loadline(lua_State *L) {
+  int status;
+  lua_settop(L, 0);
+  if (!pushline(L, 1)) return -1;
+  if ((status = addreturn(L)) != LUA_OK) status = multiline(L);
+  lua_remove(L, 1);
+  return status;
+}
+
+/* Prints the results of a REPL line through mast.repl (aligned grids for
+** MAST results, readable tables), falling back to print. */
+static void l_print(lua_State *L) {
+  int n = lua_gettop(L);
+  if (n == 0) return;
+  luaL_checkstack(L, LUA_MINSTACK, "too many results to print");
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "mast.repl");
+  if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_istable(L, -1)) {
+    lua_getfield(L, -1, "show");
+    lua_remove(L, -2);
+  } else {
+    lua_pop(L, 1);
+    lua_getglobal(L, "print");
+  }
+  lua_insert(L, 1);
+  if (lua_pcall(L, n, 0, 0) != LUA_OK)
+    message(progname, lua_pushfstring(L, "error calling 'print' (%s)", lua_tostring(L, -1)));
+}
+
+static void doREPL(lua_State *L) {
+  int status;
+  const char *oldprogname = progname;
+  progname = NULL;
+#ifdef MAST_WITH_EDITLINE
+  use_editline = isatty(0);
+  if (use_editline) {
+    const char *h = getenv("MAST_HISTFILE");
+    const char *home = getenv("HOME");
+    rl_readline_name = "mast";
+    stifle_history(HISTORY_MAX);
+    if (h != NULL && *h) histfile = strdup(h);
+    else if (home != NULL && *home) {
+      size_t n = strlen(home) + sizeof "/.mast_history";
+      histfile = malloc(n);
+      if (histfile) snprintf(histfile, n, "%s/.mast_history", home);
+    }
+    if (histfile) read_history(histfile);
+  }
+#endif
+  while ((status = loadline(L)) != -1) {
+    if (status == LUA_OK) status = docall(L, 0, LUA_MULTRET);
+    if (status == LUA_OK) l_print(L);
+    else report(L, status);
+  }
+  lua_settop(L, 0);
+  fputc('\n', stdout);
+  fflush(stdout);
+  free(histfile);
+  histfile = NULL;
+  progname = oldprogname;
+}
+
+/* ---- main ---- */
+
+static int pmain(lua_State *L) {
+  int argc = (int)lua_tointeger(L, 1);
+  char **argv = (char **)lua_touserdata(L, 2);
+  int script;
+  int args = collectargs(argv, &script);
+  int noenv;
+  luaL_checkversion(L);
+  if (args & has_error) {
+    if (args & 64) {
+      print_usage(stdout);
+      lua_pushboolean(L, 1);
+      return 1;
+    }
+    fprintf(stderr, "%s: unrecognized option '%s'\n", progname,
+            (script > 0 && argv[script]) ? argv[script] : "?");
+    print_usage(stderr);
+    return 0;
+  }
+  noenv = (args & has_E) != 0;
+  if (noenv) {
+    lua_pushboolean(L, 1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "LUA_NOENV");
+  }
+  luaL_openlibs(L);
+  lua_pushlightuserdata(L, &interrupted);
+  lua_setfield(L, LUA_REGISTRYINDEX, "mast.cancel_flag");
+  mast_preload_lua(L, noenv ? MAST_OPEN_NOENV : 0);
+  setup_paths(L, noenv);
+  install_lazy_mast(L);
+  createargtable(L, argv, argc, script);
+  lua_gc(L, LUA_GCRESTART);
+  lua_gc(L, LUA_GCGEN, 0, 0);
+  if (!noenv && handle_init(L) != LUA_OK) return 0;
+  if (args & has_v) print_version();
+  if (!runargs(L, argv, script > 0 ? script : argc)) return 0;
+  if (script > 0 && handle_script(L, argv + script) != LUA_OK) return 0;
+  if (args & has_i) {
+    doREPL(L);
+  } else if (script < 1 && !(args & (has_e | has_v))) {
+    if (isatty(0)) {
+      print_version();
+      doREPL(L);
+    } else if (dofile(L, NULL) != LUA_OK) {
+      return 0;
+    }
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  int status, result;
+  lua_State *L = luaL_newstate();
+  if (L == NULL) {
+    message(argv[0], "cannot create state: not enough memory");
+    return EXIT_FAILURE;
+  }
+  signal(SIGPIPE, SIG_IGN);
+#ifdef SIGXFSZ
+  signal(SIGXFSZ, SIG_IGN);   /* a file-size limit becomes a write error */
+#endif
+  lua_gc(L, LUA_GCSTOP);
+  lua_pushcfunction(L, pmain);
+  lua_pushinteger(L, argc);
+  lua_pushlightuserdata(L, argv);
+  status = lua_pcall(L, 2, 1, 0);
+  result = lua_toboolean(L, -1);
+  report(L, status);
+  lua_close(L);
+  return (result && status == LUA_OK) ? EXIT_SUCCESS : EXIT_FAILURE;
+}

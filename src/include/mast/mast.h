@@ -1,0 +1,209 @@
+/*
+** mast.h -- the C core of mast: MAST archive transfers on libcurl.
+**
+** This header knows nothing of Lua. It offers a per-state context
+** (configuration, hooks, cancellation) and one blocking entry point,
+** mast_perform(), that runs a batch of HTTP transfers concurrently over the
+** context's libcurl multi handle, with retries, resumable downloads and a
+** deadline. See mast_lua.h for the Lua binding and the embedding API.
+**
+** Thread model: a context belongs to one thread at a time. mast_cancel() and
+** mast_interrupt() are the only functions that may be called from another
+** thread (mast_interrupt() also from a signal handler).
+*/
+#ifndef MAST_H
+#define MAST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MAST_VERSION_MAJOR 0
+#define MAST_VERSION_MINOR 1
+#define MAST_VERSION_PATCH 0
+#define MAST_VERSION_STRING "0.1.0"
+#define MAST_VERSION_NUM \
+  ((MAST_VERSION_MAJOR * 10000) + (MAST_VERSION_MINOR * 100) + MAST_VERSION_PATCH)
+
+#if defined(MAST_BUILDING) && defined(__GNUC__)
+#define MAST_API __attribute__((visibility("default")))
+#else
+#define MAST_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Error codes. mast_code_name() gives the stable string used in Lua. */
+typedef enum mast_code {
+  MAST_OK = 0,
+  MAST_EUSAGE,     /* "usage": bad arguments; nothing was sent */
+  MAST_EHTTP,      /* "http": the server answered an HTTP error */
+  MAST_EMAST,      /* "mast": the service answered status ERROR */
+  MAST_ETIMEOUT,   /* "timeout": deadline passed, or the transfer stalled */
+  MAST_EJSON,      /* "json": a body that is not the JSON it should be */
+  MAST_EIO,        /* "io": a local file could not be written or read */
+  MAST_ENET,       /* "network": no connection, or it broke */
+  MAST_ECANCELLED, /* "cancelled": mast_cancel(), Ctrl-C, or a callback */
+  MAST_ENOMEM,     /* "memory": an allocation failed */
+  MAST_EDENIED,    /* "denied": the host's policy forbids this URL or path */
+  MAST_ECALLBACK   /* "callback": a progress callback raised an error */
+} mast_code;
+
+MAST_API const char *mast_code_name(int code);
+MAST_API const char *mast_version(void);
+MAST_API int mast_version_num(void);
+
+typedef struct mast_ctx mast_ctx;
+
+/* The allocator has lua_Alloc's signature, so a host can pass its own. */
+typedef void *(*mast_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
+
+/* Creates a context; alloc may be NULL (malloc). Returns NULL when out of
+** memory or when libcurl cannot be initialised. Calls curl_global_init once
+** per process (thread-safe), unless MAST_NO_CURL_INIT is set in the
+** environment, in which case the host promises to have called it. */
+MAST_API mast_ctx *mast_ctx_new(mast_alloc_fn alloc, void *ud);
+MAST_API void mast_ctx_free(mast_ctx *ctx);
+
+/* Configuration, by name. Keys:
+**   base_url         MAST's base URL (default https://mast.stsci.edu)
+**   token            MAST API token, sent as "Authorization: token <T>"
+**                    only to the base URL's scheme, host and port
+**   user_agent       default "mast-lua/<v> libcurl/<v> Lua/5.4"
+**   hla_url          Hubble Legacy Archive base (default https://hla.stsci.edu)
+**   ca_file, ca_path TLS trust store (verification is always on)
+**   connect_timeout  seconds to establish a connection (default 30)
+**   timeout          seconds a transfer may go without receiving a byte
+**                    before it counts as stalled (default 60)
+**   deadline         seconds one mast.query may take in all, polling and
+**                    retries included (default 600)
+**   retries          retries of a failed transfer (default 3)
+**   retry_delay      first retry's delay in seconds (default 0.5)
+**   concurrency      transfers at once in a batch (default 4)
+**   progress         "auto" (on a terminal), "on" or "off"
+** mast_config_set returns MAST_OK or MAST_EUSAGE (message in err). Values
+** are text; numbers are parsed. mast_config_get copies the value into buf
+** (token reads back as "<set>" or ""). mast_config_defaults applies the
+** environment: MAST_BASE_URL, MAST_API_TOKEN, MAST_USER_AGENT, MAST_HLA_URL,
+** MAST_CA_FILE, MAST_CA_PATH, MAST_CONNECT_TIMEOUT, MAST_TIMEOUT,
+** MAST_DEADLINE, MAST_RETRIES, MAST_RETRY_DELAY, MAST_CONCURRENCY,
+** MAST_PROGRESS. */
+MAST_API int mast_config_set(mast_ctx *ctx, const char *key, const char *value,
+                             char *err, size_t errlen);
+MAST_API int mast_config_get(mast_ctx *ctx, const char *key, char *buf, size_t len);
+MAST_API int mast_config_from_env(mast_ctx *ctx, char *err, size_t errlen);
+MAST_API const char *const *mast_config_keys(void);   /* NULL-terminated */
+MAST_API double mast_config_number(mast_ctx *ctx, const char *key);
+
+/* A token provider is asked for the token each time one is needed, in
+** place of the configured value. It writes at most len-1 bytes to buf and
+** returns the length, or -1 for "no token". */
+typedef int (*mast_token_fn)(void *ud, char *buf, size_t len);
+MAST_API void mast_set_token_provider(mast_ctx *ctx, mast_token_fn fn, void *ud);
+
+/* Log hook: level 0 debug, 1 info, 2 warning. The library never prints. */
+typedef void (*mast_log_fn)(void *ud, int level, const char *message);
+MAST_API void mast_set_log_hook(mast_ctx *ctx, mast_log_fn fn, void *ud);
+
+/* Policy (for sandboxed hosts; enforced here, below Lua).
+** mast_allow_url_prefix: once any prefix is added, only URLs that start
+** with one of them may be fetched (redirects included); others fail with
+** MAST_EDENIED. mast_set_download_root: downloads may only write below
+** this directory (after resolving symlinks). */
+MAST_API int mast_allow_url_prefix(mast_ctx *ctx, const char *prefix);
+MAST_API int mast_set_download_root(mast_ctx *ctx, const char *dir);
+
+/* Cancellation. mast_cancel() may be called from any thread: it makes any
+** running or later mast_perform()/mast_sleep() on ctx stop with
+** MAST_ECANCELLED until mast_cancel_reset(). mast_interrupt() does the same
+** without waking the poll (it only stores a flag), so it is safe in a
+** signal handler; the poll loop notices it within 100 ms. */
+MAST_API void mast_cancel(mast_ctx *ctx);
+MAST_API void mast_interrupt(mast_ctx *ctx);
+MAST_API void mast_cancel_reset(mast_ctx *ctx);
+MAST_API int mast_cancelled(mast_ctx *ctx);
+
+/* ---- transfers ---- */
+
+enum { MAST_GET = 0, MAST_POST, MAST_HEAD };
+
+/* Request flags. */
+#define MAST_F_NO_RETRY     0x01u /* fail at once on a transient error */
+#define MAST_F_ANY_STATUS   0x02u /* an HTTP error status is a result, not an error */
+#define MAST_F_OVERWRITE    0x04u /* download even if dest has the expected size */
+#define MAST_F_NO_RESUME    0x08u /* discard an existing <dest>.part */
+
+typedef struct mast_request {
+  int method;               /* MAST_GET, MAST_POST, MAST_HEAD */
+  const char *url;
+  const char *body;         /* POST body (copied); may be NULL */
+  size_t body_len;
+  const char *content_type; /* POST content type; NULL: form-urlencoded */
+  const char *dest;         /* download to this path (via <dest>.part); NULL: body in memory */
+  int64_t expected_size;    /* bytes the file must have; -1 unknown */
+  unsigned flags;
+  const char *label;        /* what this is, for messages (a service name or URI) */
+  size_t max_body;          /* in-memory cap in bytes; 0: no cap */
+  double stall_timeout;     /* seconds without a byte; 0: the configured timeout */
+} mast_request;
+
+typedef struct mast_result {
+  int code;                 /* MAST_OK or an error code */
+  long status;              /* last HTTP status, 0 if none */
+  char *body;               /* in-memory body (NUL-terminated), owned by ctx */
+  size_t body_len;
+  int64_t bytes;            /* bytes of the final file (downloads) */
+  int64_t content_length;   /* from the last response, -1 if absent */
+  char *content_type;
+  char *url;                /* effective URL after redirects */
+  char *message;            /* error message, NULL on success */
+  int attempts;
+  int resumed;              /* a download continued an existing .part */
+  int skipped;              /* a download found dest complete and did nothing */
+  double seconds;
+} mast_result;
+
+/* Progress of a whole batch, reported at most every 100 ms. */
+typedef struct mast_progress {
+  size_t total, done, failed, active;
+  int64_t bytes_now;        /* bytes received so far, all transfers */
+  int64_t bytes_total;      /* sum of known sizes, -1 if any is unknown */
+  double elapsed;           /* seconds since the batch started */
+  double rate;              /* bytes per second, recent */
+} mast_progress;
+
+/* Returns 0 to go on; non-zero aborts the batch (results get ECALLBACK). */
+typedef int (*mast_progress_fn)(void *ud, const mast_progress *p);
+
+typedef struct mast_batch {
+  int concurrency;          /* 0: the configured concurrency */
+  double deadline;          /* absolute mast_now() time; 0: none */
+  mast_progress_fn progress;
+  void *progress_ud;
+} mast_batch;
+
+/* Runs n requests to completion (each succeeds or fails on its own) and
+** fills res[0..n). Returns MAST_OK when all succeeded, else the first
+** failure's code (MAST_ECANCELLED if cancelled). Never calls exit(), never
+** prints. Results must be released with mast_result_clear(). */
+MAST_API int mast_perform(mast_ctx *ctx, const mast_request *reqs, mast_result *res,
+                          size_t n, const mast_batch *batch);
+MAST_API void mast_result_clear(mast_ctx *ctx, mast_result *res);
+
+/* Sleeps, waking early (MAST_ECANCELLED) on cancellation. */
+MAST_API int mast_sleep(mast_ctx *ctx, double seconds);
+/* Monotonic seconds. */
+MAST_API double mast_now(void);
+
+/* Percent-encodes s as Python's urllib.parse.quote does (safe "/", so
+** "unreserved" plus "/" stay as they are; space becomes %20). The result is
+** allocated with ctx's allocator; free with mast_free(). NULL on ENOMEM. */
+MAST_API char *mast_urlencode(mast_ctx *ctx, const char *s, size_t len, const char *safe,
+                              size_t *outlen);
+MAST_API void mast_free(mast_ctx *ctx, void *p, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,94 @@
+/*
+** json.h
+** Exact, hostile-input-safe JSON codec for Lua 5.4 (C core of mast's json module).
+**
+** Decoding (mast_json_decode)
+**   null            -> lightuserdata NULL (the same value as lua-cjson's cjson.null)
+**   true/false      -> booleans
+**   integer literal (no '.', no exponent) -> Lua integer when it fits in int64
+**                   (-9223372036854775808 .. 9223372036854775807), else the correctly
+**                   rounded double (2^63 -> 9.2233720368547758e18); "-0" -> float -0.0
+**   other numbers   -> correctly rounded doubles, independent of the C locale
+**                   (subnormals exact; a number whose magnitude rounds to infinity,
+**                   e.g. 1e309, is an ERROR naming the number; one that underflows
+**                   rounds to 0 or to a subnormal as IEEE round-to-nearest says)
+**   strings         -> Lua strings; \uXXXX escapes become UTF-8 (surrogate pairs
+**                   combined, lone surrogates rejected); raw bytes must be valid UTF-8
+**                   (no overlongs, no encoded surrogates, nothing above U+10FFFF);
+**                   raw control characters (< 0x20) are rejected
+**   arrays/objects  -> tables; duplicate keys: the last one wins; an EMPTY array gets
+**                   the metatable MAST_JSON_ARRAY_MT and an EMPTY object gets
+**                   MAST_JSON_OBJECT_MT, so that re-encoding keeps [] and {} apart
+**                   (non-empty containers get no metatable)
+**   A leading UTF-8 BOM is skipped; empty input, trailing non-whitespace and
+**   nesting deeper than MAST_JSON_MAX_DEPTH containers are errors.
+**
+** Encoding (mast_json_encode): compact output, no spaces.
+**   nil, lightuserdata NULL -> null; booleans -> true/false
+**   integers        -> decimal integers (INT64_MIN included)
+**   floats          -> the shortest of %.15g/%.16g/%.17g that reads back to the same
+**                   double, with '.' whatever the locale; an integral float keeps a
+**                   ".0" (5.0, -0.0; exponent forms such as 1e+21 are left as they
+**                   are), so the integer/float distinction survives a round trip;
+**                   NaN and +-inf are errors
+**   strings         -> '"', '\\' and control characters escaped (\n \r \t \b \f, the
+**                   others as \u00XX); valid UTF-8 passes through; invalid UTF-8 is
+**                   an error
+**   tables          -> with metatable MAST_JSON_ARRAY_MT: an array (keys must be
+**                   exactly 1..n); with MAST_JSON_OBJECT_MT: an object (string keys
+**                   only); otherwise: keys exactly 1..n (n >= 1) -> array, string
+**                   keys only -> object, anything else (mixed, sparse, zero/negative
+**                   or float or other-typed keys) is an error naming the key.
+**                   Object keys are written in bytewise sorted order, so the same
+**                   table always gives the same bytes. Other metatables are ignored
+**                   (raw access only).
+**                   EMPTY UNMARKED TABLES: "[]" when the table is the value of a
+**                   string key named "values", "filters", "fields" or "data" and its
+**                   path from the root has at least two components (MAST requests:
+**                   params.filters = {}, a filter's values = {}, an upload's fields
+**                   and data); "{}" everywhere else (so params = {} stays an object).
+**                   Use the marker metatables to force either form.
+**   cycles, nesting deeper than MAST_JSON_MAX_DEPTH, functions, threads, full
+**   userdata and non-NULL lightuserdata are errors.
+**   Error messages name the JSON path from the root, e.g.
+**   "request.params.filters[2].values[1]: cannot encode a function" (array indices are
+**   1-based; keys that are not identifiers are written as ["key"]).
+**
+** Neither function keeps global state, prints or exits. Both may raise Lua memory
+** errors (only those); scratch memory is Lua-owned, so nothing leaks when they do.
+*/
+
+#ifndef MAST_JSON_H
+#define MAST_JSON_H
+
+#include <stddef.h>
+
+#include "lua.h"
+
+#define MAST_JSON_MAX_DEPTH 1000
+#define MAST_JSON_ARRAY_MT  "mast.array"   /* registry metatable marking a table as a JSON array */
+#define MAST_JSON_OBJECT_MT "mast.object"  /* registry metatable marking a table as a JSON object */
+
+typedef struct mast_json_error {
+  size_t offset;   /* decode: 0-based byte offset of the error; encode: 0 */
+  char msg[256];   /* NUL-terminated, ASCII only */
+} mast_json_error;
+
+/* Create the two marker metatables (luaL_newmetatable, with __name) if absent.
+   Leaves the stack as it was. */
+void mast_json_init(lua_State *L);
+
+/* Decode buf[0,len). On success push exactly one Lua value and return 1.
+   On malformed input push nothing, fill *err and return 0; err->msg reads like
+   "JSON decode error at byte offset 1234: expected ',' or '}' after an object
+   member near '...\"dec\":-4.1 \"x\"...'". The marker metatables are created when
+   missing. */
+int mast_json_decode(lua_State *L, const char *buf, size_t len, mast_json_error *err);
+
+/* Encode the value at idx (any acceptable index) and push the JSON text as one
+   Lua string; return 1. If the value cannot be encoded push nothing, fill err->msg
+   with the path (rooted at `root`, "value" when NULL) and the problem, e.g.
+   "request.params.filters[2].values[1]: cannot encode a function", and return 0. */
+int mast_json_encode(lua_State *L, int idx, const char *root, mast_json_error *err);
+
+#endif

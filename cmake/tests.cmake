@@ -1,1 +1,45 @@
-# tests: filled in below
+# The test suite, all of it run by ctest so that CI reads one summary.
+# Specs that talk to MAST run through sandbox/with-sandbox, which starts the
+# local MAST-compatible server on 127.0.0.1 and stops it afterwards.
+find_program(MAST_BUSTED busted REQUIRED)
+find_program(MAST_LUA54 lua5.4 REQUIRED)
+find_program(MAST_PYTHON3 python3 REQUIRED)
+
+set(MAST_SANDBOX ${CMAKE_CURRENT_SOURCE_DIR}/sandbox/with-sandbox)
+set(MAST_SPEC_ENV
+  MAST_BIN=$<TARGET_FILE:mast>
+  MAST_SOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR}
+  MAST_BUILD_DIR=${CMAKE_CURRENT_BINARY_DIR}
+  MAST_PROGRESS=off)
+# stock lua5.4 finds the modules through its paths, as an installed copy would
+set(MAST_STOCK_ENV
+  "LUA_PATH=${CMAKE_CURRENT_SOURCE_DIR}/lua/?.lua\;${CMAKE_CURRENT_SOURCE_DIR}/lua/?/init.lua\;\;"
+  "LUA_CPATH=${CMAKE_CURRENT_BINARY_DIR}/lua/?.so\;\;")
+
+# mast_spec(NAME DIR [SANDBOX] [STOCK])
+function(mast_spec name dir)
+  set(cmd $<TARGET_FILE:mast>)
+  set(env ${MAST_SPEC_ENV})
+  if("STOCK" IN_LIST ARGN)
+    set(cmd ${MAST_LUA54})
+    list(APPEND env ${MAST_STOCK_ENV})
+  endif()
+  set(cmd ${cmd} ${MAST_BUSTED} --output=TAP ${dir})
+  if("SANDBOX" IN_LIST ARGN)
+    set(cmd ${MAST_PYTHON3} ${MAST_SANDBOX} -- ${cmd})
+  endif()
+  add_test(NAME ${name} COMMAND ${cmd} WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+  set_tests_properties(${name} PROPERTIES ENVIRONMENT "${env}" TIMEOUT 600)
+endfunction()
+
+mast_spec(spec-unit spec/unit)
+mast_spec(spec-host spec/host SANDBOX)
+mast_spec(spec-integration spec/integration SANDBOX)
+mast_spec(spec-integration-lua5.4 spec/integration SANDBOX STOCK)
+
+# C tests of the codec
+add_executable(test_json spec/c/test_json.c src/bind/json.c)
+mast_target_setup(test_json)
+target_include_directories(test_json PRIVATE src/bind)
+target_link_libraries(test_json PRIVATE PkgConfig::LUA m)
+add_test(NAME c-json COMMAND test_json WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})

@@ -10,6 +10,8 @@ local M = {
   --- JSON null, as decoded from MAST responses (equal to cjson.null).
   null = core.null,
   query = query.query,
+  query_many = query.query_many,
+  query_all = require("mast.paging").query_all,
   config = config.config,
   --- Mark a table as a JSON array / object (for empty tables).
   array = core.array,

@@ -155,14 +155,15 @@ function M.format(v, opts)
       return tostring(a) < tostring(b)
     end)
     local parts, count = {}, 0
-    local simple = #keys == 0
-    for i = 1, n do
-      if type(x[i]) == "table" then simple = false end
-    end
-    if simple and n <= 20 then
-      for i = 1, n do parts[i] = scalar(x[i]) end
+    -- short tables of plain values go on one line
+    local simple = n + #keys <= 20
+    for i = 1, n do if type(x[i]) == "table" then simple = false end end
+    for _, k in ipairs(keys) do if type(x[k]) == "table" then simple = false end end
+    if simple then
+      for i = 1, n do parts[#parts + 1] = scalar(x[i]) end
+      for _, k in ipairs(keys) do parts[#parts + 1] = key_text(k) .. " = " .. scalar(x[k]) end
       local s = "{ " .. table.concat(parts, ", ") .. " }"
-      if #s <= 100 then
+      if #s + #indent <= 100 then
         seen[x] = nil
         return s
       end

@@ -18,7 +18,7 @@ local REQUEST_KEYS = {
   attachment = true, columnsconfigid = true, columnsconfig = true,
 }
 local FORMATS = { json = true, csv = true, votable = true, extjs = true }
-local OPTS = { deadline = true, progress = true }
+local OPTS = { deadline = true, progress = true, concurrency = true }
 
 local function usage(msg, level)
   error(core.error("usage", "mast.query: " .. msg), (level or 1) + 1)
@@ -37,45 +37,53 @@ local function closest(word, set)
   if bestd and bestd <= 3 then return best end
 end
 
-local function check(request, opts)
+local function check_opts(opts, level)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then usage("options must be a table, got " .. type(opts), level + 1) end
+  for k in pairs(opts) do
+    if not OPTS[k] then
+      usage(("unknown option '%s' (known: deadline, progress, concurrency)"):format(tostring(k)), level + 1)
+    end
+  end
+  if opts.deadline ~= nil and (type(opts.deadline) ~= "number" or opts.deadline <= 0) then
+    usage("opts.deadline must be a positive number of seconds", level + 1)
+  end
+  if opts.concurrency ~= nil and (math.type(opts.concurrency) ~= "integer" or opts.concurrency < 1) then
+    usage("opts.concurrency must be a positive whole number", level + 1)
+  end
+  return opts
+end
+
+local function check(request, level)
+  level = level + 1
   if type(request) ~= "table" then
     usage(("the request must be a table such as {service = 'Mast.Caom.Cone', params = {...}}, got %s")
-      :format(request == nil and "nil" or type(request)), 3)
+      :format(request == nil and "nil" or type(request)), level)
   end
   local service = request.service
   if service == nil then
-    usage("the request has no service (e.g. service = 'Mast.Caom.Cone')", 3)
+    usage("the request has no service (e.g. service = 'Mast.Caom.Cone')", level)
   elseif type(service) ~= "string" or service == "" then
-    usage("request.service must be a non-empty string, got " .. type(service), 3)
+    usage("request.service must be a non-empty string, got " .. type(service), level)
   end
   for k in pairs(request) do
     if type(k) ~= "string" or not REQUEST_KEYS[k] then
       local hint = type(k) == "string" and closest(k, REQUEST_KEYS)
       usage(("unknown request key '%s'%s"):format(tostring(k),
-        hint and (" (did you mean '" .. hint .. "'?)") or ""), 3)
+        hint and (" (did you mean '" .. hint .. "'?)") or ""), level)
     end
   end
   if request.params ~= nil and type(request.params) ~= "table" then
-    usage("request.params must be a table, got " .. type(request.params), 3)
+    usage("request.params must be a table, got " .. type(request.params), level)
   end
   if request.format ~= nil and not FORMATS[request.format] then
-    usage(("request.format must be json, csv, votable or extjs, got '%s'"):format(tostring(request.format)), 3)
+    usage(("request.format must be json, csv, votable or extjs, got '%s'"):format(tostring(request.format)), level)
   end
-  if opts ~= nil then
-    if type(opts) ~= "table" then usage("options must be a table, got " .. type(opts), 3) end
-    for k in pairs(opts) do
-      if not OPTS[k] then usage(("unknown option '%s' (known: deadline, progress)"):format(tostring(k)), 3) end
-    end
-    if opts.deadline ~= nil and (type(opts.deadline) ~= "number" or opts.deadline <= 0) then
-      usage("opts.deadline must be a positive number of seconds", 3)
-    end
-  end
-  return service
 end
 
--- Adds the service name to an error raised below us, and a hint for network trouble.
-local function rethrow(e, service)
-  if core.is_error(e) then
+-- Adds the service name to an error from below, and a hint for network trouble.
+local function annotate(e, service)
+  if core.is_error(e) and not e.service then
     e.service = service
     local msg = service .. ": " .. e.message
     if e.code == "network" then
@@ -83,16 +91,101 @@ local function rethrow(e, service)
     end
     e.message = msg
   end
-  error(e, 0)
+  return e
 end
 
 --- Encodes a request exactly as mast.query sends it: the form body bytes.
 function M.encode(request)
-  check(request, nil)
+  check(request, 2)
   local req = {}
   for k, v in pairs(request) do req[k] = v end
   if req.format == nil then req.format = "json" end
   return "request=" .. core.urlencode(core.json_encode(req, "request"))
+end
+
+-- What one answer means: ("done", value) | ("executing", percent) | ("error", err).
+local function interpret(slot, text)
+  local format = slot.format
+  local answer
+  if format == "json" or format == "extjs" or text:match("^%s*{") then
+    local ok, decoded = pcall(core.json_decode, text, "the response of " .. slot.service)
+    if ok then
+      answer = decoded
+    elseif format == "json" or format == "extjs" then
+      return "error", decoded
+    end
+  end
+  if type(answer) ~= "table" then return "done", text end   -- csv, votable
+  local status = answer.status
+  if status == "EXECUTING" then return "executing", answer["percent complete"] end
+  if status == "ERROR" then
+    local msg = answer.msg
+    if type(msg) ~= "string" or msg == "" then msg = "MAST gave no reason" end
+    return "error", core.error("mast", "MAST reported an error: " .. msg, { msg = answer.msg })
+  end
+  if format ~= "json" and format ~= "extjs" then return "done", text end
+  return "done", result.wrap(answer, slot.service)
+end
+
+-- Runs the slots ({service, body, format}) concurrently over one multi handle:
+-- every slot still EXECUTING is sent again, identical bytes, after a backoff,
+-- until all are done or the deadline passes. Fills slot.value or slot.err.
+local function run(slots, opts)
+  local url = core.config("base_url") .. INVOKE
+  local deadline = opts.deadline or core.config("deadline")
+  local t_end = core.now() + deadline
+  local delay = FIRST_DELAY
+  local label = #slots == 1 and slots[1].service or (#slots .. " queries")
+  local waiting = opts.progress ~= false and progress.waiting(label) or nil
+  local pending, polls = slots, 0
+  local ok, err = pcall(function()
+    while #pending > 0 do
+      local left = t_end - core.now()
+      if left <= 0 then break end
+      local specs = {}
+      for i, slot in ipairs(pending) do
+        specs[i] = { method = "POST", url = url, body = slot.body, content_type = FORM,
+                     label = slot.service }
+      end
+      local results = core.perform(specs, { deadline = left, concurrency = opts.concurrency })
+      local still, percent = {}, nil
+      for i, r in ipairs(results) do
+        local slot = pending[i]
+        if not r.ok then
+          if r.error.code == "cancelled" then error(annotate(r.error, slot.service), 0) end
+          slot.err = annotate(r.error, slot.service)
+        else
+          local what, v = interpret(slot, r.body)
+          if what == "done" then slot.value = v
+          elseif what == "error" then slot.err = annotate(v, slot.service)
+          else
+            still[#still + 1] = slot
+            percent = v
+          end
+        end
+      end
+      pending = still
+      if #pending > 0 then
+        polls = polls + 1
+        if waiting then waiting:update(#slots == 1 and percent or nil, polls) end
+        if core.now() + delay > t_end then break end
+        core.sleep(delay)
+        delay = math.min(delay * 2, MAX_DELAY)
+      end
+    end
+  end)
+  if waiting then waiting:done() end
+  if not ok then error(err, 0) end
+  for _, slot in ipairs(pending) do
+    slot.err = annotate(core.error("timeout",
+      ("still EXECUTING when the %g s deadline passed (%d polls); MAST is still working on it: "
+       .. "raise the deadline (mast.config{deadline = ...} or the query's opts.deadline) "
+       .. "or narrow the query"):format(deadline, polls)), slot.service)
+  end
+end
+
+local function slot_of(request)
+  return { service = request.service, body = M.encode(request), format = request.format or "json" }
 end
 
 --- mast.query(request [, opts]) -> result
@@ -101,66 +194,36 @@ end
 -- opts.progress: false to show nothing while MAST is EXECUTING.
 -- A json answer comes back decoded (a mast.Result for datasets); csv and votable as text.
 function M.query(request, opts)
-  local service = check(request, opts)
-  opts = opts or {}
-  local body = M.encode(request)   -- one encoding: every poll sends identical bytes
-  local format = request.format or "json"
-  local url = core.config("base_url") .. INVOKE
-  local deadline = opts.deadline or core.config("deadline")
-  local t_end = core.now() + deadline
-  local delay = FIRST_DELAY
-  local waiting = opts.progress ~= false and progress.waiting(service) or nil
-  local polls = 0
+  check(request, 2)
+  opts = check_opts(opts, 2)
+  local slot = slot_of(request)   -- one encoding: every poll sends identical bytes
+  run({ slot }, opts)
+  if slot.err then error(slot.err, 0) end
+  return slot.value
+end
 
-  local function finish(value)
-    if waiting then waiting:done() end
-    return value
+--- mast.query_many(requests [, opts]) -> list
+-- Runs independent queries concurrently (opts.concurrency at once, default
+-- the concurrency setting) and returns their answers in order; a query that
+-- failed has its error object in its slot (test with mast.is_error).
+function M.query_many(requests, opts)
+  if type(requests) ~= "table" then
+    usage("query_many takes a list of requests, got " .. type(requests), 2)
   end
-  local function fail(e)
-    if waiting then waiting:done() end
-    rethrow(e, service)
-  end
-
-  while true do
-    local left = t_end - core.now()
-    if left <= 0 then break end
-    local ok, r = pcall(core.request, {
-      method = "POST", url = url, body = body, content_type = FORM, label = service,
-    }, { deadline = left })
-    if not ok then fail(r) end
-    local text = r.body
-    local answer
-    if format == "json" or format == "extjs" or text:match("^%s*{") then
-      local dok, decoded = pcall(core.json_decode, text, "the response of " .. service)
-      if dok then
-        answer = decoded
-      elseif format == "json" or format == "extjs" then
-        fail(decoded)
-      end
+  opts = check_opts(opts, 2)
+  local slots = {}
+  for i, request in ipairs(requests) do
+    local ok, e = pcall(check, request, 1)
+    if not ok then
+      e.message = e.message:gsub("^mast%.query: ", ("mast.query_many: request %d: "):format(i))
+      error(e, 2)
     end
-    if type(answer) ~= "table" then return finish(text) end   -- csv, votable
-    local status = answer.status
-    if status == "EXECUTING" then
-      polls = polls + 1
-      if waiting then waiting:update(answer["percent complete"], polls) end
-      if core.now() + delay > t_end then break end
-      local sok, serr = pcall(core.sleep, delay)
-      if not sok then fail(serr) end
-      delay = math.min(delay * 2, MAX_DELAY)
-    elseif status == "ERROR" then
-      local msg = answer.msg
-      if type(msg) ~= "string" or msg == "" then msg = "MAST gave no reason" end
-      fail(core.error("mast", "MAST reported an error: " .. msg, { msg = answer.msg }))
-    elseif format ~= "json" and format ~= "extjs" then
-      return finish(text)
-    else
-      return finish(result.wrap(answer, service))
-    end
+    slots[i] = slot_of(request)
   end
-  fail(core.error("timeout",
-    ("still EXECUTING when the %g s deadline passed (%d polls); MAST is still working on it: "
-     .. "raise the deadline (mast.config{deadline = ...} or the query's opts.deadline) "
-     .. "or narrow the query"):format(deadline, polls)))
+  run(slots, opts)
+  local out = {}
+  for i, slot in ipairs(slots) do out[i] = slot.err or slot.value end
+  return out
 end
 
 return M

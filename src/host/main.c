@@ -348,15 +348,16 @@ static void install_lazy_mast(lua_State *L) {
 
 static char *histfile = NULL;
 
+/* Pushes the prompt (from _PROMPT/_PROMPT2 when set) and returns it. */
 static const char *get_prompt(lua_State *L, int firstline) {
   if (lua_getglobal(L, firstline ? "_PROMPT" : "_PROMPT2") == LUA_TNIL) {
     lua_pop(L, 1);
-    return firstline ? PROMPT1 : PROMPT2;
+    return lua_pushstring(L, firstline ? PROMPT1 : PROMPT2);
   }
   {
     const char *p = luaL_tolstring(L, -1, NULL);
     lua_remove(L, -2);
-    return p;   /* stays on the stack while in use */
+    return p;
   }
 }
 
@@ -376,12 +377,36 @@ static int incomplete(lua_State *L, int status) {
 }
 
 static int use_editline = 0;
+static volatile sig_atomic_t prompt_interrupted = 0;
 
+static void prompt_action(int sig) {
+  (void)sig;
+  prompt_interrupted = 1;
+}
+
+/* Reads a line into a new string on the stack. Returns 1, 0 at end of
+** input, or -2 when Ctrl-C abandoned the line (the REPL goes on). */
 static int readline_into(lua_State *L, const char *prompt) {
 #ifdef MAST_WITH_EDITLINE
   if (use_editline) {
-    char *line = readline(prompt);
-    if (line == NULL) return 0;
+    struct sigaction sa, old;
+    char *line;
+    /* no SA_RESTART: Ctrl-C makes libedit's read fail, and readline return */
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = prompt_action;
+    sigemptyset(&sa.sa_mask);
+    prompt_interrupted = 0;
+    sigaction(SIGINT, &sa, &old);
+    line = readline(prompt);
+    sigaction(SIGINT, &old, NULL);
+    if (line == NULL) {
+      if (prompt_interrupted) {
+        fputs("^C\n", stdout);
+        fflush(stdout);
+        return -2;
+      }
+      return 0;
+    }
     lua_pushstring(L, line);
     free(line);
     return 1;
@@ -403,8 +428,11 @@ static int readline_into(lua_State *L, const char *prompt) {
 static int pushline(lua_State *L, int firstline) {
   const char *prmt = get_prompt(L, firstline);
   int ok = readline_into(L, prmt);
+  if (ok != 1) {
+    lua_pop(L, 1);   /* the prompt */
+    return ok;
+  }
   lua_remove(L, -2);   /* the prompt */
-  if (!ok) return 0;
   if (firstline) {
     const char *b = lua_tostring(L, -1);
     if (b[0] == '=') {   /* "=expr" as in Lua 5.1 */
@@ -453,9 +481,16 @@ static int multiline(lua_State *L) {
     size_t len;
     const char *line = lua_tolstring(L, 1, &len);
     int status = luaL_loadbuffer(L, line, len, "=stdin");
-    if (!incomplete(L, status) || !pushline(L, 0)) {
+    int more;
+    if (!incomplete(L, status)) {
       saveline(line);
       return status;
+    }
+    more = pushline(L, 0);
+    if (more == -2) return -2;   /* Ctrl-C: drop the unfinished chunk */
+    if (more == 0) {             /* end of input: report the incomplete chunk */
+      saveline(line);
+      return luaL_loadbuffer(L, line, len, "=stdin");
     }
     lua_pushliteral(L, "\n");
     lua_insert(L, -2);
@@ -463,11 +498,18 @@ static int multiline(lua_State *L) {
   }
 }
 
+/* Reads and compiles one chunk. Returns a load status, -1 at the end of
+** input, or -2 when Ctrl-C dropped it. */
 static int loadline(lua_State *L) {
-  int status;
+  int status, got;
   lua_settop(L, 0);
-  if (!pushline(L, 1)) return -1;
+  got = pushline(L, 1);
+  if (got != 1) return got == 0 ? -1 : -2;
   if ((status = addreturn(L)) != LUA_OK) status = multiline(L);
+  if (status == -2) {
+    lua_settop(L, 0);
+    return -2;
+  }
   lua_remove(L, 1);
   return status;
 }
@@ -513,6 +555,7 @@ static void doREPL(lua_State *L) {
   }
 #endif
   while ((status = loadline(L)) != -1) {
+    if (status == -2) continue;   /* Ctrl-C at the prompt: a fresh line */
     if (status == LUA_OK) status = docall(L, 0, LUA_MULTRET);
     if (status == LUA_OK) l_print(L);
     else report(L, status);

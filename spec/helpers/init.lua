@@ -1,0 +1,140 @@
+--- Helpers shared by the specs (loaded by busted through .busted).
+-- Integration specs need the sandbox server: run them through
+-- sandbox/with-sandbox, which sets MAST_BASE_URL and MAST_SANDBOX_URL.
+local H = {}
+_G.H = H
+
+local function cwd()
+  local p = io.popen("pwd")
+  local d = p:read("l")
+  p:close()
+  return d
+end
+H.root = os.getenv("MAST_SOURCE_DIR") or cwd()
+H.bin = os.getenv("MAST_BIN") or (H.root .. "/build/mast")
+H.fixtures = H.root .. "/sandbox/fixtures/mast-recorded"
+
+function H.read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
+function H.write(path, s)
+  local f = assert(io.open(path, "wb"))
+  f:write(s)
+  f:close()
+end
+
+function H.fixture(name)
+  return H.read(H.fixtures .. "/" .. name)
+end
+
+function H.tmpname()
+  local n = os.tmpname()
+  os.remove(n)
+  return n
+end
+
+function H.tmpdir()
+  local d = H.tmpname()
+  assert(os.execute("mkdir -p '" .. d .. "'"))
+  return d
+end
+
+local function sh_quote(s)
+  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
+end
+H.quote = sh_quote
+
+--- Runs a shell command; returns exit code, stdout, stderr.
+function H.sh(cmd, stdin)
+  local out, err, inp = H.tmpname(), H.tmpname(), nil
+  local full = cmd
+  if stdin then
+    inp = H.tmpname()
+    H.write(inp, stdin)
+    full = full .. " <" .. sh_quote(inp)
+  else
+    full = full .. " </dev/null"
+  end
+  full = full .. " >" .. sh_quote(out) .. " 2>" .. sh_quote(err)
+  local ok, _, code = os.execute(full)
+  local o, e = H.read(out), H.read(err)
+  os.remove(out)
+  os.remove(err)
+  if inp then os.remove(inp) end
+  return ok and 0 or code, o, e
+end
+
+--- Runs the mast program with the given arguments (a list, quoted for the shell).
+function H.mast(args, stdin, env)
+  local parts = {}
+  for k, v in pairs(env or {}) do parts[#parts + 1] = k .. "=" .. sh_quote(v) end
+  parts[#parts + 1] = sh_quote(H.bin)
+  for _, a in ipairs(args or {}) do parts[#parts + 1] = sh_quote(a) end
+  return H.sh(table.concat(parts, " "), stdin)
+end
+
+-- ---- the sandbox's control API ----
+
+H.sandbox = os.getenv("MAST_SANDBOX_URL")
+
+local function control(method, path, body)
+  assert(H.sandbox, "MAST_SANDBOX_URL is not set: run this spec through sandbox/with-sandbox")
+  local core = require "mast.core"
+  local r = core.request({ method = method, url = H.sandbox .. "/__sandbox/" .. path,
+                           body = body, content_type = "application/json", retry = false })
+  return r.body and #r.body > 0 and core.json_decode(r.body) or nil
+end
+
+--- Resets the sandbox (log, faults, jobs, settings) and mast's own settings.
+function H.reset()
+  control("POST", "reset", "{}")
+  local core = require "mast.core"
+  core.config("base_url", os.getenv("MAST_BASE_URL"))
+  core.config("token", nil)
+  core.config("retry_delay", 0.05)
+  core.config("retries", 3)
+  core.config("timeout", 60)
+  core.config("deadline", 600)
+  core.config("progress", "off")
+end
+
+--- Adds fault rules, e.g. H.faults{{kind = "status", status = 503, times = 2}}.
+function H.faults(rules)
+  local core = require "mast.core"
+  return control("POST", "faults", core.json_encode({ faults = rules }))
+end
+
+function H.settings(t)
+  local core = require "mast.core"
+  return control("POST", "settings", core.json_encode(t))
+end
+
+--- The requests the sandbox received since the last reset (control calls excluded).
+function H.requests()
+  return control("GET", "requests")
+end
+
+--- The logged invoke requests only.
+function H.invokes()
+  local out = {}
+  for _, r in ipairs(H.requests()) do
+    if r.path:match("/api/v0/invoke") then out[#out + 1] = r end
+  end
+  return out
+end
+
+--- Asserts that f raises a mast error with this code; returns the error.
+function H.raises(code, f, ...)
+  local ok, e = pcall(f, ...)
+  assert(not ok, "expected an error with code '" .. code .. "', but the call succeeded")
+  local core = require "mast.core"
+  assert(core.is_error(e), "expected a mast error object, got: " .. tostring(e))
+  assert(e.code == code, ("expected code '%s', got '%s': %s"):format(code, tostring(e.code), tostring(e)))
+  return e
+end
+
+return H

@@ -3,6 +3,7 @@
 local core = require "mast.core"
 local query = require "mast.query"
 local config = require "mast.config"
+local download = require "mast.download"
 
 local M = {
   _NAME = "mast",
@@ -13,6 +14,9 @@ local M = {
   query_many = query.query_many,
   query_all = require("mast.paging").query_all,
   config = config.config,
+  download = download.download,
+  download_many = download.download_many,
+  bundle = download.bundle,
   --- Mark a table as a JSON array / object (for empty tables).
   array = core.array,
   object = core.object,

@@ -485,15 +485,16 @@ static int l_urlencode(lua_State *L) {
   return 1;
 }
 
-/* core.file_size(path) -> bytes, or nil if there is no such file. */
-static int l_file_size(lua_State *L) {
+/* core.stat(path) -> "file" | "directory" | "other", size; or nil if absent. */
+static int l_stat(lua_State *L) {
   struct stat st;
-  if (stat(luaL_checkstring(L, 1), &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (stat(luaL_checkstring(L, 1), &st) != 0) {
     lua_pushnil(L);
     return 1;
   }
+  lua_pushstring(L, S_ISREG(st.st_mode) ? "file" : S_ISDIR(st.st_mode) ? "directory" : "other");
   lua_pushinteger(L, (lua_Integer)st.st_size);
-  return 1;
+  return 2;
 }
 
 /* core.mkdirs(path): creates a directory and its parents. */
@@ -505,7 +506,89 @@ static int l_mkdirs(lua_State *L) {
   return 0;
 }
 
+/* core.safe_name(s) -> true | false, why: is s safe as one path component? */
+static int l_safe_name(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  const char *why = mast_unsafe_name(s, len);
+  lua_pushboolean(L, why == NULL);
+  if (why == NULL) return 1;
+  lua_pushstring(L, why);
+  return 2;
+}
+
+/* core.safe_path(s) -> true | false, why: is s safe as a relative path? */
+static int l_safe_path(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  const char *why = mast_unsafe_path(s, len);
+  lua_pushboolean(L, why == NULL);
+  if (why == NULL) return 1;
+  lua_pushstring(L, why);
+  return 2;
+}
+
+typedef struct extract_ud {
+  lua_State *L;
+  int list;
+} extract_ud;
+
+/* Appends {path = arg 2 (a C string as light userdata), size = arg 3} to
+** the list at arg 1. */
+static int append_entry(lua_State *L) {
+  lua_createtable(L, 0, 2);
+  lua_pushstring(L, (const char *)lua_touserdata(L, 2));
+  lua_setfield(L, -2, "path");
+  lua_pushvalue(L, 3);
+  lua_setfield(L, -2, "size");
+  lua_rawseti(L, 1, (lua_Integer)lua_rawlen(L, 1) + 1);
+  return 0;
+}
+
+/* Called from inside mast_extract, which holds libarchive state: a memory
+** error must not longjmp out of it, so the Lua work runs under pcall. */
+static int on_entry(void *ud, const char *path, int64_t size) {
+  extract_ud *u = ud;
+  lua_State *L = u->L;
+  if (!lua_checkstack(L, 4)) return 1;
+  lua_pushcfunction(L, append_entry);
+  lua_pushvalue(L, u->list);
+  lua_pushlightuserdata(L, (void *)path);   /* no allocation outside the pcall */
+  lua_pushinteger(L, (lua_Integer)size);
+  if (lua_pcall(L, 3, 0, 0) != LUA_OK) {
+    lua_pop(L, 1);
+    return 1;
+  }
+  return 0;
+}
+
+/* core.extract(archive, dir) -> list of {path, size}; refuses hostile
+** archives whole (see mast_extract). */
+static int l_extract(lua_State *L) {
+  const char *archive = luaL_checkstring(L, 1);
+  const char *dir = luaL_checkstring(L, 2);
+  mast_ctx *ctx = mast_bind_ctx(L);
+  extract_ud u;
+  char *msg = NULL;
+  int code;
+  lua_settop(L, 2);
+  lua_newtable(L);
+  u.L = L;
+  u.list = 3;
+  code = mast_extract(ctx, archive, dir, on_entry, &u, &msg);
+  if (code != MAST_OK) {
+    lua_pushstring(L, msg ? msg : "extraction failed");
+    if (msg) mast_free(ctx, msg, strlen(msg) + 1);
+    mast_push_error(L, code, lua_tostring(L, -1));
+    return lua_error(L);
+  }
+  return 1;
+}
+
 static const luaL_Reg core_funcs[] = {
+  {"safe_name", l_safe_name},
+  {"safe_path", l_safe_path},
+  {"extract", l_extract},
   {"perform", l_perform},
   {"request", l_request},
   {"sleep", l_sleep},
@@ -515,7 +598,7 @@ static const luaL_Reg core_funcs[] = {
   {"config", l_config},
   {"config_keys", l_config_keys},
   {"urlencode", l_urlencode},
-  {"file_size", l_file_size},
+  {"stat", l_stat},
   {"mkdirs", l_mkdirs},
   {NULL, NULL}
 };

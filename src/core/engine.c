@@ -194,7 +194,10 @@ static int open_part(xfer *x) {
     return 0;
   }
   x->offset = (int64_t)st.st_size;
-  if ((x->req->flags & MAST_F_NO_RESUME) && x->attempt == 0) x->offset = 0;
+  /* resume=false drops an old .part (later attempts of this call may still
+     resume what this call wrote); a POST's answer is made afresh each time */
+  if (((x->req->flags & MAST_F_NO_RESUME) && x->attempt == 0) || x->method == MAST_POST)
+    x->offset = 0;
   if (x->req->expected_size >= 0 && x->offset > x->req->expected_size) x->offset = 0;
   if (x->offset == 0 && st.st_size > 0 && ftruncate(x->fd, 0) != 0) {
     x->fail_msg = mast_format(x->ctx, "cannot truncate %s: %s", x->part, strerror(errno));

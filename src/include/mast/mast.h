@@ -199,6 +199,22 @@ MAST_API double mast_now(void);
 /* Percent-encodes s as Python's urllib.parse.quote does (safe "/", so
 ** "unreserved" plus "/" stay as they are; space becomes %20). The result is
 ** allocated with ctx's allocator; free with mast_free(). NULL on ENOMEM. */
+/* Whether s is safe as one component of a local path (a product's
+** obs_collection, obs_id or file name): NULL if so, else why not. */
+MAST_API const char *mast_unsafe_name(const char *s, size_t len);
+/* Whether s is safe as a relative path below a directory: NULL or why not. */
+MAST_API const char *mast_unsafe_path(const char *s, size_t len);
+
+/* Extracts a tar, tar.gz or zip archive into dir, refusing the whole
+** archive (before writing anything) if any entry is an absolute path, has a
+** ".." component, lies below a symlink entry, is a link leading outside dir,
+** or is not a file, directory or link. fn (may be NULL) is told of each
+** file written; non-zero from it stops. On failure *message is set (free
+** with mast_free(ctx, m, strlen(m) + 1)). */
+typedef int (*mast_entry_fn)(void *ud, const char *path, int64_t size);
+MAST_API int mast_extract(mast_ctx *ctx, const char *archive, const char *dir, mast_entry_fn fn,
+                          void *ud, char **message);
+
 MAST_API char *mast_urlencode(mast_ctx *ctx, const char *s, size_t len, const char *safe,
                               size_t *outlen);
 MAST_API void mast_free(mast_ctx *ctx, void *p, size_t size);

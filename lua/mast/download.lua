@@ -1,0 +1,205 @@
+--- mast.download, mast.download_many and mast.bundle: files from MAST, never half-written.
+-- Every file streams into <dest>.part, is checked against Content-Length and
+-- the expected size, flushed to disk, and only then renamed to <dest>. An
+-- interrupted download leaves its .part, which the next call resumes.
+local core = require "mast.core"
+local progress = require "mast.progress"
+
+local M = {}
+
+local FILE_PATH = "/api/v0.1/Download/file?uri="
+local BUNDLE_PATH = "/api/v0.1/Download/bundle."
+
+local function usage(fn, msg, level)
+  error(core.error("usage", fn .. ": " .. msg), level + 1)
+end
+
+local function check_opts(fn, opts, known, level)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then usage(fn, "options must be a table, got " .. type(opts), level + 1) end
+  for k in pairs(opts) do
+    if not known[k] then
+      local names = {}
+      for n in pairs(known) do names[#names + 1] = n end
+      table.sort(names)
+      usage(fn, ("unknown option '%s' (known: %s)"):format(tostring(k), table.concat(names, ", ")), level + 1)
+    end
+  end
+  return opts
+end
+
+--- The URL a mast: URI or an http(s) URL is fetched from.
+function M.url_of(src)
+  if type(src) ~= "string" or src == "" then return nil end
+  if src:match("^[Mm][Aa][Ss][Tt]:") then
+    -- as astroquery does: percent-encode the URI but keep ':' and '/'
+    return core.config("base_url") .. FILE_PATH .. core.urlencode(src, ":/")
+  end
+  if src:match("^[Hh][Tt][Tt][Pp][Ss]?://") then return src end
+  return nil
+end
+
+-- The last path component of a URI or URL (without a query string).
+local function basename(src)
+  local path = src:gsub("[?#].*$", "")
+  return path:match("([^/]+)/*$") or path
+end
+
+-- Resolves dest: a directory (or a path ending in '/') gets the file's own name.
+local function dest_for(src, dest)
+  if dest:sub(-1) == "/" or core.stat(dest) == "directory" then
+    local name = basename(src)
+    local ok, why = core.safe_name(name)
+    if not ok then
+      error(core.error("usage", ("cannot name a file after %s: %s"):format(src, why)), 3)
+    end
+    return (dest:gsub("/+$", "")) .. "/" .. name
+  end
+  return dest
+end
+
+local function check_size(fn, size, level)
+  if size ~= nil and (math.type(size) ~= "integer" or size < 0) then
+    usage(fn, "size must be a whole number of bytes", level + 1)
+  end
+end
+
+-- A progress callback for core.perform that feeds the terminal display and
+-- the caller's own function (an error in which aborts the transfer).
+local function progress_for(label, opts)
+  local show, done
+  if opts.progress ~= false then show, done = progress.transfer(label) end
+  local user = type(opts.progress) == "function" and opts.progress or nil
+  if not show and not user then return nil, function() end end
+  return function(p)
+    if show then show(p) end
+    if user then return user(p) end
+  end, done or function() end
+end
+
+local DOWNLOAD_OPTS = { size = true, overwrite = true, resume = true, progress = true }
+
+--- mast.download(uri_or_url, dest [, opts]) -> {path, bytes, status, url, skipped, resumed, seconds}
+-- uri_or_url: a mast: URI (fetched through <base>/api/v0.1/Download/file) or an http(s) URL.
+-- dest: the file to write, or a directory (the file keeps its own name).
+-- opts.size: the expected size in bytes (from the product's `size`): checked, and an
+--   existing dest of that size is kept without touching the network.
+-- opts.overwrite: download even if dest already has the expected size.
+-- opts.resume: false to discard an existing <dest>.part instead of resuming it.
+-- opts.progress: false for no display; a function(p) to be told of progress
+--   (p.bytes, p.bytes_total, p.rate, p.elapsed); an error in it aborts the download.
+function M.download(src, dest, opts)
+  local fn = "mast.download"
+  opts = check_opts(fn, opts, DOWNLOAD_OPTS, 2)
+  local url = M.url_of(src)
+  if not url then
+    usage(fn, ("expected a mast: URI or an http(s) URL, got %s"):format(
+      type(src) == "string" and ("'" .. src .. "'") or type(src)), 2)
+  end
+  if type(dest) ~= "string" or dest == "" then usage(fn, "dest must be a file or directory path", 2) end
+  check_size(fn, opts.size, 2)
+  dest = dest_for(src, dest)
+  local cb, done = progress_for(basename(src), opts)
+  local ok, results = pcall(core.perform, {
+    { url = url, dest = dest, size = opts.size, overwrite = opts.overwrite, resume = opts.resume,
+      label = src },
+  }, { progress = cb })
+  done()
+  if not ok then error(results, 2) end
+  local r = results[1]
+  if not r.ok then error(r.error, 2) end
+  return { path = dest, bytes = r.bytes, status = r.status, url = r.url, skipped = r.skipped,
+           resumed = r.resumed, seconds = r.seconds }
+end
+
+local MANY_OPTS = { concurrency = true, overwrite = true, progress = true, resume = true }
+
+--- mast.download_many(items [, opts]) -> one result per item, in order
+-- items: a list of {uri = <mast: URI or URL>, dest = <path>, size = <bytes, optional>}.
+-- Runs opts.concurrency transfers at once (default: the concurrency setting)
+-- over one multi handle with one progress line. A failure does not stop the
+-- others: each result is {ok, uri, path, bytes, status, url, skipped, resumed, error}.
+function M.download_many(items, opts)
+  local fn = "mast.download_many"
+  opts = check_opts(fn, opts, MANY_OPTS, 2)
+  if type(items) ~= "table" then usage(fn, "items must be a list of {uri=, dest=}", 2) end
+  local specs, paths = {}, {}
+  for i, item in ipairs(items) do
+    if type(item) ~= "table" then usage(fn, ("item %d must be a table {uri=, dest=}"):format(i), 2) end
+    for k in pairs(item) do
+      if k ~= "uri" and k ~= "dest" and k ~= "size" then
+        usage(fn, ("item %d: unknown field '%s' (known: uri, dest, size)"):format(i, tostring(k)), 2)
+      end
+    end
+    local url = M.url_of(item.uri)
+    if not url then usage(fn, ("item %d: expected a mast: URI or an http(s) URL"):format(i), 2) end
+    if type(item.dest) ~= "string" or item.dest == "" then
+      usage(fn, ("item %d: dest must be a path"):format(i), 2)
+    end
+    check_size(fn, item.size, 2)
+    paths[i] = dest_for(item.uri, item.dest)
+    specs[i] = { url = url, dest = paths[i], size = item.size, overwrite = opts.overwrite,
+                 resume = opts.resume, label = item.uri }
+  end
+  local cb, done = progress_for(("%d files"):format(#specs), opts)
+  local ok, results = pcall(core.perform, specs, { concurrency = opts.concurrency, progress = cb })
+  done()
+  if not ok then error(results, 2) end
+  local out = {}
+  for i, r in ipairs(results) do
+    out[i] = { ok = r.ok, uri = items[i].uri, path = paths[i], bytes = r.bytes, status = r.status,
+               url = r.url, skipped = r.skipped, resumed = r.resumed, error = r.error }
+  end
+  return out
+end
+
+local BUNDLE_OPTS = { format = true, extract = true, progress = true }
+local BUNDLE_FORMATS = { ["tar.gz"] = true, zip = true }
+
+--- mast.bundle(uris, dest [, opts]) -> {path, bytes, status, url, files}
+-- POSTs the URIs as repeated uri= form fields to <base>/api/v0.1/Download/bundle.<format>
+-- and streams the archive to dest with mast.download's guarantees.
+-- opts.format: "tar.gz" or "zip" (default: from dest's extension).
+-- opts.extract: a directory to unpack the archive into; hostile entries
+--   (absolute paths, '..', links leading outside) make it refuse the whole archive.
+--   The result's `files` lists {path, size} of what was written.
+function M.bundle(uris, dest, opts)
+  local fn = "mast.bundle"
+  opts = check_opts(fn, opts, BUNDLE_OPTS, 2)
+  if type(uris) ~= "table" or #uris == 0 then usage(fn, "uris must be a non-empty list of mast: URIs", 2) end
+  if type(dest) ~= "string" or dest == "" then usage(fn, "dest must be a file path", 2) end
+  local format = opts.format
+  if format == nil then
+    if dest:match("%.tar%.gz$") or dest:match("%.tgz$") then format = "tar.gz"
+    elseif dest:match("%.zip$") then format = "zip"
+    else usage(fn, ("cannot tell the archive type from '%s': end it in .tar.gz or .zip, or pass opts.format")
+      :format(dest), 2) end
+  elseif not BUNDLE_FORMATS[format] then
+    usage(fn, ("format must be 'tar.gz' or 'zip', got '%s'"):format(tostring(format)), 2)
+  end
+  local fields = {}
+  for i, u in ipairs(uris) do
+    if type(u) ~= "string" or u == "" then usage(fn, ("uris[%d] must be a string"):format(i), 2) end
+    fields[i] = "uri=" .. core.urlencode(u, "")
+  end
+  local url = core.config("base_url") .. BUNDLE_PATH .. format
+  local cb, done = progress_for(("bundle of %d files"):format(#uris), opts)
+  local ok, results = pcall(core.perform, {
+    { method = "POST", url = url, body = table.concat(fields, "&"), dest = dest,
+      overwrite = true, resume = false, label = ("the bundle of %d files"):format(#uris) },
+  }, { progress = cb })
+  done()
+  if not ok then error(results, 2) end
+  local r = results[1]
+  if not r.ok then error(r.error, 2) end
+  local out = { path = dest, bytes = r.bytes, status = r.status, url = r.url }
+  if opts.extract ~= nil then
+    if type(opts.extract) ~= "string" or opts.extract == "" then
+      usage(fn, "opts.extract must be a directory path", 2)
+    end
+    out.files = core.extract(dest, opts.extract)
+  end
+  return out
+end
+
+return M

@@ -1,0 +1,276 @@
+"""HTTP plumbing: the two listeners, request parsing and logging, fault
+injection and response writing (HTTP/1.1 with keep-alive).
+
+Each TCP connection gets an id (``conn`` in the request log) so a client's
+connection reuse is visible.  Faults are looked up before normal handling;
+the ones that alter the transport (drop, stall, truncated_json, length_lie)
+are applied while the response is written.
+"""
+
+import socket
+import struct
+import sys
+import threading
+import time
+import traceback
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from . import __version__, control, formats, routes
+from .response import Response, text_response
+
+MAX_BODY = 64 * 1024 * 1024
+LOOPBACK_NAMES = ("localhost", "::1")
+
+
+def is_loopback(host):
+    return host in LOOPBACK_NAMES or host.startswith("127.")
+
+
+class SandboxServer(ThreadingHTTPServer):
+    """One listener ("main" or "alt") sharing the sandbox State."""
+
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+
+    def __init__(self, address, state, listener, verbose=False):
+        if not is_loopback(address[0]):
+            raise ValueError("mast-sandbox only binds loopback addresses, not %r" % address[0])
+        self.state = state
+        self.listener = listener
+        self.verbose = verbose
+        if ":" in address[0]:
+            self.address_family = socket.AF_INET6
+        super().__init__(address, Handler)
+
+
+class _Dropped(Exception):
+    """The connection was closed on purpose by a fault."""
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Parses one request at a time on a (possibly kept-alive) connection."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "mast-sandbox/" + __version__
+    sys_version = ""
+    timeout = 300
+
+    def setup(self):
+        super().setup()
+        self.conn_id = self.server.state.next_conn_id()
+
+    def log_message(self, fmt, *args):
+        if self.server.verbose:
+            sys.stderr.write("mast-sandbox [%s #%d] %s\n" % (self.server.listener, self.conn_id,
+                                                            fmt % args))
+
+    def log_request(self, code="-", size="-"):
+        if self.server.verbose:
+            super().log_request(code, size)
+
+    # every method goes through the same dispatcher
+    def do_GET(self):
+        self.dispatch()
+
+    do_POST = do_HEAD = do_PUT = do_DELETE = do_OPTIONS = do_PATCH = do_GET
+
+    # -- reading -----------------------------------------------------------
+
+    def read_body(self):
+        """The request body (Content-Length or chunked); None if too large."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            parts, total = [], 0
+            while True:
+                line = self.rfile.readline(65537)
+                size = int(line.split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(65537) not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(parts)
+                total += size
+                if total > MAX_BODY:
+                    return None
+                parts.append(self.rfile.read(size))
+                self.rfile.readline(65537)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0:
+            raise ValueError("negative Content-Length")
+        if length > MAX_BODY:
+            return None
+        return self.rfile.read(length) if length else b""
+
+    def base_url(self):
+        host = self.headers.get("Host")
+        if host and "/" not in host and " " not in host:
+            return "http://" + host
+        return self.server.state.base_url
+
+    # -- dispatch ------------------------------------------------------------
+
+    def dispatch(self):
+        state = self.server.state
+        split = urlsplit(self.path)
+        path = split.path or "/"
+        try:
+            body = self.read_body()
+        except (ValueError, OSError):
+            self.close_connection = True
+            return self.send(text_response(400, "Malformed request body."))
+        if body is None:
+            self.close_connection = True
+            return self.send(text_response(413, "Request body too large."))
+        request = routes.Request(state, self.server.listener, self.command, path, split.query,
+                                 {k.lower(): v for k, v in self.headers.items()}, body,
+                                 self.base_url())
+        if self.server.listener == "main" and path.startswith("/__sandbox/"):
+            return self.send(control.handle(request))
+        handler = routes.route(request)
+        if handler is routes.invoke:
+            routes.decode_invoke(request)
+        state.record({"listener": self.server.listener, "conn": self.conn_id,
+                      "method": self.command, "path": path, "query": split.query,
+                      "headers": request.headers,
+                      "body": body.decode("utf-8", "replace"),
+                      "request": request.invoke})
+        try:
+            self.respond(request, handler)
+        except _Dropped:
+            self.close_connection = True
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True
+
+    def respond(self, request, handler):
+        state = request.state
+        info = {"path": request.path, "method": request.method, "listener": request.listener}
+        if request.invoke:
+            info["service"] = str(request.invoke.get("service", ""))
+        if handler in (routes.download_file,):
+            info["uri"] = routes.download_uri(request) or ""
+        elif request.listener == "alt":
+            info["uri"] = "mast:SANDBOX/" + request.path[len("/stpubdata/sandbox/"):]
+        rule, use = state.faults.take(info)
+        delay = state.settings()["latency_ms"] / 1000.0
+        if rule is not None and rule.kind == "latency":
+            delay += float(rule.spec.get("ms", 1000)) / 1000.0
+        if delay > 0:
+            time.sleep(delay)
+        early = self.fault_response(rule, use) if rule else None
+        if early is not None:
+            return self.send(early)
+        if rule is not None and rule.kind == "ignore_range":
+            request.ignore_range = True
+        if handler is None:
+            response = text_response(404, "Not found: %s" % request.path)
+        else:
+            try:
+                response = handler(request)
+            except routes.BadRequest as exc:
+                response = text_response(400, str(exc))
+            except Exception:  # never let a handler bug kill the connection thread
+                if self.server.verbose:
+                    traceback.print_exc()
+                response = text_response(500, "Internal sandbox error.")
+        self.send(response, rule)
+
+    def fault_response(self, rule, use):
+        """A complete replacement response for faults that need no real answer."""
+        spec = rule.spec
+        if rule.kind == "status":
+            status = int(spec.get("status", 503))
+            headers = []
+            if spec.get("retry_after") is not None:
+                headers.append(("Retry-After", str(spec["retry_after"])))
+            body = spec.get("body")
+            if body is None:
+                body = "Sandbox fault: HTTP %d" % status
+            return Response(status, str(body).encode("utf-8"), "text/plain; charset=utf-8",
+                            headers)
+        if rule.kind == "drop" and spec.get("after_bytes") is None:
+            self.abort()
+        if rule.kind == "malformed":
+            body = spec.get("body")
+            if body is None:
+                body = '{"status" : "COMPLETE","msg" : "","data":[{"obsid":12,'
+            return Response(200, str(body).encode("utf-8"), formats.JSON_TYPE)
+        if rule.kind == "error":
+            return Response(200, formats.error_body(str(spec.get("msg", "Sandbox fault."))),
+                            formats.JSON_TYPE)
+        if rule.kind == "executing":
+            fraction = use / (rule.total + 1.0)
+            return Response(200, formats.executing_body(fraction), formats.JSON_TYPE)
+        return None
+
+    # -- writing -------------------------------------------------------------
+
+    def abort(self):
+        """Close the connection abruptly (RST) and stop handling it."""
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                       struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
+        raise _Dropped()
+
+    def send(self, response, rule=None):
+        kind = rule.kind if rule else None
+        spec = rule.spec if rule else {}
+        chunks = response.iter_body()
+        length = response.length
+        if kind == "truncated_json":
+            body = b"".join(bytes(c) for c in chunks)
+            chunks = iter((body[:len(body) // 2],))
+            length = len(body) // 2
+        elif kind == "length_lie":
+            length = int(spec.get("length", 1_000_000_000))
+            response.close = True
+        self.send_response_only(response.status)
+        self.send_header("Server", self.version_string())
+        self.send_header("Date", self.date_time_string())
+        for key, value in response.headers:
+            self.send_header(key, value)
+        if length is not None:
+            self.send_header("Content-Length", str(length))
+        if response.close or length is None or self.close_connection:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        limit = None
+        if kind in ("drop", "stall"):
+            limit = int(spec.get("after_bytes") or 0)
+        sent = 0
+        for chunk in chunks:
+            if limit is not None and sent + len(chunk) >= limit:
+                self.wfile.write(chunk[:limit - sent])
+                self.wfile.flush()
+                if kind == "stall":
+                    time.sleep(float(spec.get("seconds", 5)))
+                self.abort()
+            self.wfile.write(chunk)
+            sent += len(chunk)
+        if limit is not None:
+            if kind == "stall":
+                time.sleep(float(spec.get("seconds", 5)))
+            self.abort()
+
+
+def start(state, host, port, alt_host, alt_port, verbose=False):
+    """Start both listeners in daemon threads; return (main, alt) servers."""
+    main = SandboxServer((host, port), state, "main", verbose)
+    alt = SandboxServer((alt_host, alt_port), state, "alt", verbose)
+    state.base_url = "http://%s:%d" % (_url_host(host), main.server_address[1])
+    state.alt_url = "http://%s:%d" % (_url_host(alt_host), alt.server_address[1])
+    for server in (main, alt):
+        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+                                  name="mast-sandbox-%s" % server.listener, daemon=True)
+        thread.start()
+    return main, alt
+
+
+def _url_host(host):
+    return "[%s]" % host if ":" in host else host
+

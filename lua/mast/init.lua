@@ -4,6 +4,7 @@ local core = require "mast.core"
 local query = require "mast.query"
 local config = require "mast.config"
 local download = require "mast.download"
+local products = require "mast.products"
 
 local M = {
   _NAME = "mast",
@@ -17,6 +18,9 @@ local M = {
   download = download.download,
   download_many = download.download_many,
   bundle = download.bundle,
+  products = products.products,
+  filter_products = products.filter_products,
+  download_products = products.download_products,
   --- Mark a table as a JSON array / object (for empty tables).
   array = core.array,
   object = core.object,

@@ -115,7 +115,8 @@ end
 
 --- The requests the sandbox received since the last reset (control calls excluded).
 function H.requests()
-  return control("GET", "requests")
+  local r = control("GET", "requests")
+  return r.requests or r
 end
 
 --- The logged invoke requests only.

@@ -21,7 +21,7 @@ mast_ctx *mast_bind_ctx(lua_State *L);
 void mast_error_init(lua_State *L);
 void mast_push_error(lua_State *L, int code, const char *msg);
 int mast_raise(lua_State *L, int code, const char *fmt, ...);
-int mast_raise_result(lua_State *L, const mast_result *r);
+void mast_push_result_error(lua_State *L, const mast_result *r);
 void mast_error_register(lua_State *L);   /* adds error() etc. to the table on top */
 
 /* Field helpers for option tables. */

@@ -962,28 +962,52 @@ static int utf8_seq (const unsigned char *p, const unsigned char *end) {
 ** checked before entering one, so the C recursion is bounded by
 ** MAST_JSON_MAX_DEPTH. Values are built directly on the Lua stack.
 **
-** Speed-ups for MAST's row-shaped data, for depths below KC_DEPTH:
-** - key cache: the keys of the previous object at the same depth are kept (by
-**   position) in a Lua table; when the input bytes at the cursor equal the
-**   cached key followed by '"', that Lua string is reused instead of being
-**   hashed and interned again. Only keys read without escapes are cached, so
-**   raw bytes and decoded bytes are the same;
-** - tables are pre-sized with the size of the previous sibling container at the
-**   same depth (the waste is bounded by the memory of that sibling).
+** Speed-ups for MAST's row-shaped data (depths below KC_DEPTH):
+** - column cache: for each depth and member position (or array index) the
+**   decoder remembers where in the input the last key and a few recent short
+**   string values were (their raw bytes between the quotes), and keeps the Lua
+**   strings made from them in an anchor table. When the bytes after the quote
+**   at the cursor are the same and are followed by '"', the Lua string is
+**   fetched from the anchor instead of being decoded, hashed and interned
+**   again. The match is exact: the cached bytes are the whole inside of a
+**   valid string token (no unescaped '"', no unfinished escape), so the same
+**   bytes between quotes are the same token. Value caching gives up on a
+**   column whose values rarely repeat;
+** - a container that is an array element (a row) is pre-sized with the size of
+**   the previous element of the same array when that was a container of the
+**   same kind (the waste is bounded by the memory of that sibling). Members of
+**   objects are not pre-sized: siblings there are unrelated ("data", "fields").
 */
 
-#define KC_DEPTH   32    /* depths with key cache and size hints */
-#define KC_KEYS    1024  /* cached key positions per depth */
+#define KC_DEPTH   32    /* depths with column caches and size hints */
+#define KC_KEYS    1024  /* positions cached per depth */
+#define VC_WAYS    8     /* recent values cached per column */
+#define VC_MAXLEN  64    /* longest value cached */
+#define KC_STRIDE  (1 + VC_WAYS)  /* anchor slots per position */
+
+typedef struct colent {
+  const char *kp;              /* last key at this position (raw, in the input) */
+  size_t kl;
+  const char *vp[VC_WAYS];     /* recent string values (raw, in the input) */
+  unsigned char vl[VC_WAYS];   /* their lengths */
+  unsigned char rr;            /* next way to replace */
+  unsigned char off;           /* value caching given up for this column */
+  unsigned short tries, hits;  /* value cache statistics */
+} colent;
 
 typedef struct jdec {
   lua_State *L;
   const char *start, *end;
   mast_json_error *err;
   int base;                 /* stack top on entry */
-  int kcslot;               /* table: depth -> {key strings by position} */
+  int kcslot;               /* table: [depth] = anchor, [KC_DEPTH + depth] = colents */
   int amtslot, omtslot;     /* marker metatables, fetched when first needed */
-  int ohint[KC_DEPTH];      /* size of the previous object at each depth */
-  int ahint[KC_DEPTH];      /* size of the previous array at each depth */
+  unsigned long serial;     /* arrays started so far: identifies a parent */
+  unsigned long opar[KC_DEPTH], apar[KC_DEPTH];  /* parent array of ... */
+  int ohint[KC_DEPTH];      /* ... the previous object at each depth, its size */
+  int ahint[KC_DEPTH];      /* ... the previous array at each depth, its size */
+  colent *cols[KC_DEPTH];   /* column caches (userdata kept in the kc table) */
+  int ncols[KC_DEPTH];
 } jdec;
 
 /* 1 for bytes that end a plain run inside a string: '"', '\\', < 0x20, >= 0x80 */
@@ -1081,7 +1105,8 @@ static void dec_mark (jdec *d, int slot, const char *name) {
   lua_setmetatable(L, -2);  /* stack: ... t */
 }
 
-static const char *dec_value (jdec *d, const char *p, int depth);
+static const char *dec_value (jdec *d, const char *p, int depth,
+                              unsigned long parent);
 
 static int hexval (int c) {
   if (ISDIGIT(c)) return c - '0';
@@ -1237,14 +1262,85 @@ static const char *dec_number (jdec *d, const char *p) {
   }
 }
 
-static const char *dec_array (jdec *d, const char *p, int depth) {
+/* Push the anchor table of depth, creating it (and the kc table) if needed */
+static void kc_push (jdec *d, int depth) {
+  lua_State *L = d->L;
+  if (lua_type(L, d->kcslot) != LUA_TTABLE) {
+    lua_createtable(L, 2 * KC_DEPTH, 0);
+    lua_replace(L, d->kcslot);
+  }
+  if (lua_rawgeti(L, d->kcslot, depth) != LUA_TTABLE) {  /* stack: ... x */
+    lua_pop(L, 1);
+    lua_createtable(L, 16 * KC_STRIDE, 0);  /* stack: ... anchor */
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, d->kcslot, depth);
+  }
+}
+
+/* Column entry pos (0-based, < KC_KEYS) of depth; grows the array as needed */
+static colent *kc_col (jdec *d, int depth, lua_Integer pos) {
+  if (pos >= d->ncols[depth]) {
+    lua_State *L = d->L;
+    int n = d->ncols[depth] ? 2 * d->ncols[depth] : 32;
+    colent *c;
+    while (n <= pos) n *= 2;
+    c = (colent *)lua_newuserdatauv(L, (size_t)n * sizeof(colent), 0);  /* stack: ... ud */
+    memset(c, 0, (size_t)n * sizeof(colent));
+    if (d->ncols[depth] > 0)
+      memcpy(c, d->cols[depth], (size_t)d->ncols[depth] * sizeof(colent));
+    lua_rawseti(L, d->kcslot, KC_DEPTH + depth);  /* stack: ... (old array is garbage) */
+    d->cols[depth] = c;
+    d->ncols[depth] = n;
+  }
+  return &d->cols[depth][pos];
+}
+
+/*
+** String value at p (the opening quote) for column ce whose anchor slots start
+** at anchor[slot]: reuse a cached Lua string or read it and cache it.
+*/
+static const char *dec_string_col (jdec *d, const char *p, colent *ce,
+                                   int anchor, lua_Integer slot) {
+  lua_State *L = d->L;
+  const char *q;
+  int plain, w;
+  if (ce->off) return dec_string(d, p, &plain);
+  if (ce->tries == USHRT_MAX) { ce->tries /= 2; ce->hits /= 2; }
+  ce->tries++;
+  for (w = 0; w < VC_WAYS; w++) {
+    size_t l = ce->vl[w];
+    const char *v = ce->vp[w];
+    if (v != NULL && (size_t)(d->end - p) > l + 1 && p[l + 1] == '"' &&
+        memcmp(p + 1, v, l) == 0) {
+      lua_rawgeti(L, anchor, slot + 1 + w);  /* stack: ... string */
+      ce->hits++;
+      return p + l + 2;
+    }
+  }
+  q = dec_string(d, p, &plain);  /* stack: ... string */
+  if (q != NULL && (size_t)(q - p - 2) <= VC_MAXLEN) {
+    w = ce->rr;
+    ce->rr = (unsigned char)((w + 1) % VC_WAYS);
+    lua_pushvalue(L, -1);  /* stack: ... string string */
+    lua_rawseti(L, anchor, slot + 1 + w);  /* stack: ... string */
+    ce->vp[w] = p + 1;
+    ce->vl[w] = (unsigned char)(q - p - 2);
+  }
+  if (ce->tries >= 64 && ce->hits < ce->tries / 8) ce->off = 1;
+  return q;
+}
+
+/* parent: serial of the enclosing array, 0 when not an array element */
+static const char *dec_array (jdec *d, const char *p, int depth,
+                              unsigned long parent) {
   lua_State *L = d->L;
   const char *end = d->end;
   lua_Integer n = 0;
-  int arr;
+  int arr, anchor = 0, hinted;
+  unsigned long self;
   if (depth > MAST_JSON_MAX_DEPTH)
     return dec_fail(d, p, "nesting deeper than 1000 levels");
-  if (!lua_checkstack(L, 4))
+  if (!lua_checkstack(L, 5))
     return dec_fail(d, p, "Lua stack overflow");
   p = skip_ws(p + 1, end);
   if (p < end && *p == ']') {
@@ -1252,29 +1348,43 @@ static const char *dec_array (jdec *d, const char *p, int depth) {
     dec_mark(d, d->amtslot, MAST_JSON_ARRAY_MT);
     return p + 1;
   }
-  lua_createtable(L, depth < KC_DEPTH ? d->ahint[depth] : 0, 0);
+  hinted = (parent != 0 && depth < KC_DEPTH);
+  lua_createtable(L, (hinted && d->apar[depth] == parent) ? d->ahint[depth] : 0, 0);
   arr = lua_gettop(L);  /* stack: ... arr */
+  if (depth < KC_DEPTH) {
+    kc_push(d, depth);  /* stack: ... arr anchor */
+    anchor = arr + 1;
+  }
+  self = ++d->serial;
   for (;;) {
-    p = dec_value(d, p, depth);  /* stack: ... arr value */
+    if (anchor && n < KC_KEYS && p < end && *p == '"')
+      p = dec_string_col(d, p, kc_col(d, depth, n), anchor, n * KC_STRIDE + 1);
+    else
+      p = dec_value(d, p, depth, self);  /* stack: ... arr [anchor] value */
     if (p == NULL) return NULL;
-    lua_rawseti(L, arr, ++n);  /* stack: ... arr */
+    lua_rawseti(L, arr, ++n);  /* stack: ... arr [anchor] */
     p = skip_ws(p, end);
     if (p < end && *p == ',') { p = skip_ws(p + 1, end); continue; }
     if (p < end && *p == ']') break;
     return dec_fail(d, p, "expected ',' or ']' after an array element");
   }
-  if (depth < KC_DEPTH) d->ahint[depth] = (n > INT_MAX / 2) ? INT_MAX / 2 : (int)n;
+  if (anchor) lua_pop(L, 1);  /* stack: ... arr */
+  if (hinted) {
+    d->apar[depth] = parent;
+    d->ahint[depth] = (n > INT_MAX / 2) ? INT_MAX / 2 : (int)n;
+  }
   return p + 1;
 }
 
-static const char *dec_object (jdec *d, const char *p, int depth) {
+static const char *dec_object (jdec *d, const char *p, int depth,
+                               unsigned long parent) {
   lua_State *L = d->L;
   const char *end = d->end;
-  int obj, keys = 0;
+  int obj, anchor = 0, hinted;
   lua_Integer n = 0;
   if (depth > MAST_JSON_MAX_DEPTH)
     return dec_fail(d, p, "nesting deeper than 1000 levels");
-  if (!lua_checkstack(L, 5))
+  if (!lua_checkstack(L, 6))
     return dec_fail(d, p, "Lua stack overflow");
   p = skip_ws(p + 1, end);
   if (p < end && *p == '}') {
@@ -1282,79 +1392,76 @@ static const char *dec_object (jdec *d, const char *p, int depth) {
     dec_mark(d, d->omtslot, MAST_JSON_OBJECT_MT);
     return p + 1;
   }
-  lua_createtable(L, 0, depth < KC_DEPTH ? d->ohint[depth] : 0);
+  hinted = (parent != 0 && depth < KC_DEPTH);
+  lua_createtable(L, 0, (hinted && d->opar[depth] == parent) ? d->ohint[depth] : 0);
   obj = lua_gettop(L);  /* stack: ... obj */
   if (depth < KC_DEPTH) {
-    if (lua_type(L, d->kcslot) != LUA_TTABLE) {
-      lua_createtable(L, KC_DEPTH, 0);
-      lua_replace(L, d->kcslot);
-    }
-    if (lua_rawgeti(L, d->kcslot, depth) != LUA_TTABLE) {  /* stack: ... obj x */
-      lua_pop(L, 1);
-      lua_createtable(L, 16, 0);
-      lua_pushvalue(L, -1);
-      lua_rawseti(L, d->kcslot, depth);
-    }
-    keys = obj + 1;  /* stack: ... obj keys */
+    kc_push(d, depth);  /* stack: ... obj anchor */
+    anchor = obj + 1;
   }
   for (;;) {
+    colent *ce = NULL;
     int plain;
     if (p >= end || *p != '"')
       return dec_fail(d, p, n == 0 ? "expected a string key or '}'"
                                    : "expected a string key after ','");
-    n++;
-    if (keys && n <= KC_KEYS) {
-      if (lua_rawgeti(L, keys, n) == LUA_TSTRING) {  /* stack: ... obj keys cached */
-        size_t kl;
-        const char *ks = lua_tolstring(L, -1, &kl);
-        if ((size_t)(end - p) > kl + 1 && p[kl + 1] == '"' &&
-            memcmp(p + 1, ks, kl) == 0) {
-          p += kl + 2;  /* reuse the cached key: stack: ... obj keys key */
-          goto colon;
-        }
+    if (anchor && n < KC_KEYS) {
+      ce = kc_col(d, depth, n);
+      if (ce->kp != NULL && (size_t)(end - p) > ce->kl + 1 && p[ce->kl + 1] == '"' &&
+          memcmp(p + 1, ce->kp, ce->kl) == 0) {
+        lua_rawgeti(L, anchor, n * KC_STRIDE + 1);  /* stack: ... obj anchor key */
+        p += ce->kl + 2;
       }
-      lua_pop(L, 1);  /* stack: ... obj keys */
-      p = dec_string(d, p, &plain);  /* stack: ... obj keys key */
-      if (p == NULL) return NULL;
-      if (plain) {
-        lua_pushvalue(L, -1);  /* stack: ... obj keys key key */
-        lua_rawseti(L, keys, n);  /* stack: ... obj keys key */
+      else {
+        const char *q = dec_string(d, p, &plain);  /* stack: ... obj anchor key */
+        if (q == NULL) return NULL;
+        lua_pushvalue(L, -1);  /* stack: ... obj anchor key key */
+        lua_rawseti(L, anchor, n * KC_STRIDE + 1);  /* stack: ... obj anchor key */
+        ce->kp = p + 1;
+        ce->kl = (size_t)(q - p - 2);
+        p = q;
       }
     }
     else {
-      p = dec_string(d, p, &plain);  /* stack: ... obj [keys] key */
+      p = dec_string(d, p, &plain);  /* stack: ... obj [anchor] key */
       if (p == NULL) return NULL;
     }
-   colon:
     p = skip_ws(p, end);
     if (p >= end || *p != ':')
       return dec_fail(d, p, "expected ':' after an object key");
     p = skip_ws(p + 1, end);
-    p = dec_value(d, p, depth);  /* stack: ... obj [keys] key value */
+    if (ce != NULL && p < end && *p == '"')
+      p = dec_string_col(d, p, ce, anchor, n * KC_STRIDE + 1);
+    else
+      p = dec_value(d, p, depth, 0);  /* stack: ... obj [anchor] key value */
     if (p == NULL) return NULL;
-    lua_rawset(L, obj);  /* stack: ... obj [keys] */
+    lua_rawset(L, obj);  /* stack: ... obj [anchor] */
+    n++;
     p = skip_ws(p, end);
     if (p < end && *p == ',') { p = skip_ws(p + 1, end); continue; }
     if (p < end && *p == '}') break;
     return dec_fail(d, p, "expected ',' or '}' after an object member");
   }
-  if (keys) {
-    lua_pop(L, 1);  /* stack: ... obj */
+  if (anchor) lua_pop(L, 1);  /* stack: ... obj */
+  if (hinted) {
+    d->opar[depth] = parent;
     d->ohint[depth] = (n > INT_MAX / 2) ? INT_MAX / 2 : (int)n;
   }
   return p + 1;
 }
 
-/* Value at p (already past whitespace): pushes it; returns the byte after it */
-static const char *dec_value (jdec *d, const char *p, int depth) {
+/* Value at p (already past whitespace): pushes it; returns the byte after it.
+   parent: serial of the enclosing array, 0 when not an array element. */
+static const char *dec_value (jdec *d, const char *p, int depth,
+                              unsigned long parent) {
   const char *end = d->end;
   int plain;
   if (p >= end)
     return dec_fail(d, p, "unexpected end of input, expected a JSON value");
   switch (*p) {
     case '"': return dec_string(d, p, &plain);
-    case '{': return dec_object(d, p, depth + 1);
-    case '[': return dec_array(d, p, depth + 1);
+    case '{': return dec_object(d, p, depth + 1, parent);
+    case '[': return dec_array(d, p, depth + 1, parent);
     case '-': case '0': case '1': case '2': case '3': case '4':
     case '5': case '6': case '7': case '8': case '9':
       return dec_number(d, p);
@@ -1412,7 +1519,7 @@ int mast_json_decode (lua_State *L, const char *buf, size_t len,
   lua_settop(L, d.base + 3);  /* stack: ... nil nil nil (scratch slots) */
   p = buf;
   if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3;  /* BOM */
-  p = dec_value(&d, skip_ws(p, d.end), 0);  /* stack: ... kc amt omt value */
+  p = dec_value(&d, skip_ws(p, d.end), 0, 0);  /* stack: ... kc amt omt value */
   if (p != NULL) {
     p = skip_ws(p, d.end);
     if (p != d.end) p = dec_fail(&d, p, "unexpected data after the JSON value");

@@ -49,7 +49,7 @@ int mast_raise(lua_State *L, int code, const char *fmt, ...) {
 }
 
 /* Pushes the error object describing a failed result. */
-static void push_result_error(lua_State *L, const mast_result *r) {
+void mast_push_result_error(lua_State *L, const mast_result *r) {
   mast_push_error(L, r->code, r->message);
   if (r->status > 0) {
     lua_pushinteger(L, r->status);
@@ -61,11 +61,6 @@ static void push_result_error(lua_State *L, const mast_result *r) {
   }
   lua_pushinteger(L, r->attempts);
   lua_setfield(L, -2, "attempts");
-}
-
-int mast_raise_result(lua_State *L, const mast_result *r) {
-  push_result_error(L, r);
-  return lua_error(L);
 }
 
 /* core.error(code, message [, fields]) -> a new error object.

@@ -233,15 +233,7 @@ static void push_result(lua_State *L, const mast_result *r, int with_body) {
   lua_pushnumber(L, r->seconds);
   lua_setfield(L, -2, "seconds");
   if (r->code != MAST_OK) {
-    mast_push_error(L, r->code, r->message);
-    if (r->status > 0) {
-      lua_pushinteger(L, r->status);
-      lua_setfield(L, -2, "status");
-    }
-    if (r->url != NULL) {
-      lua_pushstring(L, r->url);
-      lua_setfield(L, -2, "url");
-    }
+    mast_push_result_error(L, r);
     lua_setfield(L, -2, "error");
   }
 }

@@ -78,9 +78,9 @@ class TicCatalog(Catalog):
         ("contratio", "float"), ("disposition", "string"), ("duplicate_id", "string"),
         ("priority", "float"), ("objID", "string", fmt_int),
     )
-    # all-sky tier: the bright stars (Tmag < 10.5); local tier: the rest.
+    # all-sky tier: a sparse index of bright stars (Tmag < 10.5); local tier: dense.
     tiers = (Tier("allsky", 2.0, 0.75, 64, boosted=False), Tier("local", 0.1, 5000.0, 4000))
-    boosts = {"M10": 6.0, "M15": 6.0, "M103": 3.0, "M8": 2.0, "M101": 1.0}
+    boosts = {"M10": 6.0, "M15": 6.0, "M103": 3.0, "M8": 2.0, "M101": 3.0}
     distance_name = "dstArcSec"
     distance_scale = 3600.0
 
@@ -92,7 +92,7 @@ class TicCatalog(Catalog):
             tmag = 10.5 - 8.5 * r() ** 2
         else:
             tic_id = 10_000_000_000 + cell * 4096 + k
-            tmag = _mag(rng, 10.5, 20.5, 2.2)
+            tmag = _mag(rng, 7.5, 20.5, 2.2)
         extended = not bright and r() < 0.04
         dwarf = r() < 0.72
         if dwarf:
@@ -362,7 +362,7 @@ class HscCatalog(Catalog):
         item for band in HSC_BANDS
         for item in ((band, "float"), (band + "_Sigma", "float"), (band + "_N", "int"))) + (
         ("_selected_", "boolean"),)
-    boosts = {"M101": 1000.0, "M10": 200.0, "M15": 300.0, "M1": 50.0}
+    boosts = {"M101": 2000.0, "M10": 200.0, "M15": 300.0, "M1": 50.0}
     distance_name = "Distance"
     distance_scale = 60.0
     distance_at = 1  # after MatchID, as in hsc.json

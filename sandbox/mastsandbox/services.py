@@ -441,34 +441,35 @@ def column_config(name):
     """A columns config (dict keyed by column) for a known service, or None.
 
     Services with a recorded config (Mast.Caom.Cone, Mast.Catalogs.Tess.Cone,
-    Mast.Catalogs.Dd.Cone) are answered from the fixtures by the caller; this
-    builds a minimal config for the others from their column schema.
+    Mast.Catalogs.Dd.Cone) are answered from the fixtures by the caller.  For
+    the others this builds a minimal config from the service's column schema
+    (``{}`` for a known service without a fixed schema); unknown ids → None.
     """
-    probes = {
-        "mast.caom.products": lambda: products_table([]),
-        "mast.caom.filtered": lambda: _caom_filtered_view(CAOM.all_sky_table(), False),
-        "mast.caom.filtered.position": lambda: _caom_filtered_view(
-            CAOM.cone_table(0, 0, 0), True),
-    }
     key = str(name).strip().lower()
-    maker = probes.get(key)
+    makers = {
+        "mast.caom.products": lambda: products_table([]).fields,
+        "mast.caom.all": lambda: CAOM.cone_fields,
+        "mast.caom.filtered": lambda: _caom_filtered_view(Table(CAOM.cone_fields, []),
+                                                          False).fields,
+        "mast.caom.filtered.position": lambda: _caom_filtered_view(
+            Table(CAOM.cone_fields, []), True).fields,
+        "mast.galex.catalog": lambda: CATALOGS["galex"].cone_fields,
+        "mast.hsc.db.v2": lambda: CATALOGS["hscv2"].cone_fields,
+        "mast.hsc.db.v3": lambda: CATALOGS["hscv3"].cone_fields,
+        "mast.hscspectra.db.all": lambda: fixture_table("spectra.json").fields,
+        "mast.hscmatches.db.v2": lambda: fixture_table("matchid.json").fields,
+        "mast.hscmatches.db.v3": lambda: fixture_table("matchid.json").fields,
+    }
+    for cat_key, catalog in CATALOGS.items():
+        for alias in (cat_key, catalog.name.lower()):
+            makers.setdefault("mast.catalogs.%s.cone" % alias,
+                              lambda c=catalog: c.cone_fields)
+    maker = makers.get(key)
     if maker is None:
-        for cat_key, catalog in CATALOGS.items():
-            if key in ("mast.catalogs.%s.cone" % cat_key, "mast.catalogs.%s.cone" % catalog.name.lower()):
-                maker = (lambda c=catalog: Table(c.cone_fields, []))
-        if key in ("mast.hsc.db.v2", "mast.hsc.db.v3"):
-            maker = (lambda k=key: Table(CATALOGS["hscv" + k[-1]].cone_fields, []))
-        if key == "mast.galex.catalog":
-            maker = (lambda: Table(CATALOGS["galex"].cone_fields, []))
-        if key == "mast.hscspectra.db.all":
-            maker = (lambda: fixture_table("spectra.json"))
-        if key in ("mast.hscmatches.db.v2", "mast.hscmatches.db.v3"):
-            maker = (lambda: fixture_table("matchid.json"))
-    if maker is None:
-        return None
+        return {} if key in SERVICES else None
     vot = {"string": "char", "float": "double", "int": "int", "boolean": "boolean"}
     config = {}
-    for order, field in enumerate(maker().fields):
+    for order, field in enumerate(maker()):
         entry = {"text": field.name, "order": order, "type": field.type,
                  "vot.datatype": vot.get(field.type, "char")}
         if field.name == "_selected_":

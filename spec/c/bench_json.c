@@ -106,11 +106,18 @@ static void gen_response (sbuf *b, long rows, int64_t *ids) {
     puts_(b, ",\"em_max\":"); put17(b, 1000 + unit() * 1000);
     putf(b, ",\"obs_title\":\"SURVEY OF FIELD %ld: CYCLE %d\",\"t_obs_release\":%.5f,",
          (long)(r % 100000), (int)((r >> 30) % 30), tmin + 365);
-    putf(b, "\"s_region\":\"POLYGON ICRS %.8f %.8f %.8f %.8f %.8f %.8f %.8f %.8f\",",
-         ra - 0.01, dec - 0.01, ra + 0.01, dec - 0.01, ra + 0.01, dec + 0.01, ra - 0.01, dec + 0.01);
-    putf(b, "\"jpegURL\":%s,\"dataURL\":%s,",
-         (r >> 7) & 1 ? "null" : "\"https://archive.stsci.edu/hst/previews/U27X/U27XCS01T.jpg\"",
-         (r >> 9) & 1 ? "null" : "\"mast:HST/product/u27xcs01t_c0f.fits\"");
+    if ((r >> 5) & 1)
+      putf(b, "\"s_region\":\"POLYGON ICRS %.8f %.8f %.8f %.8f %.8f %.8f %.8f %.8f\",",
+           ra - 0.01, dec - 0.01, ra + 0.01, dec - 0.01, ra + 0.01, dec + 0.01, ra - 0.01, dec + 0.01);
+    else
+      putf(b, "\"s_region\":\"CIRCLE ICRS %.8f %.8f 0.00694444\",", ra, dec);
+    /* URLs are unique per row, like the obs_id they are made from */
+    if ((r >> 7) & 1) puts_(b, "\"jpegURL\":null,");
+    else putf(b, "\"jpegURL\":\"https://archive.stsci.edu/hst/previews/U%03lX/U%07lXT.jpg\",",
+              (unsigned long)((r >> 24) & 0xfff), (unsigned long)((r >> 24) & 0xfffffff));
+    if ((r >> 9) & 1) puts_(b, "\"dataURL\":null,");
+    else putf(b, "\"dataURL\":\"mast:HST/product/u%07lxt_drz.fits\",",
+              (unsigned long)((r >> 24) & 0xfffffff));
     putf(b, "\"obsid\":%lld,\"objID\":%lld,\"source_id\":%lld,",
          (long long)(2000000000 + (r % 1000000000)), (long long)(10000000000LL + (long long)(r % 100000000000LL)),
          (long long)gaia);

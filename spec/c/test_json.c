@@ -598,6 +598,24 @@ static void test_structure (lua_State *L) {
     lua_pop(L, 1);
   }
   else CHECKM(0, "%s", err.msg);
+  /* cached raw spans with escapes, for keys and values, and near misses */
+  {
+    const char *s = "[{\"k\\\"\":\"a\\\"b\",\"x\":\"a\\\\\"},"
+                    "{\"k\\\"\":\"a\\\"b\",\"x\":\"a\\\\\"},"
+                    "{\"k\\\"\":\"a\\\"bc\",\"x\":\"a\\\\\\\"y\"},"
+                    "{\"k\\\"x\":\"a\\u0022b\",\"x\":\"a\\\\\"}]";
+    if (dec(L, s, strlen(s), &err)) {
+      (void)luaL_loadstring(L,
+        "local t = ...; local k = 'k\"'; return t[1][k] == 'a\"b' and t[1].x == 'a\\\\' and "
+        "t[2][k] == 'a\"b' and t[2].x == 'a\\\\' and t[3][k] == 'a\"bc' and t[3].x == 'a\\\\\"y' and "
+        "t[4]['k\"x'] == 'a\"b' and t[4].x == 'a\\\\' and t[4][k] == nil");
+      lua_insert(L, -2);
+      lua_call(L, 1, 1);
+      CHECKM(lua_toboolean(L, -1), "escaped cache cases: %s", s);
+      lua_pop(L, 1);
+    }
+    else CHECKM(0, "%s", err.msg);
+  }
   /* a key whose raw bytes contain what a cached decoded key holds */
   if (dec(L, "[{\"a\\\"b\":1},{\"a\\\"b\":2},{\"a\":3}]", 31, &err)) {
     luaL_loadstring(L, "local t = ...; return t[1]['a\"b'] == 1 and t[2]['a\"b'] == 2 and t[3].a == 3");

@@ -19,6 +19,7 @@ import pty
 import select
 import signal
 import sys
+import termios
 import time
 
 
@@ -49,6 +50,19 @@ def main():
         out.extend(data)
         return True
 
+    def settle():
+        """Waits (briefly) until the program reads the terminal in raw mode,
+        as a line editor does at its prompt: typing earlier races with the
+        editor's own terminal set-up (an early Ctrl-D would be lost)."""
+        end = time.monotonic() + 0.5
+        while time.monotonic() < end:
+            try:
+                if not termios.tcgetattr(fd)[3] & termios.ICANON:
+                    return
+            except termios.error:
+                return
+            pump(0.01)
+
     status = 0
     for step in steps:
         if "expect" in step:
@@ -69,10 +83,12 @@ def main():
             if status:
                 break
         elif "send" in step:
+            settle()
             os.write(fd, step["send"].encode())
         elif "interrupt" in step:
             os.write(fd, b"\x03")
         elif "close" in step:
+            settle()
             os.write(fd, b"\x04")
         elif "sleep" in step:
             end = time.monotonic() + step["sleep"]

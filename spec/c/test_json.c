@@ -3,8 +3,10 @@
 ** Tests for src/bind/json.c (mast's JSON codec). Plain C, exit status 0 when
 ** every check passes; one line per failure with file:line.
 **
-** usage: test_json [fixtures-dir]   (default: sandbox/fixtures/mast-recorded,
-**        or the MAST_JSON_FIXTURES macro when it is defined)
+** usage: test_json [fixtures-dir [fuzz-regressions-dir]]
+**   defaults: sandbox/fixtures/mast-recorded and spec/fuzz/regressions (relative
+**   to the repository root), or the MAST_JSON_FIXTURES / MAST_JSON_REGRESSIONS
+**   macros when they are defined
 */
 
 #define _POSIX_C_SOURCE 200809L
@@ -29,6 +31,9 @@
 
 #ifndef MAST_JSON_FIXTURES
 #define MAST_JSON_FIXTURES "sandbox/fixtures/mast-recorded"
+#endif
+#ifndef MAST_JSON_REGRESSIONS
+#define MAST_JSON_REGRESSIONS "spec/fuzz/regressions"
 #endif
 
 static int n_checks = 0, n_failed = 0;
@@ -696,6 +701,64 @@ static void test_depth (lua_State *L) {
   lua_pop(L, 1);
 }
 
+/* Fuzzer finds: a failed decode of a long escaped string at various stack
+   depths must leave the stack exactly as it was (with Lua 5.4.4, popping a
+   luaL_Buffer box, a to-be-closed slot, could corrupt the stack). */
+static int decode_in_c (lua_State *L) {
+  mast_json_error err;
+  size_t len;
+  const char *s = lua_tolstring(L, 1, &len);
+  int top = lua_gettop(L), ok = mast_json_decode(L, s, len, &err);
+  lua_pushboolean(L, lua_gettop(L) == top + ok);
+  return 1;
+}
+
+static void test_error_stack (void) {
+  lua_State *L = new_state();
+  static const char *const tails[] = {"\\q\"", "\xaf\xc0\"", "\x01\"", "\\ud800\"", ""};
+  int depth, t, bad = 0, runs = 0;
+  char *buf = malloc(20000);
+  for (t = 0; t < 5; t++) {
+    for (depth = 0; depth < 240; depth += 1) {
+      size_t k = 0, i;
+      for (i = 0; i < (size_t)depth; i++) buf[k++] = (i % 3 == 2) ? '[' : '[';
+      buf[k++] = '"';
+      for (i = 0; i < 700 + (size_t)depth * 7; i++) { buf[k++] = '\\'; buf[k++] = 'n'; }
+      memcpy(buf + k, tails[t], strlen(tails[t]));
+      k += strlen(tails[t]);
+      lua_settop(L, 0);
+      for (i = 0; i < (size_t)depth % 37; i++) lua_pushinteger(L, (lua_Integer)i);
+      lua_pushcfunction(L, decode_in_c);
+      lua_pushlstring(L, buf, k);
+      if (lua_pcall(L, 1, 1, 0) != LUA_OK || !lua_toboolean(L, -1)) bad++;
+      runs++;
+    }
+  }
+  CHECKM(bad == 0, "%d of %d failed decodes of escaped strings changed the stack", bad, runs);
+  free(buf);
+  lua_close(L);
+}
+
+/* The inputs the fuzzers reduced (see spec/fuzz/README.md) */
+static void test_fuzz_finds (const char *dir) {
+  static const char *const names[] = {"crash-decode-stack-1", "crash-roundtrip-stack-2", NULL};
+  char path[4096];
+  int i;
+  for (i = 0; names[i]; i++) {
+    lua_State *L = new_state();
+    size_t len;
+    char *buf;
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    buf = read_file(path, &len);
+    if (!buf) { CHECKM(0, "cannot read %s", path); lua_close(L); continue; }
+    lua_pushcfunction(L, decode_in_c);
+    lua_pushlstring(L, buf, len);
+    CHECKM(lua_pcall(L, 1, 1, 0) == LUA_OK && lua_toboolean(L, -1), "%s", names[i]);
+    free(buf);
+    lua_close(L);
+  }
+}
+
 static void test_big (lua_State *L) {
   mast_json_error err;
   size_t n = 1000000, i, k = 0;
@@ -1109,6 +1172,7 @@ static void test_memory_errors (const char *fixtures) {
 
 int main (int argc, char **argv) {
   const char *fixtures = (argc > 1) ? argv[1] : MAST_JSON_FIXTURES;
+  const char *regressions = (argc > 2) ? argv[2] : MAST_JSON_REGRESSIONS;
   lua_State *L = new_state();
   test_numbers(L);
   test_numbers_random(L, 300000);
@@ -1122,6 +1186,8 @@ int main (int argc, char **argv) {
   CHECK(lua_gettop(L) == 0);
   lua_close(L);
   test_memory_errors(fixtures);
+  test_error_stack();
+  test_fuzz_finds(regressions);
   printf("test_json: %d passed, %d failed\n", n_checks - n_failed, n_failed);
   return n_failed == 0 ? 0 : 1;
 }

@@ -28,6 +28,14 @@
 
 #define ISDIGIT(c)  ((unsigned)((unsigned char)(c) - '0') < 10u)
 
+/* Keeps big locals of leaf helpers out of the frames of the recursive
+   functions (C stack per nesting level) */
+#if defined(__GNUC__)
+#define JSON_NOINLINE __attribute__((noinline))
+#else
+#define JSON_NOINLINE
+#endif
+
 
 /*
 ** {======================================================
@@ -1002,6 +1010,9 @@ typedef struct jdec {
   int base;                 /* stack top on entry */
   int kcslot;               /* table: [depth] = anchor, [KC_DEPTH + depth] = colents */
   int amtslot, omtslot;     /* marker metatables, fetched when first needed */
+  int sbslot;               /* scratch buffer for strings with escapes */
+  char *sb;
+  size_t sbcap;
   unsigned long serial;     /* arrays started so far: identifies a parent */
   unsigned long opar[KC_DEPTH], apar[KC_DEPTH];  /* parent array of ... */
   int ohint[KC_DEPTH];      /* ... the previous object at each depth, its size */
@@ -1071,7 +1082,7 @@ static size_t escape_bytes (char *out, const char *s, size_t lo, size_t hi,
 }
 
 /* Record a decode error at `at`; always returns NULL */
-static const char *dec_fail (jdec *d, const char *at, const char *what) {
+JSON_NOINLINE static const char *dec_fail (jdec *d, const char *at, const char *what) {
   mast_json_error *err = d->err;
   size_t len = (size_t)(d->end - d->start), off = (size_t)(at - d->start);
   int radius;
@@ -1149,36 +1160,62 @@ static size_t utf8_encode (char *out, unsigned long cp) {
 }
 
 /*
-** Rest of a string that contains an escape: s is the first content byte, p the
-** first backslash. Builds the string in a luaL_Buffer (balanced: pushes one
-** string). Returns the byte after the closing quote, or NULL.
+** Room for `extra` more bytes after the first n bytes of the scratch buffer
+** (a userdata in a reserved slot, replaced by a bigger one when it grows; no
+** luaL_Buffer, whose to-be-closed box is unsafe to drop on an error path in
+** Lua 5.4.4). Returns the buffer.
 */
-static const char *dec_string_escaped (jdec *d, const char *s, const char *p) {
-  lua_State *L = d->L;
+static char *sb_reserve (jdec *d, size_t n, size_t extra) {
+  if (d->sbcap - n < extra) {
+    lua_State *L = d->L;
+    size_t cap = (d->sbcap > 0) ? 2 * d->sbcap : 256;
+    char *nb;
+    while (cap - n < extra) cap *= 2;
+    nb = (char *)lua_newuserdatauv(L, cap, 0);  /* stack: ... newbuf */
+    if (n > 0) memcpy(nb, d->sb, n);
+    lua_replace(L, d->sbslot);  /* stack: ... (the old buffer is garbage) */
+    d->sb = nb;
+    d->sbcap = cap;
+  }
+  return d->sb;
+}
+
+/*
+** Rest of a string that contains an escape: s is the first content byte, p the
+** first backslash. Builds the content in the scratch buffer and pushes it.
+** Returns the byte after the closing quote, or NULL.
+*/
+JSON_NOINLINE static const char *dec_string_escaped (jdec *d, const char *s,
+                                                    const char *p) {
   const char *end = d->end;
-  luaL_Buffer b;
-  luaL_buffinit(L, &b);  /* stack: ... buffer-placeholder */
-  luaL_addlstring(&b, s, (size_t)(p - s));
+  size_t n = (size_t)(p - s);
+  char *b = sb_reserve(d, 0, n);
+  memcpy(b, s, n);
   for (;;) {
     const char *r = scan_plain(p, end);
     unsigned char c;
-    if (r > p) { luaL_addlstring(&b, p, (size_t)(r - p)); p = r; }
+    if (r > p) {
+      b = sb_reserve(d, n, (size_t)(r - p));
+      memcpy(b + n, p, (size_t)(r - p));
+      n += (size_t)(r - p);
+      p = r;
+    }
     if (p >= end) return dec_fail(d, p, "unterminated string");
     c = (unsigned char)*p;
     if (c == '"') break;
     if (c == '\\') {
       if (end - p < 2) return dec_fail(d, p, "unterminated string");
+      b = sb_reserve(d, n, 4);
       switch (p[1]) {
-        case '"': luaL_addchar(&b, '"'); p += 2; break;
-        case '\\': luaL_addchar(&b, '\\'); p += 2; break;
-        case '/': luaL_addchar(&b, '/'); p += 2; break;
-        case 'b': luaL_addchar(&b, '\b'); p += 2; break;
-        case 'f': luaL_addchar(&b, '\f'); p += 2; break;
-        case 'n': luaL_addchar(&b, '\n'); p += 2; break;
-        case 'r': luaL_addchar(&b, '\r'); p += 2; break;
-        case 't': luaL_addchar(&b, '\t'); p += 2; break;
+        case '"': b[n++] = '"'; p += 2; break;
+        case '\\': b[n++] = '\\'; p += 2; break;
+        case '/': b[n++] = '/'; p += 2; break;
+        case 'b': b[n++] = '\b'; p += 2; break;
+        case 'f': b[n++] = '\f'; p += 2; break;
+        case 'n': b[n++] = '\n'; p += 2; break;
+        case 'r': b[n++] = '\r'; p += 2; break;
+        case 't': b[n++] = '\t'; p += 2; break;
         case 'u': {
-          char u8[4];
           long cp = read_hex4(p, end);
           if (cp < 0)
             return dec_fail(d, p, "invalid \\u escape (expected 4 hex digits)");
@@ -1191,7 +1228,7 @@ static const char *dec_string_escaped (jdec *d, const char *s, const char *p) {
             cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
             p += 6;
           }
-          luaL_addlstring(&b, u8, utf8_encode(u8, (unsigned long)cp));
+          n += utf8_encode(b + n, (unsigned long)cp);
           p += 6;
           break;
         }
@@ -1202,13 +1239,15 @@ static const char *dec_string_escaped (jdec *d, const char *s, const char *p) {
     else if (c < 0x20)
       return dec_fail(d, p, "unescaped control character in string");
     else {  /* c >= 0x80 */
-      int n = utf8_seq((const unsigned char *)p, (const unsigned char *)end);
-      if (n == 0) return dec_fail(d, p, "invalid UTF-8 in string");
-      luaL_addlstring(&b, p, (size_t)n);
-      p += n;
+      int k = utf8_seq((const unsigned char *)p, (const unsigned char *)end);
+      if (k == 0) return dec_fail(d, p, "invalid UTF-8 in string");
+      b = sb_reserve(d, n, (size_t)k);
+      memcpy(b + n, p, (size_t)k);
+      n += (size_t)k;
+      p += k;
     }
   }
-  luaL_pushresult(&b);  /* stack: ... string */
+  lua_pushlstring(d->L, d->sb, n);  /* stack: ... string */
   return p + 1;
 }
 
@@ -1240,7 +1279,7 @@ static const char *dec_string (jdec *d, const char *p, int *plain) {
   }
 }
 
-static const char *dec_number (jdec *d, const char *p) {
+JSON_NOINLINE static const char *dec_number (jdec *d, const char *p) {
   numval v;
   const char *stop;
   switch (scan_number(p, d->end, &stop, &v)) {
@@ -1516,10 +1555,11 @@ int mast_json_decode (lua_State *L, const char *buf, size_t len,
   d.kcslot = d.base + 1;
   d.amtslot = d.base + 2;
   d.omtslot = d.base + 3;
-  lua_settop(L, d.base + 3);  /* stack: ... nil nil nil (scratch slots) */
+  d.sbslot = d.base + 4;
+  lua_settop(L, d.base + 4);  /* stack: ... nil nil nil nil (scratch slots) */
   p = buf;
   if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3;  /* BOM */
-  p = dec_value(&d, skip_ws(p, d.end), 0, 0);  /* stack: ... kc amt omt value */
+  p = dec_value(&d, skip_ws(p, d.end), 0, 0);  /* stack: ... kc amt omt sb value */
   if (p != NULL) {
     p = skip_ws(p, d.end);
     if (p != d.end) p = dec_fail(&d, p, "unexpected data after the JSON value");
@@ -1528,7 +1568,7 @@ int mast_json_decode (lua_State *L, const char *buf, size_t len,
     lua_settop(L, d.base);
     return 0;
   }
-  lua_replace(L, d.base + 1);  /* stack: ... value amt omt */
+  lua_replace(L, d.base + 1);  /* stack: ... value amt omt sb */
   lua_settop(L, d.base + 1);  /* stack: ... value */
   return 1;
 }
@@ -1652,7 +1692,7 @@ __attribute__((format(printf, 3, 4)))
 #endif
 static int enc_error (jenc *e, const jpath *path, const char *fmt, ...);
 
-static int enc_error (jenc *e, const jpath *path, const char *fmt, ...) {
+JSON_NOINLINE static int enc_error (jenc *e, const jpath *path, const char *fmt, ...) {
   char where[200], problem[200];
   va_list ap;
   fmt_path(e, path, where, sizeof where);
@@ -1791,6 +1831,7 @@ static int empty_is_array (const jpath *path, int depth) {
 }
 
 static int enc_value (jenc *e, int idx, int depth, const jpath *path);
+static int enc_badkey (jenc *e, const jkey *k, const jpath *path);
 
 static int enc_array (jenc *e, int t, lua_Integer n, int depth, const jpath *path) {
   lua_State *L = e->L;
@@ -1827,11 +1868,8 @@ static int enc_object (jenc *e, int t, size_t n, int depth, const jpath *path) {
     size_t bad;
     sub.up = path; sub.key = keys[i].s; sub.klen = keys[i].len; sub.index = 0;
     if (i > 0) enc_putc(e, ',');
-    if (!enc_string(e, keys[i].s, keys[i].len, &bad)) {
-      char kd[112];
-      fmt_quoted(kd, keys[i].s, keys[i].len);
-      return enc_error(e, path, "table key %s is not valid UTF-8", kd);
-    }
+    if (!enc_string(e, keys[i].s, keys[i].len, &bad))
+      return enc_badkey(e, &keys[i], path);
     enc_putc(e, ':');
     lua_pushlstring(L, keys[i].s, keys[i].len);  /* stack: ... keys k */
     lua_rawget(L, t);  /* stack: ... keys v */
@@ -1843,12 +1881,17 @@ static int enc_object (jenc *e, int t, size_t n, int depth, const jpath *path) {
   return 1;
 }
 
-/* The table at absolute index t, `depth` path components below the root */
-static int enc_table (jenc *e, int t, int depth, const jpath *path) {
+/*
+** Checks before encoding the table at absolute index t (depth, stack, cycle),
+** marks it as an ancestor and classifies its keys. Sets *mark (MARK_ARRAY or
+** MARK_OBJECT) and *n (elements or keys); 0 on error. Not inlined: its
+** locals stay off the recursion.
+*/
+JSON_NOINLINE static int enc_classify (jenc *e, int t, int depth, const jpath *path,
+                                       int *mark, lua_Integer *n) {
   lua_State *L = e->L;
-  int mark = MARK_NONE, ok, hasbad = 0;
-  size_t nstr = 0;
-  lua_Integer nint = 0, maxint = 0, minint = 0;
+  int hasbad = 0;
+  lua_Integer nstr = 0, nint = 0, maxint = 0, minint = 0;
   jkey minstr = {NULL, 0};
   char bad[112] = "";
   if (depth + 1 > MAST_JSON_MAX_DEPTH)
@@ -1867,18 +1910,18 @@ static int enc_table (jenc *e, int t, int depth, const jpath *path) {
   lua_pushvalue(L, t);
   lua_pushboolean(L, 1);
   lua_rawset(L, e->seenslot);  /* seen[t] = true */
+  *mark = MARK_NONE;
   if (lua_getmetatable(L, t)) {  /* stack: ... mt */
-    if (lua_rawequal(L, -1, e->amtslot)) mark = MARK_ARRAY;
-    else if (lua_rawequal(L, -1, e->omtslot)) mark = MARK_OBJECT;
+    if (lua_rawequal(L, -1, e->amtslot)) *mark = MARK_ARRAY;
+    else if (lua_rawequal(L, -1, e->omtslot)) *mark = MARK_OBJECT;
     lua_pop(L, 1);  /* stack: ... */
   }
-  /* classify the keys */
   lua_pushnil(L);  /* stack: ... nil */
   while (lua_next(L, t)) {  /* stack: ... k v */
     int kt = lua_type(L, -2);
     if (kt == LUA_TSTRING) {
       jkey k;
-      k.s = lua_tolstring(L, -2, &k.len);
+      k.s = lua_tolstring(L, -2, &k.len);  /* a string already: no conversion */
       if (nstr++ == 0 || key_cmp(&k, &minstr) < 0) minstr = k;
     }
     else if (kt == LUA_TNUMBER && lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1) {
@@ -1892,7 +1935,7 @@ static int enc_table (jenc *e, int t, int depth, const jpath *path) {
     }
     lua_pop(L, 1);  /* stack: ... k */
   }  /* stack: ... */
-  if (mark == MARK_OBJECT) {
+  if (*mark == MARK_OBJECT) {
     if (hasbad) return enc_error(e, path, "object-marked table has non-string key %s", bad);
     if (nint > 0)
       return enc_error(e, path, "object-marked table has non-string key [%lld]",
@@ -1900,14 +1943,14 @@ static int enc_table (jenc *e, int t, int depth, const jpath *path) {
   }
   else {
     if (hasbad) {
-      if (mark == MARK_ARRAY)
+      if (*mark == MARK_ARRAY)
         return enc_error(e, path, "array-marked table has invalid key %s", bad);
       return enc_error(e, path, "invalid table key %s", bad);
     }
-    if (nstr > 0 && (mark == MARK_ARRAY || nint > 0)) {
+    if (nstr > 0 && (*mark == MARK_ARRAY || nint > 0)) {
       char kd[112];
       fmt_quoted(kd, minstr.s, minstr.len);
-      if (mark == MARK_ARRAY)
+      if (*mark == MARK_ARRAY)
         return enc_error(e, path, "array-marked table has string key %s", kd);
       return enc_error(e, path,
                        "table mixes string keys and integer keys (key [%lld], key %s)",
@@ -1923,18 +1966,60 @@ static int enc_table (jenc *e, int t, int depth, const jpath *path) {
       return enc_error(e, path, "sparse array (index [%lld] is missing, largest is [%lld])",
                        (long long)miss, (long long)maxint);
     }
-    if (mark == MARK_NONE && nint == 0 && nstr == 0)
-      mark = empty_is_array(path, depth) ? MARK_ARRAY : MARK_OBJECT;
-    else if (mark == MARK_NONE)
-      mark = (nint > 0) ? MARK_ARRAY : MARK_OBJECT;
+    if (*mark == MARK_NONE && nint == 0 && nstr == 0)
+      *mark = empty_is_array(path, depth) ? MARK_ARRAY : MARK_OBJECT;
+    else if (*mark == MARK_NONE)
+      *mark = (nint > 0) ? MARK_ARRAY : MARK_OBJECT;
   }
-  if (mark == MARK_ARRAY) ok = enc_array(e, t, nint, depth, path);
-  else ok = enc_object(e, t, nstr, depth, path);
+  *n = (*mark == MARK_ARRAY) ? nint : nstr;
+  return 1;
+}
+
+/* The table at absolute index t, `depth` path components below the root */
+static int enc_table (jenc *e, int t, int depth, const jpath *path) {
+  lua_State *L = e->L;
+  int mark, ok;
+  lua_Integer n;
+  if (!enc_classify(e, t, depth, path, &mark, &n)) return 0;
+  if (mark == MARK_ARRAY) ok = enc_array(e, t, n, depth, path);
+  else ok = enc_object(e, t, (size_t)n, depth, path);
   if (!ok) return 0;
   lua_pushvalue(L, t);
   lua_pushnil(L);
   lua_rawset(L, e->seenslot);  /* seen[t] = nil */
   return 1;
+}
+
+/* Number at idx: integer, or float in the shortest exact form */
+JSON_NOINLINE static int enc_number (jenc *e, int idx, const jpath *path) {
+  lua_State *L = e->L;
+  if (lua_isinteger(L, idx))
+    enc_integer(e, lua_tointeger(L, idx));
+  else {
+    double x = lua_tonumber(L, idx);
+    char num[48];
+    if (x != x) return enc_error(e, path, "cannot encode NaN");
+    if (x > DBL_MAX) return enc_error(e, path, "cannot encode inf");
+    if (x < -DBL_MAX) return enc_error(e, path, "cannot encode -inf");
+    enc_put(e, num, fmt_double(num, x));
+  }
+  return 1;
+}
+
+/* String at idx (a string already), or an error naming the bad byte */
+JSON_NOINLINE static int enc_strval (jenc *e, int idx, const jpath *path) {
+  size_t len, bad;
+  const char *s = lua_tolstring(e->L, idx, &len);
+  if (!enc_string(e, s, len, &bad))
+    return enc_error(e, path, "string is not valid UTF-8 (byte offset %zu)", bad);
+  return 1;
+}
+
+/* Key i of an object that is not valid UTF-8 */
+JSON_NOINLINE static int enc_badkey (jenc *e, const jkey *k, const jpath *path) {
+  char kd[112];
+  fmt_quoted(kd, k->s, k->len);
+  return enc_error(e, path, "table key %s is not valid UTF-8", kd);
 }
 
 static int enc_value (jenc *e, int idx, int depth, const jpath *path) {
@@ -1948,24 +2033,9 @@ static int enc_value (jenc *e, int idx, int depth, const jpath *path) {
       else enc_put(e, "false", 5);
       return 1;
     case LUA_TNUMBER:
-      if (lua_isinteger(L, idx))
-        enc_integer(e, lua_tointeger(L, idx));
-      else {
-        double x = lua_tonumber(L, idx);
-        char num[48];
-        if (x != x) return enc_error(e, path, "cannot encode NaN");
-        if (x > DBL_MAX) return enc_error(e, path, "cannot encode inf");
-        if (x < -DBL_MAX) return enc_error(e, path, "cannot encode -inf");
-        enc_put(e, num, fmt_double(num, x));
-      }
-      return 1;
-    case LUA_TSTRING: {
-      size_t len, bad;
-      const char *s = lua_tolstring(L, idx, &len);
-      if (!enc_string(e, s, len, &bad))
-        return enc_error(e, path, "string is not valid UTF-8 (byte offset %zu)", bad);
-      return 1;
-    }
+      return enc_number(e, idx, path);
+    case LUA_TSTRING:
+      return enc_strval(e, idx, path);
     case LUA_TTABLE:
       return enc_table(e, idx, depth, path);
     case LUA_TLIGHTUSERDATA:

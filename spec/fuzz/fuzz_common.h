@@ -1,0 +1,88 @@
+/*
+** fuzz_common.h
+** Shared helpers for the libFuzzer targets of src/bind/json.c: a Lua state per
+** input with a capped allocator (allocation failures become Lua memory
+** errors, which are allowed), and protected calls of the codec.
+*/
+
+#ifndef MAST_FUZZ_COMMON_H
+#define MAST_FUZZ_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lua.h"
+#include "lauxlib.h"
+
+#include "json.h"
+
+#define FUZZ_HEAP_LIMIT ((size_t)256 << 20)
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+typedef struct fuzz_heap { size_t used; } fuzz_heap;
+
+static inline void *fuzz_alloc (void *ud, void *ptr, size_t osize, size_t nsize) {
+  fuzz_heap *h = (fuzz_heap *)ud;
+  if (ptr == NULL) osize = 0;
+  if (nsize == 0) {
+    free(ptr);
+    h->used -= osize;
+    return NULL;
+  }
+  if (nsize > osize && h->used + (nsize - osize) > FUZZ_HEAP_LIMIT) return NULL;
+  ptr = realloc(ptr, nsize);
+  if (ptr != NULL) h->used = h->used - osize + nsize;
+  return ptr;
+}
+
+#define FUZZ_ASSERT(c, ...) do { if (!(c)) { \
+    fprintf(stderr, "%s:%d: assertion failed: %s\n", __FILE__, __LINE__, #c); \
+    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); abort(); } } while (0)
+
+/* lua_CFunction: decode(s) -> value | nil, err.offset, err.msg */
+static inline int fuzz_decode (lua_State *L) {
+  mast_json_error err;
+  size_t len;
+  const char *s = lua_tolstring(L, 1, &len);
+  int top = lua_gettop(L);
+  if (mast_json_decode(L, s, len, &err)) {
+    FUZZ_ASSERT(lua_gettop(L) == top + 1, "decode pushed %d values", lua_gettop(L) - top);
+    return 1;
+  }
+  FUZZ_ASSERT(lua_gettop(L) == top, "failed decode changed the stack");
+  FUZZ_ASSERT(err.offset <= len, "offset %zu > length %zu", err.offset, len);
+  FUZZ_ASSERT(memchr(err.msg, '\0', sizeof err.msg) != NULL && err.msg[0] != '\0', "bad msg");
+  FUZZ_ASSERT(strncmp(err.msg, "JSON decode error at byte offset ", 33) == 0, "%s", err.msg);
+  lua_pushnil(L);
+  lua_pushinteger(L, (lua_Integer)err.offset);
+  lua_pushstring(L, err.msg);
+  return 3;
+}
+
+/* lua_CFunction: encode(v) -> string | nil, err.msg */
+static inline int fuzz_encode (lua_State *L) {
+  mast_json_error err;
+  int top = lua_gettop(L);
+  if (mast_json_encode(L, 1, "value", &err)) {
+    FUZZ_ASSERT(lua_gettop(L) == top + 1 && lua_type(L, -1) == LUA_TSTRING, "encode result");
+    return 1;
+  }
+  FUZZ_ASSERT(lua_gettop(L) == top, "failed encode changed the stack");
+  FUZZ_ASSERT(memchr(err.msg, '\0', sizeof err.msg) != NULL && err.msg[0] != '\0', "bad msg");
+  lua_pushnil(L);
+  lua_pushstring(L, err.msg);
+  return 2;
+}
+
+static inline lua_State *fuzz_state (fuzz_heap *h) {
+  lua_State *L;
+  h->used = 0;
+  L = lua_newstate(fuzz_alloc, h);
+  if (L != NULL) mast_json_init(L);
+  return L;
+}
+
+#endif

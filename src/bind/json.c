@@ -1189,7 +1189,7 @@ JSON_NOINLINE static const char *dec_string_escaped (jdec *d, const char *s,
                                                     const char *p) {
   const char *end = d->end;
   size_t n = (size_t)(p - s);
-  char *b = sb_reserve(d, 0, n);
+  char *b = sb_reserve(d, 0, n + 16);  /* never NULL, even for n == 0 */
   memcpy(b, s, n);
   for (;;) {
     const char *r = scan_plain(p, end);

@@ -12,17 +12,14 @@ set(MAST_SPEC_ENV
   MAST_BUILD_DIR=${CMAKE_CURRENT_BINARY_DIR}
   MAST_PROGRESS=off)
 # stock lua5.4 finds the modules through its paths, as an installed copy would
-set(MAST_STOCK_ENV
-  "LUA_PATH=${CMAKE_CURRENT_SOURCE_DIR}/lua/?.lua\;${CMAKE_CURRENT_SOURCE_DIR}/lua/?/init.lua\;\;"
-  "LUA_CPATH=${CMAKE_CURRENT_BINARY_DIR}/lua/?.so\;\;")
+set(MAST_STOCK_LUA ${CMAKE_CURRENT_SOURCE_DIR}/spec/tools/stock-lua)
 
 # mast_spec(NAME DIR [SANDBOX] [STOCK])
 function(mast_spec name dir)
   set(cmd $<TARGET_FILE:mast>)
   set(env ${MAST_SPEC_ENV})
   if("STOCK" IN_LIST ARGN)
-    set(cmd ${MAST_LUA54})
-    list(APPEND env ${MAST_STOCK_ENV})
+    set(cmd ${MAST_STOCK_LUA})
   endif()
   set(cmd ${cmd} ${MAST_BUSTED} --output=TAP ${dir})
   if("SANDBOX" IN_LIST ARGN)

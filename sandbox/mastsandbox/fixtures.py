@@ -89,6 +89,13 @@ def recorded_product(uri):
     return _recorded_products().get(uri)
 
 
+def recorded_products_of(obsid):
+    """Rows of products.json when ``obsid`` is the observation it lists."""
+    if obsid != RECORDED_PRODUCTS_OBSID:
+        return []
+    return list(_recorded_products().values())
+
+
 RECORDED_PRODUCTS_OBSID = 2003738726
 
 

@@ -33,6 +33,7 @@ class SandboxServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    request_queue_size = 128
 
     def __init__(self, address, state, listener, verbose=False):
         if not is_loopback(address[0]):
@@ -59,6 +60,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.conn_id = self.server.state.next_conn_id()
 
     def log_message(self, fmt, *args):
@@ -236,12 +238,26 @@ class Handler(BaseHTTPRequestHandler):
         if response.close or length is None or self.close_connection:
             self.send_header("Connection", "close")
             self.close_connection = True
-        self.end_headers()
+        self._headers_buffer.append(b"\r\n")
+        head = b"".join(self._headers_buffer)
+        self._headers_buffer = []
         if self.command == "HEAD":
+            self.wfile.write(head)
             return
         limit = None
         if kind in ("drop", "stall"):
             limit = int(spec.get("after_bytes") or 0)
+        else:
+            # headers and a small first chunk in one write (no Nagle stall)
+            first = next(chunks, b"")
+            if len(first) < 65536:
+                self.wfile.write(head + bytes(first))
+            else:
+                self.wfile.write(head)
+                self.wfile.write(first)
+            head = b""
+        if head:
+            self.wfile.write(head)
         sent = 0
         for chunk in chunks:
             if limit is not None and sent + len(chunk) >= limit:

@@ -86,4 +86,3 @@ def crossmatch(catalog, data, params):
                     continue
             out_rows.append(prefix + tuple(source[i] for i in keep) + (dist * 3600.0,))
     return Table(out_fields, out_rows)
-

@@ -216,7 +216,6 @@ def file_response(info, method, range_header, authorized, alt_url=None, ignore_r
     return response
 
 
-
 def query_values(query):
     """Parse a query string without turning '+' into space (URIs may hold '+')."""
     out = {}

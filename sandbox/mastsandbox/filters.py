@@ -130,9 +130,6 @@ def apply_filters(table, filters):
     return table.with_rows(rows)
 
 
-COUNT_FIELD = Field("Column1", "string")
-
-
 def count_table(count):
     """The one-row ``COUNT_BIG(*)`` answer: ``{"Column1": N}`` typed string."""
     return Table([Field("Column1", "string", lambda v: str(int(v)))], [(count,)])

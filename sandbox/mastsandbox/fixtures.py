@@ -27,10 +27,6 @@ def parsed(name, folder=MAIN):
     return json.loads(raw(name, folder).decode("utf-8"))
 
 
-def exists(name, folder=MAIN):
-    return os.path.isfile(os.path.join(FIXTURE_DIR, folder, name))
-
-
 # ---------------------------------------------------------------- observations
 
 
@@ -60,11 +56,6 @@ def recorded_observation(obsid):
 
 def recorded_observation_by_stem(collection, stem):
     return _recorded_stems().get((collection, stem))
-
-
-def recorded_observation_rows():
-    """The recorded observations, as dicts (used to keep ids consistent)."""
-    return list(_recorded_observations().values())
 
 
 # ---------------------------------------------------------------- products

@@ -19,6 +19,7 @@ from .services import Context, Progressive, Raw, Recorded, lookup
 
 JOB_IDLE_SECONDS = 600
 MAX_CACHED_ROWS = 3_000_000
+MAX_JOBS = 2000
 ENCODE_CHUNK = 10_000
 
 
@@ -127,11 +128,13 @@ class JobTable:
             return job
 
     def enforce_budget(self, keep):
-        """Drop least recently used jobs while cached rows exceed the budget."""
+        """Drop least recently used jobs while over the row or job budget."""
         with self.lock:
             total = sum(j.rows for j in self.jobs.values())
+            if total <= MAX_CACHED_ROWS and len(self.jobs) <= MAX_JOBS:
+                return
             for job in sorted(self.jobs.values(), key=lambda j: j.touched):
-                if total <= MAX_CACHED_ROWS:
+                if total <= MAX_CACHED_ROWS and len(self.jobs) <= MAX_JOBS:
                     break
                 if job is not keep:
                     total -= job.rows
@@ -291,4 +294,3 @@ class Invoker:
         if isinstance(result, Progressive):
             return render(result.table, out, job, percent=1)
         return render(result, out, job)
-

@@ -149,4 +149,3 @@ def find_product(uri):
         if row[P["dataURI"]] == uri:
             return row
     return None
-

@@ -27,12 +27,6 @@ class Response:
             return self.chunks
         return iter((self.body,)) if self.body else iter(())
 
-    def header(self, name):
-        for key, value in self.headers:
-            if key.lower() == name.lower():
-                return value
-        return None
-
 
 def json_response(obj, status=200):
     body = json.dumps(obj, indent=1, ensure_ascii=False).encode("utf-8") + b"\n"

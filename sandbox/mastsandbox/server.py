@@ -289,4 +289,3 @@ def start(state, host, port, alt_host, alt_port, verbose=False):
 
 def _url_host(host):
     return "[%s]" % host if ":" in host else host
-

@@ -67,9 +67,6 @@ class Grid:
             total += count
         self.ncells = total
 
-    def cell_number(self, band, j):
-        return self.offset[band] + j
-
     def band_and_index(self, number):
         band = bisect.bisect_right(self.offset, number) - 1
         return band, number - self.offset[band]

@@ -8,7 +8,7 @@ from .bundles import BundleStore
 from .faults import FaultTable
 from .invoke import Invoker
 
-MAX_LOG_ENTRIES = 100_000
+MAX_LOG_ENTRIES = 50_000
 MAX_LOGGED_BODY = 1 << 20
 
 

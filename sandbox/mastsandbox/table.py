@@ -101,11 +101,6 @@ class Field:
         return "Field(%r, %r)" % (self.name, self.type)
 
 
-def fields_from_spec(spec):
-    """Build fields from ``[(name, type[, fmt]), ...]``."""
-    return [Field(*item) for item in spec]
-
-
 # ---------------------------------------------------------------- table
 
 
@@ -121,10 +116,6 @@ class Table:
     def __len__(self):
         return len(self.rows)
 
-    @property
-    def names(self):
-        return [f.name for f in self.fields]
-
     def index(self, name):
         """Column position of ``name`` (exact, then case-insensitive) or None."""
         pos = self._index.get(name)
@@ -134,10 +125,6 @@ class Table:
                 if field.name.lower() == lowered:
                     return i
         return pos
-
-    def column(self, name):
-        pos = self.index(name)
-        return [row[pos] for row in self.rows]
 
     def select(self, positions):
         """New table keeping the columns at ``positions`` (in that order)."""

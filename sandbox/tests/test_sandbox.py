@@ -12,10 +12,12 @@ import json
 import math
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import tarfile
+import tempfile
 import threading
 import time
 import unittest
@@ -649,6 +651,19 @@ class DownloadTest(Base):
         self.assertIn(b"connection: close", head.lower())
         self.assertEqual(len(body), 5000)
 
+    def test_http_uri_and_recorded_observation_products(self):
+        uri = "http://archive.stsci.edu/pub/iue/data/lwp/12000/lwp12345.mxlo.gz"
+        status, headers, body = SB.http("GET", "/api/v0.1/Download/file?uri=" + uri)
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["content-disposition"], "attachment; filename=lwp12345.mxlo.gz")
+        self.assertEqual(len(body), int(headers["content-length"]))
+        for obsid in (2003585980, 2007372631, 1000014336):  # HST, HLA, GALEX rows of caom.json
+            rows = SB.invoke({"service": "Mast.Caom.Products", "format": "json",
+                              "params": {"obsid": obsid}})["data"]
+            self.assertTrue(rows, obsid)
+            status, headers, _ = SB.http("HEAD", "/api/v0.1/Download/file?uri=" + rows[0]["dataURI"])
+            self.assertEqual((status, int(headers["content-length"])), (200, rows[0]["size"]))
+
     def test_whoami(self):
         anon = json.loads(SB.http("GET", "/whoami")[2])
         self.assertEqual((anon["anon"], anon["ezid"], anon["scopes"], anon["token"]),
@@ -908,6 +923,28 @@ class PlumbingTest(Base):
                                  "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"],
                                 timeout=60)
         self.assertEqual(result.returncode, 137)
+
+    def test_with_sandbox_stops_server_on_sigterm(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            marker = os.path.join(tmp, "url")
+            code = ("import os, time; open(%r, 'w').write(os.environ['MAST_BASE_URL']); "
+                    "time.sleep(60)" % marker)
+            wrapper = subprocess.Popen([sys.executable, WITH_SANDBOX, sys.executable, "-c", code])
+            deadline = time.monotonic() + 20
+            while not os.path.exists(marker) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            with open(marker) as handle:
+                url = urllib.parse.urlsplit(handle.read())
+            wrapper.send_signal(signal.SIGTERM)
+            self.assertNotEqual(wrapper.wait(30), 0)
+            with self.assertRaises(OSError):
+                socket.create_connection((url.hostname, url.port), timeout=2).close()
+
+    def test_sigterm_clean_exit(self):
+        server = Sandbox()
+        server.proc.terminate()
+        self.assertEqual(server.proc.wait(10), 0)
+        server.stop()
 
 
 if __name__ == "__main__":

@@ -215,8 +215,7 @@ class BundleStore:
         kind = {"curl": "sh", "sh": "sh", "zip": "zip"}.get(extension, "tar.gz")
         filename = str(params.get("filename") or "mastDownload_20170621142037")
         token = "%032x" % seed_of("stage", kind, filename, *uris)
-        stage_id = "%s-%s-%s-%s-%s" % (token[:8], token[8:12], token[12:16], token[16:20],
-                                      token[20:32])
+        stage_id = "-".join((token[:8], token[8:12], token[12:16], token[16:20], token[20:32]))
         with self.lock:
             if len(self.staged) > 1000:
                 self.staged.clear()

@@ -105,7 +105,7 @@ def obs_id_for(collection, n, instrument_code, filt):
         return str(6_370_000_000_000_000_000 + n * 4096)
     if collection == "JWST":
         return "jw%05d-o%03d_t%03d_%s_%s" % (n // 10000, (n % 10000) // 10, n % 10 + 1,
-                                              instrument_code, filt.split(";")[0].lower())
+                                             instrument_code, filt.split(";")[0].lower())
     return "tess2019%09d-s%04d-%016d-0144-s" % (n % 10 ** 9, 1 + n % 69, n)
 
 

@@ -519,7 +519,8 @@ class TwoMassCatalog(Catalog):
     def make_row(self, rng, ra, dec, tier, cell, k):
         r = rng.random
         j = _mag(rng, 6, 17, 1.8)
-        return (_sexagesimal(ra, dec, 2, 1).replace(".", ""), ra, dec, 0.06 + 0.1 * r(), 0.06 + 0.05 * r(), j, 0.02 + 0.1 * r(),
+        return (_sexagesimal(ra, dec, 2, 1).replace(".", ""), ra, dec, 0.06 + 0.1 * r(),
+                0.06 + 0.05 * r(), j, 0.02 + 0.1 * r(),
                 j - 0.5 * r(), 0.02 + 0.1 * r(), j - 0.7 * r(), 0.02 + 0.1 * r(),
                 pick(rng, (("AAA", 6), ("AAB", 1), ("BCU", 1))), "222", "111", "000", 0, 0,
                 2451000 + 1000 * r())

@@ -68,10 +68,11 @@ JWST_INSTRUMENTS = {
     "nirspec": (["NRS1", "NRS2"], ["CLEAR", "F070LP", "F100LP", "F170LP", "F290LP"],
                 ["NRS_IFU", "NRS_MSASPEC", "NRS_FIXEDSLIT", "NRS_BRIGHTOBJ"]),
     "miri": (["MIRIMAGE", "MIRIFUSHORT", "MIRIFULONG"],
-             ["F560W", "F770W", "F1000W", "F1500W", "F2100W"], ["MIR_IMAGE", "MIR_MRS", "MIR_LRS-FIXEDSLIT"]),
+             ["F560W", "F770W", "F1000W", "F1500W", "F2100W"],
+             ["MIR_IMAGE", "MIR_MRS", "MIR_LRS-FIXEDSLIT"]),
     "fgs": (["GUIDER1", "GUIDER2"], ["N/A"], ["FGS_IMAGE", "FGS_FOCUS"]),
-    "guidestar": (["GUIDER1", "GUIDER2"], ["N/A"], ["FGS_ID-STACK", "FGS_ACQ1", "FGS_TRACK",
-                                                   "FGS_FINEGUIDE"]),
+    "guidestar": (["GUIDER1", "GUIDER2"], ["N/A"],
+                  ["FGS_ID-STACK", "FGS_ACQ1", "FGS_TRACK", "FGS_FINEGUIDE"]),
     "wss": (["NRCA3", "NRCB4"], ["F212N", "WLP8", "WLM8"], ["NRC_IMAGE"]),
 }
 
@@ -94,7 +95,8 @@ _JWST_PIS = ("Rieke, Marcia", "Windhorst, Rogier", "Kalirai, Jason", "Lee, Janic
 
 def _mjd_to_date(mjd):
     days = int(mjd) - 40587  # MJD of 1970-01-01
-    moment = datetime.datetime(1970, 1, 1) + datetime.timedelta(days=days, seconds=(mjd % 1) * 86400)
+    moment = datetime.datetime(1970, 1, 1) + datetime.timedelta(days=days,
+                                                                seconds=(mjd % 1) * 86400)
     return moment.strftime("%Y-%m-%d")
 
 
@@ -112,14 +114,15 @@ def jwst_keywords(instrument):
             obs = 1 + int(30 * r())
             prop_ra, prop_dec = 360 * r(), -90 + 180 * r()
             moving = r() < 0.6
-            mu = (round(rng.gauss(0, 15), 6), round(rng.gauss(0, 15), 6)) if moving else (None, None)
+            mu = ((round(rng.gauss(0, 15), 6), round(rng.gauss(0, 15), 6)) if moving
+                  else (None, None))
             target = "TARGET-%d" % (i // 40)
             start = 59750 + 1200 * r()
             pi = _JWST_PIS[i // 40 % len(_JWST_PIS)]
         detector = rng.choice(detectors)
         visit = 1 + i % 40 // 8
         name = "jw%05d%03d%03d_%02d101_%05d_%s" % (program, obs, visit, 1 + i % 4, 1 + i % 8,
-                                                  detector.lower())
+                                                   detector.lower())
         duration = round(100 + 3000 * r(), 3)
         expstart = start + (i % 40) * 0.02
         rows.append((base + i, name + "_uncal.fits", name, "1b", "%02d" % (1 + i % 8),
@@ -186,7 +189,8 @@ def hsc_matches(catalog, match_id):
                                                   detector.lower().replace("/", "_"), filt.lower()),
                          instrument, "ACCUM", detector, aperture, exptime, start,
                          start + exptime / 86400, float(int(filt[1:4]) * 10), filt,
-                         row[names.index("TargetName")], 10 ** (-0.4 * (mag - 25)) * (0.9 + 0.2 * r()),
+                         row[names.index("TargetName")],
+                         10 ** (-0.4 * (mag - 25)) * (0.9 + 0.2 * r()),
                          mag + rng.gauss(0, 0.05), mag + rng.gauss(-0.2, 0.05),
                          10000 + match_id % 5000, 1 + r(), 0.15 + 0.1 * r(), int(r() * 3),
                          "4096 4096", "2048.00 2048.00", "%.8f %.8f" % (ra, dec),

@@ -65,8 +65,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, fmt, *args):
         if self.server.verbose:
-            sys.stderr.write("mast-sandbox [%s #%d] %s\n" % (self.server.listener, self.conn_id,
-                                                            fmt % args))
+            sys.stderr.write("mast-sandbox [%s #%d] %s\n"
+                             % (self.server.listener, self.conn_id, fmt % args))
 
     def log_request(self, code="-", size="-"):
         if self.server.verbose:

@@ -87,7 +87,8 @@ EXAMPLES = [
         "obstype": "all"}}, "rows"),
     ("advanced_search_with_position_counts", {
         "service": "Mast.Caom.Filtered.Position", "format": "json", "params": {
-            "columns": "COUNT_BIG(*)", "filters": set_filters({"dataproduct_type": ["cube", "image"]}),
+            "columns": "COUNT_BIG(*)",
+            "filters": set_filters({"dataproduct_type": ["cube", "image"]}),
             "position": "210.8023, 54.349, 5"}}, "count"),
     ("advanced_search_with_position", {
         "service": "Mast.Caom.Filtered.Position", "format": "json", "params": {
@@ -134,10 +135,9 @@ EXAMPLES = [
     ("get_wfc3ir_matches", {"service": "Mast.Catalogs.Filtered.Wfc3Psf.Ir", "format": "json",
                             "params": {"columns": "*", "filters": PSF_FILTERS}}, "empty"),
 ] + [
-    ("jwst_%s_search" % inst.lower(), {"service": "Mast.JWST.Filtered.%s" % inst,
-                                        "format": "json",
-                                        "params": {"columns": "COUNT_BIG(*)",
-                                                   "filters": JWST_FILTERS}}, "count")
+    ("jwst_%s_search" % inst.lower(),
+     {"service": "Mast.JWST.Filtered.%s" % inst, "format": "json",
+      "params": {"columns": "COUNT_BIG(*)", "filters": JWST_FILTERS}}, "count")
     for inst in ("Nircam", "Niriss", "Nirspec", "Miri", "Fgs", "GuideStar", "Wss")
 ] + [
     ("hsc_spectra_search", {"service": "Mast.HscSpectra.Db.All", "format": "votable"}, "votable"),

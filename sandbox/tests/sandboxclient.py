@@ -26,7 +26,8 @@ class Sandbox:
     def __init__(self, *options):
         self.tmp = tempfile.TemporaryDirectory(prefix="sandbox-test-")
         ready = os.path.join(self.tmp.name, "ready.json")
-        self.proc = subprocess.Popen([sys.executable, SERVER, "--ready-file", ready] + list(options),
+        command = [sys.executable, SERVER, "--ready-file", ready] + list(options)
+        self.proc = subprocess.Popen(command,
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 15
         while not os.path.exists(ready):

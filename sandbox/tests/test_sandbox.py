@@ -241,8 +241,8 @@ class PagingTest(Base):
         split = run(token)["data"]
         self.assertTrue(split)
         self.assertTrue(all("SPIRAL" in r["target_classification"].split(";") for r in split))
-        self.assertEqual(run([{"paramName": "target_classification", "values": ["SPIRAL"]}])["data"],
-                         [])
+        plain = run([{"paramName": "target_classification", "values": ["SPIRAL"]}])
+        self.assertEqual(plain["data"], [])
         bad = run([{"paramName": "nosuch", "values": ["x"]}])
         self.assertEqual(bad["status"], "ERROR")
         self.assertIn("nosuch", bad["msg"])
@@ -422,8 +422,8 @@ class FixtureTest(Base):
         self.assertEqual(body, b'{"resolvedCoordinate":[],"status":""}')
 
     def test_missions_list(self):
-        values = [r["distinctValue"] for r in SB.invoke({"service": "Mast.Missions.List",
-                                                          "params": {}, "format": "json"})["data"]]
+        answer = SB.invoke({"service": "Mast.Missions.List", "params": {}, "format": "json"})
+        values = [r["distinctValue"] for r in answer["data"]]
         self.assertIn("HST", values)
         self.assertIn("GALEX", values)
         self.assertEqual(len(values), 15)
@@ -629,8 +629,8 @@ class DownloadTest(Base):
         alt_path = location.path + ("?" + location.query if location.query else "")
         status, _, body = SB.http("GET", alt_path, alt=True)
         self.assertEqual((status, len(body)), (200, 4000))
-        status, _, part = SB.http("GET", alt_path, headers={"Range": "bytes=10-19",
-                                                             "Authorization": "token x"}, alt=True)
+        status, _, part = SB.http("GET", alt_path, alt=True,
+                                  headers={"Range": "bytes=10-19", "Authorization": "token x"})
         self.assertEqual((status, part), (206, body[10:20]))
         alt_log = [e for e in SB.log() if e["listener"] == "alt"]
         self.assertEqual(["authorization" in e["headers"] for e in alt_log], [False, True])
@@ -661,14 +661,16 @@ class DownloadTest(Base):
             rows = SB.invoke({"service": "Mast.Caom.Products", "format": "json",
                               "params": {"obsid": obsid}})["data"]
             self.assertTrue(rows, obsid)
-            status, headers, _ = SB.http("HEAD", "/api/v0.1/Download/file?uri=" + rows[0]["dataURI"])
+            path = "/api/v0.1/Download/file?uri=" + rows[0]["dataURI"]
+            status, headers, _ = SB.http("HEAD", path)
             self.assertEqual((status, int(headers["content-length"])), (200, rows[0]["size"]))
 
     def test_whoami(self):
         anon = json.loads(SB.http("GET", "/whoami")[2])
         self.assertEqual((anon["anon"], anon["ezid"], anon["scopes"], anon["token"]),
                          (True, "anonymous", [], None))
-        user = json.loads(SB.http("GET", "/whoami", headers={"Cookie": "mast_token=sandbox-token"})[2])
+        cookie = {"Cookie": "mast_token=sandbox-token"}
+        user = json.loads(SB.http("GET", "/whoami", headers=cookie)[2])
         self.assertFalse(user["anon"])
         self.assertIn("mast:exclusive_access", user["scopes"])
 
@@ -705,7 +707,8 @@ class BundleTest(Base):
         self.assertTrue(tarfile.open(fileobj=io.BytesIO(body)).getnames())
 
     def test_bundle_by_obsid(self):
-        status, _, body = SB.http("GET", "/api/v0.1/Download/bundle.zip?previews=false&obsid=2003738726")
+        path = "/api/v0.1/Download/bundle.zip?previews=false&obsid=2003738726"
+        status, _, body = SB.http("GET", path)
         names = zipfile.ZipFile(io.BytesIO(body)).namelist()
         self.assertEqual(len(names), 23)  # the 22 products of products.json + manifest
 
@@ -849,8 +852,8 @@ class PlumbingTest(Base):
 
     def test_log_records_body_and_request(self):
         body = SB.encode({"service": "Mast.Missions.List", "params": {}, "format": "json"})
-        SB.http("POST", "/api/v0/invoke", body, {"Content-Type": "application/x-www-form-urlencoded",
-                                                 "X-Test": "Yes"})
+        SB.http("POST", "/api/v0/invoke", body,
+                {"Content-Type": "application/x-www-form-urlencoded", "X-Test": "Yes"})
         entry = SB.log()[-1]
         self.assertEqual(entry["body"], body)
         self.assertEqual(entry["request"]["service"], "Mast.Missions.List")
@@ -866,7 +869,8 @@ class PlumbingTest(Base):
         self.assertEqual(SB.http("POST", "/api/v0/invoke", b"request=\xff\xfe")[0], 400)
         self.assertEqual(json.loads(SB.http("POST", "/api/v0/invoke", "")[2])["status"], "ERROR")
         sock = socket.create_connection((SB.host, SB.port), timeout=10)
-        sock.sendall(b"POST /api/v0/invoke HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\n")
+        sock.sendall(b"POST /api/v0/invoke HTTP/1.1\r\nHost: x\r\n"
+                     b"Content-Length: 999999999\r\n\r\n")
         self.assertIn(b" 413 ", sock.recv(1000))
         sock.close()
         sock = socket.create_connection((SB.host, SB.port), timeout=10)

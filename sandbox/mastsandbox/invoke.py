@@ -20,6 +20,9 @@ from .services import Context, Progressive, Raw, Recorded, lookup
 JOB_IDLE_SECONDS = 600
 MAX_CACHED_ROWS = 3_000_000
 MAX_JOBS = 2000
+# Services the real server answers at once (the name resolver's answer has
+# no EXECUTING status; astroquery's resolve_object does not poll it).
+IMMEDIATE = ("Mast.Name.Lookup",)
 ENCODE_CHUNK = 10_000
 
 
@@ -254,6 +257,8 @@ class Invoker:
         if as_bool(request.get("clearcache", False)):
             self.jobs.drop(key)
         executing = self.state.settings()["executing"]
+        if name in IMMEDIATE:
+            executing = 0
         job = self.jobs.get_or_create(key, executing)
         with job.lock:
             if job.result is None:
@@ -277,6 +282,7 @@ class Invoker:
             if isinstance(result, Progressive):
                 table = result.table
                 part = table.with_rows(table.rows[:int(len(table.rows) * fraction)])
+                out.format = "json"  # partial answers are always the json envelope
                 return render(part, out, None, "EXECUTING", fraction)
             return formats.JSON_TYPE, formats.executing_body(fraction)
         if as_bool(request.get("removecache", False)):

@@ -333,6 +333,8 @@ class ExecutingTest(Base):
         self.assertEqual(SB.invoke(dict(request, removecache=True), poll=False)["status"],
                          "COMPLETE")
         self.assertEqual(SB.invoke(request, poll=False)["status"], "EXECUTING")
+        lookup = {"service": "Mast.Name.Lookup", "params": {"input": "M1"}}
+        self.assertTrue(SB.invoke(lookup, poll=False)["resolvedCoordinate"])
 
     def test_progressive_datascope(self):
         request = {"service": "Vo.Hesarc.DatascopeListable", "format": "json",
@@ -348,6 +350,9 @@ class ExecutingTest(Base):
         self.assertEqual(percents[-1], 1)
         self.assertTrue(all(r["data"] for r in replies))
         self.assertLess(len(replies[0]["data"]), len(replies[-1]["data"]))
+        request = dict(request, format="csv", params=dict(request["params"], radius=0.1))
+        partial = SB.invoke_raw(request)[2]
+        self.assertTrue(partial.startswith(b'{"status" : "EXECUTING","msg" : "","percent complete'))
 
 
 # ---------------------------------------------------------------- fixtures

@@ -9,6 +9,7 @@ does.  Several filters AND together.
 """
 
 import json
+import math
 import re
 
 from .errors import ServiceError, invalid_column
@@ -16,10 +17,16 @@ from .table import Field, Table
 
 
 def as_float(value):
-    """Lenient number parsing (numbers may arrive as strings)."""
+    """Lenient number parsing (numbers may arrive as strings); finite only."""
     if isinstance(value, bool) or value is None:
         raise ValueError(value)
-    return float(value)
+    try:
+        number = float(value)
+    except (TypeError, OverflowError):
+        raise ValueError(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
 
 
 def _like_regex(pattern):

@@ -76,7 +76,7 @@ def as_int(value, default):
         return default
     try:
         return int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ServiceError("Invalid integer value: %r" % (value,))
 
 

@@ -225,7 +225,7 @@ def caom_products(ctx):
         raise ServiceError("Missing required parameter: obsid")
     ids = [part.strip() for part in str(raw).split(",") if part.strip()]
     try:
-        ids = [int(float(part)) for part in ids]
+        ids = [int(as_float(part)) for part in ids]
     except ValueError:
         raise ServiceError("Invalid obsid: %s" % raw)
     if ids == [fixtures.RECORDED_PRODUCTS_OBSID]:
@@ -275,7 +275,7 @@ def hsc_matches_service(version):
         if value in (None, ""):
             raise ServiceError("Missing required parameter: input")
         try:
-            match_id = int(float(value))
+            match_id = int(as_float(value))
         except ValueError:
             raise ServiceError("Invalid MatchID: %s" % value)
         if match_id == 82371983:
@@ -363,8 +363,9 @@ def bundle_request(ctx):
 def sandbox_table_service(ctx):
     rows = integer(ctx.params, "rows", 100)
     cols = integer(ctx.params, "cols", 30)
-    if not 0 <= rows <= 2_000_000 or not 1 <= cols <= 500:
-        raise ServiceError("Sandbox.Table: rows must be 0..2000000 and cols 1..500.")
+    if not 0 <= rows <= 2_000_000 or not 1 <= cols <= 500 or rows * cols > 30_000_000:
+        raise ServiceError("Sandbox.Table: rows must be 0..2000000, cols 1..500 and "
+                           "rows*cols at most 30000000.")
     return sandbox_table(rows, cols)
 
 

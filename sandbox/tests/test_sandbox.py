@@ -11,6 +11,7 @@ import io
 import json
 import math
 import os
+import random
 import re
 import signal
 import socket
@@ -883,6 +884,26 @@ class PlumbingTest(Base):
         self.assertIn(b" 400 ", sock.recv(1000))
         sock.close()
         self.assertEqual(SB.http("GET", "/whoami")[0], 200)
+
+    def test_fuzzed_requests_never_crash(self):
+        rng = random.Random(7)
+        junk = [None, "", "abc", "1e400", "NaN", -1, 0, 10 ** 30, [], {}, [1, 2], {"a": 1},
+                True, "2003738726,abc", [{"paramName": "ra"}], [{"paramName": None}], "[{]",
+                [{"paramName": "ra", "values": [{"min": "x", "max": None}]}], 254.3, -4.1, 0.2]
+        keys = ["ra", "dec", "radius", "position", "filters", "columns", "obsid", "input", "url",
+                "nr", "ni", "maxrecords", "rows", "cols", "raColumn", "decColumn", "urlList"]
+        names = sorted(e[1]["service"] for e in EXAMPLES) + ["Sandbox.Table", "Mast.Caom.Products",
+                                                             "Mast.HscMatches.Db.v3"]
+        for _ in range(400):
+            params = {k: rng.choice(junk) for k in rng.sample(keys, rng.randint(0, 6))}
+            if isinstance(params.get("rows"), int) and params["rows"] > 1000:
+                params["rows"] = 3
+            request = {"service": rng.choice(names), "params": params,
+                       "format": rng.choice(["json", "csv", "votable", "extjs", "x"]),
+                       "page": rng.choice([1, 2, "x", -3]), "pagesize": rng.choice([0, 10, "y"]),
+                       "data": rng.choice(["x", [], {"data": [{"ra": "q", "dec": None}]}])}
+            status, _, body = SB.invoke_raw(request)
+            self.assertEqual(status, 200, (request, body[:200]))
 
     def test_concurrency_and_keepalive_soak(self):
         errors = []

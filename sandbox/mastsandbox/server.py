@@ -206,11 +206,18 @@ class Handler(BaseHTTPRequestHandler):
 
     # -- writing -------------------------------------------------------------
 
-    def abort(self):
-        """Close the connection abruptly (RST) and stop handling it."""
+    def abort(self, reset=True):
+        """Close the connection and stop handling it.
+
+        ``reset`` sends a TCP RST (the client sees "connection reset"); without
+        it the bytes already sent are delivered and then the stream ends early.
+        """
         try:
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                       struct.pack("ii", 1, 0))
+            if reset:
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                           struct.pack("ii", 1, 0))
+            else:
+                self.connection.shutdown(socket.SHUT_RDWR)
             self.connection.close()
         except OSError:
             pass
@@ -265,13 +272,13 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 if kind == "stall":
                     time.sleep(float(spec.get("seconds", 5)))
-                self.abort()
+                self.abort(reset=False)
             self.wfile.write(chunk)
             sent += len(chunk)
         if limit is not None:
             if kind == "stall":
                 time.sleep(float(spec.get("seconds", 5)))
-            self.abort()
+            self.abort(reset=False)
 
 
 def start(state, host, port, alt_host, alt_port, verbose=False):

@@ -281,7 +281,8 @@ class Invoker:
             fraction = done / (job.executing_total + 1)
             if isinstance(result, Progressive):
                 table = result.table
-                part = table.with_rows(table.rows[:int(len(table.rows) * fraction)])
+                shown = -(-len(table.rows) * done // (job.executing_total + 1))  # ceil
+                part = table.with_rows(table.rows[:shown])
                 out.format = "json"  # partial answers are always the json envelope
                 return render(part, out, None, "EXECUTING", fraction)
             return formats.JSON_TYPE, formats.executing_body(fraction)

@@ -1,0 +1,156 @@
+--- mast.csv: a MAST result as CSV — the page's mast_json2csv done properly.
+-- Layout as on the page: a row of column names, a row of their MAST types
+-- (opts.types = false leaves it out), then one line per row. Quoting follows
+-- RFC 4180 (a field holding a comma, a double quote, CR or LF is quoted, its
+-- quotes doubled); nulls and missing values are empty fields, an empty string
+-- is "" (so the two stay apart); integers are exact, floats in the shortest
+-- form that reads back the same, booleans true/false.
+local core = require "mast.core"
+
+local M = { _NAME = "mast.csv" }
+
+local FN = "mast.json2csv"
+local OPTS = { types = "boolean", file = "string", eol = "string" }
+local FLUSH_ROWS = 2000   -- lines buffered before a write to the file
+
+local function usage(msg)
+  error(core.error("usage", FN .. ": " .. msg), 0)
+end
+
+local function quote(s)
+  if s == "" then return '""' end
+  if s:find('[,"\r\n]') then return '"' .. s:gsub('"', '""') .. '"' end
+  return s
+end
+
+--- The CSV field for one value (quoted when it must be).
+function M.field(v)
+  if v == nil or v == core.null then return "" end
+  local mt = math.type(v)
+  if mt == "integer" then return ("%d"):format(v) end
+  if mt == "float" then
+    if v ~= v then return "NaN" end
+    if v == math.huge then return "Infinity" end
+    if v == -math.huge then return "-Infinity" end
+    return core.json_encode(v)   -- shortest round-trip form; an integral float keeps its .0
+  end
+  local t = type(v)
+  if t == "boolean" then return tostring(v) end
+  if t == "string" then return quote(v) end
+  if t == "table" then
+    local ok, s = pcall(core.json_encode, v)
+    if ok then return quote(s) end
+    usage("a value cannot be written: " .. tostring(s))
+  end
+  usage(("cannot write a %s value in CSV"):format(t))
+end
+local field = M.field
+
+-- The fields and rows of what was given: a result, a MAST envelope, or a mast.json2table table.
+local function dataset(result)
+  local mt = getmetatable(result)
+  if mt and mt.__name == "mast.Table" then result = result:envelope() end
+  if type(result) ~= "table" or type(result.fields) ~= "table" or type(result.data) ~= "table" then
+    usage(("expected a MAST result (a table with fields and data), got %s"):format(
+      type(result) == "table" and "a table without fields/data" or type(result)))
+  end
+  local names, types = {}, {}
+  for i, f in ipairs(result.fields) do
+    if type(f) ~= "table" or type(f.name) ~= "string" then
+      usage(("fields[%d] must be {name = <string>, type = <string>}"):format(i))
+    end
+    names[i] = f.name
+    types[i] = f.type == nil and "" or tostring(f.type)
+  end
+  return names, types, result.data
+end
+
+local function check_opts(opts)
+  if opts == nil then return {} end
+  if type(opts) ~= "table" then usage("options must be a table, got " .. type(opts)) end
+  for k, v in pairs(opts) do
+    local want = OPTS[k]
+    if not want then
+      local hint = require("mast.service").suggest(k, { "types", "file", "eol" })
+      usage(("unknown option '%s' (%s)"):format(tostring(k),
+        hint and ("did you mean '" .. hint .. "'?") or "known: types, file, eol"))
+    end
+    if type(v) ~= want or (want == "string" and v == "") then
+      usage(("option '%s' must be %s"):format(k, want == "boolean" and "true or false" or "a non-empty string"))
+    end
+  end
+  if opts.eol ~= nil and opts.eol ~= "\n" and opts.eol ~= "\r\n" then
+    usage("option 'eol' must be '\\n' or '\\r\\n'")
+  end
+  return opts
+end
+
+-- Calls emit(line) for every line of the CSV.
+local function lines(names, types, rows, opts, emit)
+  local eol = opts.eol or "\n"
+  local head = {}
+  for i, n in ipairs(names) do head[i] = quote(n) end
+  emit(table.concat(head, ",") .. eol)
+  if opts.types ~= false then
+    local t = {}
+    for i, n in ipairs(types) do t[i] = quote(n) end
+    emit(table.concat(t, ",") .. eol)
+  end
+  local ncol = #names
+  local cells = {}
+  for r, row in ipairs(rows) do
+    if type(row) ~= "table" then usage(("data[%d] must be a row table"):format(r)) end
+    for i = 1, ncol do cells[i] = field(row[names[i]]) end
+    emit(table.concat(cells, ",", 1, ncol) .. eol)
+  end
+end
+
+--- mast.json2csv(result [, opts]) -> the CSV text, or (with opts.file) the path written
+-- opts.types = false: no row of types. opts.eol: "\n" (default) or "\r\n".
+-- opts.file = path: write it there, through <path>.part renamed when complete,
+-- so a half-written file never sits at path.
+function M.json2csv(result, opts)
+  opts = check_opts(opts)
+  local names, types, rows = dataset(result)
+  if not opts.file then
+    local buf = {}
+    lines(names, types, rows, opts, function(s) buf[#buf + 1] = s end)
+    return table.concat(buf)
+  end
+  local path = opts.file
+  local part = path .. ".part"
+  local f, why = io.open(part, "wb")
+  if not f then
+    error(core.error("io", ("%s: cannot write %s: %s"):format(FN, part, tostring(why)), { path = path }), 0)
+  end
+  local buf = {}
+  local ok, err = pcall(function()
+    local function flush()
+      if #buf > 0 then
+        assert(f:write(table.concat(buf)))
+        buf = {}
+      end
+    end
+    lines(names, types, rows, opts, function(s)
+      buf[#buf + 1] = s
+      if #buf >= FLUSH_ROWS then flush() end
+    end)
+    flush()
+    assert(f:close())
+  end)
+  if not ok then
+    pcall(f.close, f)
+    os.remove(part)
+    if core.is_error(err) then error(err, 0) end
+    error(core.error("io", ("%s: cannot write %s: %s"):format(FN, part, tostring(err)), { path = path }), 0)
+  end
+  local renamed, rwhy = os.rename(part, path)
+  if not renamed then
+    os.remove(part)
+    error(core.error("io", ("%s: cannot rename %s to %s: %s"):format(FN, part, path, tostring(rwhy)),
+      { path = path }), 0)
+  end
+  return path
+end
+
+return M

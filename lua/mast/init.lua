@@ -31,4 +31,24 @@ local M = {
   json = { encode = core.json_encode, decode = core.json_decode, null = core.null },
 }
 
+-- The page's helpers, loaded on first use.
+function M.set_filters(t) return require("mast.filters").set_filters(t) end
+function M.set_min_max(min, max) return require("mast.filters").set_min_max(min, max) end
+function M.json2csv(result, opts) return require("mast.csv").json2csv(result, opts) end
+function M.json2table(result) return require("mast.columnar").json2table(result) end
+function M.summary(result, opts) return require("mast.summary").summary(result, opts) end
+
+-- The service wrappers, grouped by what they search: mast.caom.cone{...}
+-- loads mast.caom on first access, so `require "mast"` stays cheap.
+local LAZY = { resolver = true, missions = true, caom = true, catalogs = true, hsc = true, vo = true,
+               crossmatch = true, jwst = true, hst = true }
+setmetatable(M, { __index = function(t, k)
+  if LAZY[k] then
+    local mod = require("mast." .. k)
+    rawset(t, k, mod)
+    return mod
+  end
+  return nil
+end })
+
 return M

@@ -40,3 +40,29 @@ mast_target_setup(test_json)
 target_include_directories(test_json PRIVATE src/bind)
 target_link_libraries(test_json PRIVATE PkgConfig::LUA m)
 add_test(NAME c-json COMMAND test_json WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+
+# The embedding API (mast_runtime), against the sandbox
+add_executable(test_embed spec/c/test_embed.c)
+mast_target_setup(test_embed)
+target_link_libraries(test_embed PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE Threads::Threads m)
+add_test(NAME c-embed COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_embed>)
+set_tests_properties(c-embed PROPERTIES TIMEOUT 300)
+
+# The same, with four threads (a state each) querying at once, built with
+# ThreadSanitizer from the library's sources (not with the ASan build).
+if(NOT MAST_SANITIZE)
+  add_executable(test_embed_tsan spec/c/test_embed.c src/core/buf.c src/core/ctx.c
+    src/core/engine.c src/core/extract.c src/core/files.c src/core/url.c src/bind/lmast.c
+    src/bind/lerror.c src/bind/ljson.c src/bind/json.c src/host/runtime.c src/host/openlibs.c
+    src/host/embed.c ${MAST_EMBEDDED_C})
+  target_compile_options(test_embed_tsan PRIVATE ${MAST_WARNINGS} -fsanitize=thread -g -O1)
+  target_compile_definitions(test_embed_tsan PRIVATE MAST_BUILDING)
+  target_include_directories(test_embed_tsan PRIVATE src/include src/host)
+  target_link_options(test_embed_tsan PRIVATE -fsanitize=thread)
+  target_link_libraries(test_embed_tsan PRIVATE PkgConfig::LUA PkgConfig::CURL PkgConfig::ARCHIVE
+                        Threads::Threads m)
+  add_test(NAME c-embed-threads-tsan
+           COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_embed_tsan> threads)
+  set_tests_properties(c-embed-threads-tsan PROPERTIES TIMEOUT 300
+                       ENVIRONMENT "TSAN_OPTIONS=halt_on_error=1 second_deadlock_stack=1")
+endif()

@@ -45,8 +45,10 @@ local function basename(src)
   return path:match("([^/]+)/*$") or path
 end
 
--- Resolves dest: a directory (or a path ending in '/') gets the file's own name.
+-- Resolves dest: a directory (or a path ending in '/') gets the file's own name;
+-- under an embedding host's download root, a relative path is taken from the root.
 local function dest_for(src, dest)
+  dest = core.resolve_path(dest)
   if dest:sub(-1) == "/" or core.stat(dest) == "directory" then
     local name = basename(src)
     local ok, why = core.safe_name(name)
@@ -168,6 +170,7 @@ function M.bundle(uris, dest, opts)
   opts = check_opts(fn, opts, BUNDLE_OPTS, 2)
   if type(uris) ~= "table" or #uris == 0 then usage(fn, "uris must be a non-empty list of mast: URIs", 2) end
   if type(dest) ~= "string" or dest == "" then usage(fn, "dest must be a file path", 2) end
+  dest = core.resolve_path(dest)
   local format = opts.format
   if format == nil then
     if dest:match("%.tar%.gz$") or dest:match("%.tgz$") then format = "tar.gz"
@@ -197,7 +200,7 @@ function M.bundle(uris, dest, opts)
     if type(opts.extract) ~= "string" or opts.extract == "" then
       usage(fn, "opts.extract must be a directory path", 2)
     end
-    out.files = core.extract(dest, opts.extract)
+    out.files = core.extract(dest, core.resolve_path(opts.extract))
   end
   return out
 end

@@ -5,7 +5,10 @@ local core = require "mast.core"
 
 local M = {}
 
+-- A host that embeds mast may take progress through its own hook; then
+-- nothing is printed here.
 local function enabled()
+  if core.has_progress_hook() then return false end
   local mode = core.config("progress")
   if mode == "off" then return false end
   if mode == "on" then return true end
@@ -22,19 +25,31 @@ local function clear()
   io.stderr:flush()
 end
 
+-- MAST's "percent complete" as 0..100, or nil: MAST sends a fraction
+-- (1 = done); some services send 0-100.
+local function percent_of(v)
+  if type(v) ~= "number" or v ~= v or v < 0 then return nil end
+  return v <= 1 and v * 100 or v
+end
+
 --- A waiting indicator for a query that MAST is still EXECUTING, or nil.
 function M.waiting(service)
-  if not enabled() then return nil end
   local t0 = core.now()
+  if core.has_progress_hook() then
+    return {
+      update = function(_, percent, polls)
+        core.waiting(service, percent_of(percent) or -1, polls, core.now() - t0)
+      end,
+      done = function() end,
+    }
+  end
+  if not enabled() then return nil end
   local shown = false
   local w = {}
   function w.update(_, percent, polls)
     local pct = ""
-    if type(percent) == "number" and percent == percent and percent >= 0 then
-      -- MAST sends a fraction (1 = done); some services send 0-100
-      local p = percent <= 1 and percent * 100 or percent
-      pct = (", %d%% complete"):format(math.floor(p + 0.5))
-    end
+    local p = percent_of(percent)
+    if p then pct = (", %d%% complete"):format(math.floor(p + 0.5)) end
     put(("%s: MAST is working on it (EXECUTING%s, %d polls, %.0f s)"):format(
       service, pct, polls, core.now() - t0))
     shown = true

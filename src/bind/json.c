@@ -834,6 +834,26 @@ static double strtod_exact (const char *ip, size_t ni, const char *fp, size_t nf
   return x;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define JSON_SWAR_DIGITS 1
+
+/* Eight ASCII digits at p, as a number, in *v; 0 when they are not all digits */
+static int eight_digits (const char *p, uint64_t *v) {
+  uint64_t x;
+  memcpy(&x, p, 8);  /* first digit in the low byte */
+  if ((x & 0xf0f0f0f0f0f0f0f0u) != 0x3030303030303030u ||
+      ((x + 0x0606060606060606u) & 0xf0f0f0f0f0f0f0f0u) != 0x3030303030303030u)
+    return 0;  /* (a byte 0x30..0x3f gains no carry from +6; above 0x39 it leaves 0x3_) */
+  x -= 0x3030303030303030u;  /* bytes d0..d7, each 0..9 */
+  /* byte 2k becomes d(2k)*10 + d(2k+1) (< 100: no carries), keep those */
+  x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffu;
+  /* 16-bit lane 2k becomes lane(2k)*100 + lane(2k+1) (< 10000) */
+  x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffu;
+  *v = (x & 0xffffffffu) * 10000 + (x >> 32);
+  return 1;
+}
+#endif
+
 enum { NUM_OK, NUM_SYNTAX, NUM_LEADZERO, NUM_RANGE };
 
 typedef struct numval {
@@ -864,11 +884,21 @@ static int scan_number (const char *s, const char *end, const char **stop,
     if (p < end && ISDIGIT(*p)) { *stop = s; return NUM_LEADZERO; }
   }
   else {
-    do { w = w * 10 + (uint64_t)(*p - '0'); p++; } while (p < end && ISDIGIT(*p));
+#if defined(JSON_SWAR_DIGITS)
+    uint64_t v8;
+    while (end - p >= 8 && eight_digits(p, &v8)) { w = w * 100000000u + v8; p += 8; }
+#endif
+    while (p < end && ISDIGIT(*p)) { w = w * 10 + (uint64_t)(*p - '0'); p++; }
   }
   ni = (size_t)(p - ip);
   if (p < end && *p == '.') {
     fp = ++p;
+#if defined(JSON_SWAR_DIGITS)
+    {
+      uint64_t v8;
+      while (end - p >= 8 && eight_digits(p, &v8)) { w = w * 100000000u + v8; p += 8; }
+    }
+#endif
     while (p < end && ISDIGIT(*p)) { w = w * 10 + (uint64_t)(*p - '0'); p++; }
     nf = (size_t)(p - fp);
     if (nf == 0) { *stop = p; return NUM_SYNTAX; }
@@ -970,7 +1000,10 @@ static int utf8_seq (const unsigned char *p, const unsigned char *end) {
 ** checked before entering one, so the C recursion is bounded by
 ** MAST_JSON_MAX_DEPTH. Values are built directly on the Lua stack.
 **
-** Speed-ups for MAST's row-shaped data (depths below KC_DEPTH):
+** Speed-ups for MAST's row-shaped data: they apply to "later rows", that is
+** containers (below depth KC_DEPTH) that are an element of an array whose
+** previous element was a container of the same kind; a small document pays
+** nothing for them.
 ** - column cache: for each depth and member position (or array index) the
 **   decoder remembers where in the input the last key and a few recent short
 **   string values were (their raw bytes between the quotes), and keeps the Lua
@@ -981,10 +1014,9 @@ static int utf8_seq (const unsigned char *p, const unsigned char *end) {
 **   valid string token (no unescaped '"', no unfinished escape), so the same
 **   bytes between quotes are the same token. Value caching gives up on a
 **   column whose values rarely repeat;
-** - a container that is an array element (a row) is pre-sized with the size of
-**   the previous element of the same array when that was a container of the
-**   same kind (the waste is bounded by the memory of that sibling). Members of
-**   objects are not pre-sized: siblings there are unrelated ("data", "fields").
+** - a later row is pre-sized with the size of the previous element (the waste
+**   is bounded by the memory of that sibling). Members of objects are not
+**   pre-sized: siblings there are unrelated ("data", "fields").
 */
 
 #define KC_DEPTH   32    /* depths with column caches and size hints */
@@ -1301,8 +1333,9 @@ JSON_NOINLINE static const char *dec_number (jdec *d, const char *p) {
   }
 }
 
-/* Push the anchor table of depth, creating it (and the kc table) if needed */
-static void kc_push (jdec *d, int depth) {
+/* Push the anchor table of depth, creating it (and the kc table) if needed,
+   with room for `size` positions */
+static void kc_push (jdec *d, int depth, int size) {
   lua_State *L = d->L;
   if (lua_type(L, d->kcslot) != LUA_TTABLE) {
     lua_createtable(L, 2 * KC_DEPTH, 0);
@@ -1310,7 +1343,7 @@ static void kc_push (jdec *d, int depth) {
   }
   if (lua_rawgeti(L, d->kcslot, depth) != LUA_TTABLE) {  /* stack: ... x */
     lua_pop(L, 1);
-    lua_createtable(L, 16 * KC_STRIDE, 0);  /* stack: ... anchor */
+    lua_createtable(L, (size < KC_KEYS ? size : KC_KEYS) * KC_STRIDE + 1, 0);  /* stack: ... anchor */
     lua_pushvalue(L, -1);
     lua_rawseti(L, d->kcslot, depth);
   }
@@ -1320,7 +1353,7 @@ static void kc_push (jdec *d, int depth) {
 static colent *kc_col (jdec *d, int depth, lua_Integer pos) {
   if (pos >= d->ncols[depth]) {
     lua_State *L = d->L;
-    int n = d->ncols[depth] ? 2 * d->ncols[depth] : 32;
+    int n = d->ncols[depth] ? 2 * d->ncols[depth] : 16;
     colent *c;
     while (n <= pos) n *= 2;
     c = (colent *)lua_newuserdatauv(L, (size_t)n * sizeof(colent), 0);  /* stack: ... ud */
@@ -1388,11 +1421,15 @@ static const char *dec_array (jdec *d, const char *p, int depth,
     return p + 1;
   }
   hinted = (parent != 0 && depth < KC_DEPTH);
-  lua_createtable(L, (hinted && d->apar[depth] == parent) ? d->ahint[depth] : 0, 0);
-  arr = lua_gettop(L);  /* stack: ... arr */
-  if (depth < KC_DEPTH) {
-    kc_push(d, depth);  /* stack: ... arr anchor */
+  if (hinted && d->apar[depth] == parent) {  /* a later row: sized and cached */
+    lua_createtable(L, d->ahint[depth], 0);  /* stack: ... arr */
+    arr = lua_gettop(L);
+    kc_push(d, depth, d->ahint[depth]);  /* stack: ... arr anchor */
     anchor = arr + 1;
+  }
+  else {
+    lua_createtable(L, 0, 0);  /* stack: ... arr */
+    arr = lua_gettop(L);
   }
   self = ++d->serial;
   for (;;) {
@@ -1432,11 +1469,15 @@ static const char *dec_object (jdec *d, const char *p, int depth,
     return p + 1;
   }
   hinted = (parent != 0 && depth < KC_DEPTH);
-  lua_createtable(L, 0, (hinted && d->opar[depth] == parent) ? d->ohint[depth] : 0);
-  obj = lua_gettop(L);  /* stack: ... obj */
-  if (depth < KC_DEPTH) {
-    kc_push(d, depth);  /* stack: ... obj anchor */
+  if (hinted && d->opar[depth] == parent) {  /* a later row: sized and cached */
+    lua_createtable(L, 0, d->ohint[depth]);  /* stack: ... obj */
+    obj = lua_gettop(L);
+    kc_push(d, depth, d->ohint[depth]);  /* stack: ... obj anchor */
     anchor = obj + 1;
+  }
+  else {
+    lua_createtable(L, 0, 0);  /* stack: ... obj */
+    obj = lua_gettop(L);
   }
   for (;;) {
     colent *ce = NULL;

@@ -68,7 +68,7 @@ void mast_push_result_error(lua_State *L, const mast_result *r) {
 static int l_error(lua_State *L) {
   static const char *const codes[] = {"ok", "usage", "http", "mast", "timeout", "json", "io",
                                       "network", "cancelled", "memory", "denied", "callback",
-                                      NULL};
+                                      "script", "limit", NULL};
   int code = luaL_checkoption(L, 1, NULL, codes);
   const char *msg = luaL_checkstring(L, 2);
   mast_push_error(L, code, msg);

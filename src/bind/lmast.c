@@ -292,6 +292,7 @@ static void get_batch_opts(lua_State *L, int o, mast_batch *b, progress_ud *pu) 
     double d = mast_opt_number(L, o, "deadline", 0);
     if (d > 0) b->deadline = mast_now() + d;
   }
+  b->label = mast_opt_string(L, o, "label", NULL);   /* anchored by the options table */
   if (lua_getfield(L, o, "progress") != LUA_TNIL) {
     luaL_checktype(L, -1, LUA_TFUNCTION);
     pu->fn = lua_gettop(L);        /* stays on the stack during the batch */
@@ -408,6 +409,32 @@ static int l_isatty(lua_State *L) {
   return 1;
 }
 
+/* core.waiting(label, percent, polls, elapsed): tells the host's progress
+** hook that MAST is still EXECUTING a query. Returns whether there is a
+** hook (if not, the Lua side shows its own line on a terminal). */
+static int l_waiting(lua_State *L) {
+  mast_ctx *ctx = mast_bind_ctx(L);
+  mast_event e;
+  if (!mast_has_progress_hook(ctx)) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  memset(&e, 0, sizeof e);
+  e.kind = MAST_EVENT_WAITING;
+  e.label = luaL_checkstring(L, 1);
+  e.percent = luaL_optnumber(L, 2, -1);
+  e.polls = (int)luaL_optinteger(L, 3, 0);
+  e.elapsed = luaL_optnumber(L, 4, 0);
+  mast_emit(ctx, &e);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+static int l_has_progress_hook(lua_State *L) {
+  lua_pushboolean(L, mast_has_progress_hook(mast_bind_ctx(L)));
+  return 1;
+}
+
 static int l_cancelled(lua_State *L) {
   lua_pushboolean(L, mast_cancelled(mast_bind_ctx(L)));
   return 1;
@@ -489,10 +516,22 @@ static int l_stat(lua_State *L) {
   return 2;
 }
 
+/* core.resolve_path(path) -> the path mast will use: under a host's
+** download root, a relative path is taken from the root. */
+static int l_resolve_path(lua_State *L) {
+  const char *p = luaL_checkstring(L, 1);
+  mast_ctx *ctx = mast_bind_ctx(L);
+  if (ctx->download_root != NULL && p[0] != '/') lua_pushfstring(L, "%s/%s", ctx->download_root, p);
+  else lua_pushvalue(L, 1);
+  return 1;
+}
+
 /* core.mkdirs(path): creates a directory and its parents. */
 static int l_mkdirs(lua_State *L) {
   const char *p = luaL_checkstring(L, 1);
   int err = 0;
+  if (!mast_path_allowed(mast_bind_ctx(L), p))
+    return mast_raise(L, MAST_EDENIED, "this host does not allow writing to %s", p);
   if (!mast_mkdirs(p, &err))
     return mast_raise(L, MAST_EIO, "cannot create directory %s: %s", p, strerror(err));
   return 0;
@@ -587,11 +626,14 @@ static const luaL_Reg core_funcs[] = {
   {"now", l_now},
   {"isatty", l_isatty},
   {"cancelled", l_cancelled},
+  {"waiting", l_waiting},
+  {"has_progress_hook", l_has_progress_hook},
   {"config", l_config},
   {"config_keys", l_config_keys},
   {"urlencode", l_urlencode},
   {"stat", l_stat},
   {"mkdirs", l_mkdirs},
+  {"resolve_path", l_resolve_path},
   {NULL, NULL}
 };
 

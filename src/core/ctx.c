@@ -19,7 +19,7 @@
 
 static const char *const code_names[] = {
   "ok", "usage", "http", "mast", "timeout", "json", "io", "network",
-  "cancelled", "memory", "denied", "callback"
+  "cancelled", "memory", "denied", "callback", "script", "limit"
 };
 
 const char *mast_code_name(int code) {
@@ -310,6 +310,17 @@ void mast_set_token_provider(mast_ctx *ctx, mast_token_fn fn, void *ud) {
 void mast_set_log_hook(mast_ctx *ctx, mast_log_fn fn, void *ud) {
   ctx->log_fn = fn;
   ctx->log_ud = ud;
+}
+
+void mast_set_progress_hook(mast_ctx *ctx, mast_event_fn fn, void *ud) {
+  ctx->event_fn = fn;
+  ctx->event_ud = ud;
+}
+
+int mast_has_progress_hook(mast_ctx *ctx) { return ctx->event_fn != NULL; }
+
+void mast_emit(mast_ctx *ctx, const mast_event *e) {
+  if (ctx->event_fn != NULL) ctx->event_fn(ctx->event_ud, e);
 }
 
 void mast_log(mast_ctx *ctx, int level, const char *fmt, ...) {

@@ -668,7 +668,17 @@ static void report(xfer *xs, size_t n, const mast_batch *b, double t0, double *l
   p.rate = *rate > 0 ? *rate : 0;
   *last_t = now;
   *last_bytes = p.bytes_now;
-  if (b->progress(b->progress_ud, &p) != 0) *stop = 1;
+  if (xs[0].ctx->event_fn != NULL) {
+    mast_event e;
+    memset(&e, 0, sizeof e);
+    e.kind = MAST_EVENT_TRANSFER;
+    e.label = b->label ? b->label : label_of(&xs[0]);
+    e.transfer = &p;
+    e.percent = -1;
+    e.elapsed = p.elapsed;
+    mast_emit(xs[0].ctx, &e);
+  }
+  if (b->progress != NULL && b->progress(b->progress_ud, &p) != 0) *stop = 1;
 }
 
 int mast_perform(mast_ctx *ctx, const mast_request *reqs, mast_result *res, size_t n,
@@ -743,7 +753,7 @@ int mast_perform(mast_ctx *ctx, const mast_request *reqs, mast_result *res, size
       active--;
       if (x->state == X_DONE) left--;
     }
-    if (batch->progress != NULL && mast_now() - last_report >= PROGRESS_EVERY)
+    if ((batch->progress != NULL || ctx->event_fn != NULL) && mast_now() - last_report >= PROGRESS_EVERY)
       report(xs, n, batch, t0, &last_report, &last_bytes, &rate, &stop);
     if (left == 0) break;
     if (active > 0 || wait > 0) {
@@ -753,7 +763,8 @@ int mast_perform(mast_ctx *ctx, const mast_request *reqs, mast_result *res, size
       curl_multi_poll(ctx->multi, NULL, 0, ms, NULL);
     }
   }
-  if (batch->progress != NULL && !stop) report(xs, n, batch, t0, &last_report, &last_bytes, &rate, &stop);
+  if ((batch->progress != NULL || ctx->event_fn != NULL) && !stop)
+    report(xs, n, batch, t0, &last_report, &last_bytes, &rate, &stop);
 
   for (i = 0; i < n; i++) {
     xfer *x = &xs[i];

@@ -37,6 +37,8 @@ struct mast_ctx {
   void *token_ud;
   mast_log_fn log_fn;
   void *log_ud;
+  mast_event_fn event_fn;
+  void *event_ud;
   mast_prefix *allow;        /* URL allow-list; NULL: anything */
   char *download_root;       /* realpath of the download jail; NULL: none */
   atomic_int *cancel;        /* &own_cancel, or a flag the host owns */

@@ -47,7 +47,9 @@ typedef enum mast_code {
   MAST_ECANCELLED, /* "cancelled": mast_cancel(), Ctrl-C, or a callback */
   MAST_ENOMEM,     /* "memory": an allocation failed */
   MAST_EDENIED,    /* "denied": the host's policy forbids this URL or path */
-  MAST_ECALLBACK   /* "callback": a progress callback raised an error */
+  MAST_ECALLBACK,  /* "callback": a progress callback raised an error */
+  MAST_ESCRIPT,    /* "script": a script raised an error of its own */
+  MAST_ELIMIT      /* "limit": a script hit the host's instruction or memory limit */
 } mast_code;
 
 MAST_API const char *mast_code_name(int code);
@@ -176,11 +178,29 @@ typedef struct mast_progress {
 /* Returns 0 to go on; non-zero aborts the batch (results get ECALLBACK). */
 typedef int (*mast_progress_fn)(void *ud, const mast_progress *p);
 
+/* Progress events for a host that shows progress itself (instead of the
+** line mast prints on a terminal): transfers, and queries MAST is still
+** EXECUTING. */
+enum { MAST_EVENT_TRANSFER = 1, MAST_EVENT_WAITING = 2 };
+typedef struct mast_event {
+  int kind;
+  const char *label;                /* a service name, a URI, "3 files" */
+  const mast_progress *transfer;    /* MAST_EVENT_TRANSFER */
+  double percent;                   /* MAST_EVENT_WAITING: 0..100, or -1 if not given */
+  int polls;                        /* MAST_EVENT_WAITING */
+  double elapsed;                   /* seconds */
+} mast_event;
+typedef void (*mast_event_fn)(void *ud, const mast_event *e);
+MAST_API void mast_set_progress_hook(mast_ctx *ctx, mast_event_fn fn, void *ud);
+MAST_API int mast_has_progress_hook(mast_ctx *ctx);
+MAST_API void mast_emit(mast_ctx *ctx, const mast_event *e);
+
 typedef struct mast_batch {
   int concurrency;          /* 0: the configured concurrency */
   double deadline;          /* absolute mast_now() time; 0: none */
   mast_progress_fn progress;
   void *progress_ud;
+  const char *label;        /* for the progress hook: what the batch is */
 } mast_batch;
 
 /* Runs n requests to completion (each succeeds or fails on its own) and

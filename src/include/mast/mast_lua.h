@@ -42,6 +42,67 @@ MAST_API void mast_preload_lua(lua_State *L, unsigned flags);
 ** wins over the compiled-in copies. */
 MAST_API void mast_add_lua_dir(lua_State *L, const char *dir);
 
+/* ---- the convenience layer: a runtime for hosts that do not use Lua ----
+**
+**   mast_runtime *rt = mast_runtime_new(NULL);          -- defaults
+**   char *json = NULL;
+**   if (mast_runtime_dostring(rt, "return mast.query{...}", NULL, &json) == MAST_OK)
+**     puts(json);                                       -- the result as JSON text
+**   else
+**     fprintf(stderr, "%s\n", mast_runtime_error(rt));
+**   free(json);
+**   mast_runtime_close(rt);
+*/
+
+typedef struct mast_runtime mast_runtime;
+
+enum { MAST_PROFILE_FULL = 0, MAST_PROFILE_SANDBOX = 1 };
+
+typedef struct mast_runtime_options {
+  int profile;                     /* MAST_PROFILE_FULL or MAST_PROFILE_SANDBOX */
+  int use_environment;             /* read MAST_* variables (default 0: no) */
+  const char *base_url;            /* NULL: https://mast.stsci.edu */
+  mast_alloc_fn alloc;             /* NULL: malloc; used by Lua and by mast */
+  void *alloc_ud;
+  mast_token_fn token;             /* asked for the token when one is needed */
+  void *token_ud;
+  mast_log_fn log;                 /* messages, and what the script print()s */
+  void *log_ud;
+  mast_event_fn progress;          /* progress of transfers and queries */
+  void *progress_ud;
+  /* sandbox profile: */
+  const char *download_root;       /* the only directory files may be written below
+                                      (relative paths are taken from it) */
+  const char *const *allow_urls;   /* NULL-terminated URL prefixes; NULL: the base URL */
+  /* limits, 0 for none (either profile): */
+  unsigned long instruction_limit; /* Lua VM instructions per run */
+  size_t memory_limit;             /* bytes of Lua heap */
+} mast_runtime_options;
+
+/* Creates a runtime: a lua_State with mast loaded (as the global `mast`) and
+** configured. opts may be NULL. Returns NULL when out of memory or when a
+** setting is invalid (bad base URL, missing download root). */
+MAST_API mast_runtime *mast_runtime_new(const mast_runtime_options *opts);
+
+/* Runs a chunk (Lua text only) and gives back its first result as JSON text
+** (malloc'd; free() it) if json is not NULL. Returns MAST_OK or an error
+** code: the mast error's code for a mast error, MAST_ESCRIPT for an error the
+** script raised itself, MAST_ELIMIT for a limit, MAST_ECANCELLED. */
+MAST_API int mast_runtime_dostring(mast_runtime *rt, const char *code, const char *name,
+                                   char **json);
+MAST_API int mast_runtime_dofile(mast_runtime *rt, const char *path, char **json);
+
+/* The last run's error message (with a traceback), or "" after a success. */
+MAST_API const char *mast_runtime_error(mast_runtime *rt);
+
+/* Stops the running script promptly with a "cancelled" error: in-flight
+** transfers, polling waits and Lua code alike. Any thread may call it. */
+MAST_API void mast_runtime_cancel(mast_runtime *rt);
+
+MAST_API lua_State *mast_runtime_state(mast_runtime *rt);
+MAST_API mast_ctx *mast_runtime_ctx(mast_runtime *rt);
+MAST_API void mast_runtime_close(mast_runtime *rt);
+
 #ifdef __cplusplus
 }
 #endif

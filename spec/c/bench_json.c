@@ -159,44 +159,41 @@ static int cmp_double (const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-typedef struct result { double best, median; size_t heap; } result;
+typedef struct result { double t[64], best, median; size_t heap; } result;
 
-/* stack: ... json cjson_decode. which: 0 = mast, 1 = cjson. Leaves the last
-   result on top. */
-static result run (lua_State *L, int json, int cjdecode, int which, int runs) {
-  double t[64];
-  result r;
-  int i;
-  size_t len;
-  const char *s = lua_tolstring(L, json, &len);
-  r.heap = 0;
-  for (i = 0; i < runs; i++) {
-    size_t h0;
-    double t0;
-    lua_settop(L, cjdecode);
-    lua_gc(L, LUA_GCCOLLECT, 0);
-    h0 = heap(L);
-    t0 = now();
-    if (which == 0) {
-      mast_json_error err;
-      if (!mast_json_decode(L, s, len, &err)) {
-        fprintf(stderr, "decode failed: %s\n", err.msg);
-        exit(1);
-      }
+/* One timed decode. stack: json cjson_decode; which: 0 = mast, 1 = cjson.
+   The heap the result takes is measured after a full collection with the
+   result still on the stack; the result is then dropped. */
+static void run_once (lua_State *L, int which, result *r, int i) {
+  size_t len, h0;
+  const char *s = lua_tolstring(L, 1, &len);
+  double t0;
+  lua_settop(L, 2);
+  lua_gc(L, LUA_GCCOLLECT, 0);
+  h0 = heap(L);
+  t0 = now();
+  if (which == 0) {
+    mast_json_error err;
+    if (!mast_json_decode(L, s, len, &err)) {
+      fprintf(stderr, "decode failed: %s\n", err.msg);
+      exit(1);
     }
-    else {
-      lua_pushvalue(L, cjdecode);
-      lua_pushvalue(L, json);
-      lua_call(L, 1, 1);
-    }
-    t[i] = now() - t0;
-    lua_gc(L, LUA_GCCOLLECT, 0);  /* the result is still on the stack */
-    r.heap = heap(L) - h0;
   }
-  qsort(t, (size_t)runs, sizeof t[0], cmp_double);
-  r.best = t[0];
-  r.median = t[runs / 2];
-  return r;
+  else {
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 1);
+    lua_call(L, 1, 1);
+  }
+  r->t[i] = now() - t0;
+  lua_gc(L, LUA_GCCOLLECT, 0);  /* the result is still on the stack */
+  r->heap = heap(L) - h0;
+  lua_settop(L, 2);
+}
+
+static void summarize (result *r, int runs) {
+  qsort(r->t, (size_t)runs, sizeof r->t[0], cmp_double);
+  r->best = r->t[0];
+  r->median = r->t[runs / 2];
 }
 
 /* ---- agreement check ---- */
@@ -281,8 +278,14 @@ int main (int argc, char **argv) {
     size_t len;
     lua_tolstring(L, 1, &len);
     printf("input: %ld rows x 30 columns, %.1f MB, %d runs each\n", rows, (double)len / 1e6, runs);
-    rc = run(L, 1, 2, 1, runs);  /* stack: json decode cjresult */
-    rm = run(L, 1, 2, 0, runs);  /* stack: json decode mresult */
+    /* interleaved, alternating which goes first, so that both decoders see
+       the same machine load */
+    for (i = 0; i < runs; i++) {
+      run_once(L, (int)(i & 1), (i & 1) ? &rc : &rm, (int)i);
+      run_once(L, (int)!(i & 1), (i & 1) ? &rm : &rc, (int)i);
+    }
+    summarize(&rc, runs);
+    summarize(&rm, runs);
     printf("cjson.decode      best %.3f s  median %.3f s  heap %.1f MB  (%.0f MB/s)\n",
            rc.best, rc.median, (double)rc.heap / 1048576, (double)len / 1e6 / rc.best);
     printf("mast_json_decode  best %.3f s  median %.3f s  heap %.1f MB  (%.0f MB/s)\n",
@@ -292,6 +295,16 @@ int main (int argc, char **argv) {
            rc.best / rm.best, rc.median / rm.median, (double)rm.heap / (double)rc.heap);
   }
   /* agreement */
+  lua_settop(L, 2);  /* stack: json decode */
+  {
+    mast_json_error err;
+    size_t len;
+    const char *s = lua_tolstring(L, 1, &len);
+    if (!mast_json_decode(L, s, len, &err)) {  /* stack: json decode mresult */
+      fprintf(stderr, "decode failed: %s\n", err.msg);
+      return 1;
+    }
+  }
   lua_pushvalue(L, 2);
   lua_pushvalue(L, 1);
   lua_call(L, 1, 1);  /* stack: json decode mresult cjresult */

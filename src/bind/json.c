@@ -1087,6 +1087,7 @@ static const char *scan_plain (const char *p, const char *end) {
 }
 
 static const char *skip_ws (const char *p, const char *end) {
+  if (p < end && (unsigned char)*p > ' ') return p;  /* the usual case */
   while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
   return p;
 }
@@ -1349,21 +1350,24 @@ static void kc_push (jdec *d, int depth, int size) {
   }
 }
 
-/* Column entry pos (0-based, < KC_KEYS) of depth; grows the array as needed */
+/* Grow the column entries of depth to hold position pos */
+JSON_NOINLINE static void kc_grow (jdec *d, int depth, lua_Integer pos) {
+  lua_State *L = d->L;
+  int n = d->ncols[depth] ? 2 * d->ncols[depth] : 16;
+  colent *c;
+  while (n <= pos) n *= 2;
+  c = (colent *)lua_newuserdatauv(L, (size_t)n * sizeof(colent), 0);  /* stack: ... ud */
+  memset(c, 0, (size_t)n * sizeof(colent));
+  if (d->ncols[depth] > 0)
+    memcpy(c, d->cols[depth], (size_t)d->ncols[depth] * sizeof(colent));
+  lua_rawseti(L, d->kcslot, KC_DEPTH + depth);  /* stack: ... (old array is garbage) */
+  d->cols[depth] = c;
+  d->ncols[depth] = n;
+}
+
+/* Column entry pos (0-based, < KC_KEYS) of depth */
 static colent *kc_col (jdec *d, int depth, lua_Integer pos) {
-  if (pos >= d->ncols[depth]) {
-    lua_State *L = d->L;
-    int n = d->ncols[depth] ? 2 * d->ncols[depth] : 16;
-    colent *c;
-    while (n <= pos) n *= 2;
-    c = (colent *)lua_newuserdatauv(L, (size_t)n * sizeof(colent), 0);  /* stack: ... ud */
-    memset(c, 0, (size_t)n * sizeof(colent));
-    if (d->ncols[depth] > 0)
-      memcpy(c, d->cols[depth], (size_t)d->ncols[depth] * sizeof(colent));
-    lua_rawseti(L, d->kcslot, KC_DEPTH + depth);  /* stack: ... (old array is garbage) */
-    d->cols[depth] = c;
-    d->ncols[depth] = n;
-  }
+  if (pos >= d->ncols[depth]) kc_grow(d, depth, pos);
   return &d->cols[depth][pos];
 }
 

@@ -66,3 +66,10 @@ if(NOT MAST_SANITIZE)
   set_tests_properties(c-embed-threads-tsan PROPERTIES TIMEOUT 300
                        ENVIRONMENT "TSAN_OPTIONS=halt_on_error=1 second_deadlock_stack=1")
 endif()
+
+# What users install: cmake --install, the example C host (find_package and
+# pkg-config), stock lua5.4 and the installed program
+add_test(NAME install COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} --
+         ${CMAKE_CURRENT_SOURCE_DIR}/spec/tools/test-install ${CMAKE_CURRENT_SOURCE_DIR}
+         ${CMAKE_CURRENT_BINARY_DIR})
+set_tests_properties(install PROPERTIES TIMEOUT 300)

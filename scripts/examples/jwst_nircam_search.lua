@@ -10,6 +10,9 @@
 local mast = require "mast"
 
 local instrument = arg and arg[1] or "Nircam"
+for _, name in ipairs(mast.jwst.instruments) do   -- MAST's spelling of the name given
+  if name:lower() == instrument:lower() then instrument = name end
+end
 local filters = mast.set_filters {
   { "prop_dec", mast.set_min_max(0, 90) },
   { "mu_dec", mast.set_min_max(-10, -2) },

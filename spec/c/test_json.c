@@ -809,6 +809,76 @@ static void test_big (lua_State *L) {
   free(buf);
 }
 
+/*
+** Decode s twice: as is, and wrapped in 32 arrays so that every container of s
+** lies below the depths that use the column cache and size hints. Both must
+** give the same value. Returns 1 when they do (s must be valid JSON).
+*/
+static int same_uncached (lua_State *L, const char *s, size_t len) {
+  mast_json_error e1, e2;
+  int top = lua_gettop(L), ok1, ok2, same = 0, i;
+  char *w = malloc(len + 64);
+  memset(w, '[', 32);
+  memcpy(w + 32, s, len);
+  memset(w + 32 + len, ']', 32);
+  ok1 = mast_json_decode(L, s, len, &e1);
+  ok2 = mast_json_decode(L, w, len + 64, &e2);
+  free(w);
+  if (ok1 && ok2) {
+    for (i = 0; i < 32 && lua_istable(L, -1); i++) {
+      lua_rawgeti(L, -1, 1);
+      lua_remove(L, -2);
+    }
+    same = (i == 32) && same_value(L, -2, -1, 0);
+  }
+  else if (!ok1) printf("  %s\n", e1.msg);
+  else printf("  wrapped: %s\n", e2.msg);
+  lua_settop(L, top);
+  return same;
+}
+
+/* Row-shaped documents with repeated, escaped and near-miss strings */
+static void test_cache_random (lua_State *L) {
+  static const char *const pool[] = {
+    "\"HST\"", "\"HS\"", "\"HSTX\"", "\"\"", "\"a\\\"b\"", "\"a\\\\\"", "\"\\u00e9t\\u00e9\"",
+    "\"\xc3\xa9t\xc3\xa9\"", "\"TESS\"", "\"image\"", "\"spectrum\"", "1", "-0", "2.5", "null",
+    "true", "[]", "{}", "[\"HST\"]", "{\"k\":\"HST\"}", "\"a very long value that is longer than "
+    "sixty-four bytes, so the cache never keeps it at all\""
+  };
+  static const char *const keys[] = {"\"a\"", "\"b\"", "\"ab\"", "\"a\\\"\"", "\"\"", "\"c\\u0064\""};
+  char *buf = malloc(200000);
+  int doc, bad = 0;
+  for (doc = 0; doc < 300; doc++) {
+    size_t k = 0;
+    int rows = 1 + (int)(rnd() % 60), r, asarrays = (int)(rnd() % 3 == 0);
+    buf[k++] = '[';
+    for (r = 0; r < rows; r++) {
+      int cols = 1 + (int)(rnd() % 6), c;
+      if (r) buf[k++] = ',';
+      buf[k++] = asarrays ? '[' : '{';
+      for (c = 0; c < cols; c++) {
+        const char *v = pool[rnd() % (sizeof pool / sizeof pool[0])];
+        if (c) buf[k++] = ',';
+        if (!asarrays) {
+          const char *key = keys[(c + (rnd() % 4 == 0 ? rnd() : 0)) % 6];
+          memcpy(buf + k, key, strlen(key));
+          k += strlen(key);
+          buf[k++] = ':';
+        }
+        memcpy(buf + k, v, strlen(v));
+        k += strlen(v);
+      }
+      buf[k++] = asarrays ? ']' : '}';
+    }
+    buf[k++] = ']';
+    if (!same_uncached(L, buf, k)) {
+      if (bad++ < 3) printf("  cache differs on: %.*s\n", (int)(k > 300 ? 300 : k), buf);
+    }
+  }
+  CHECKM(bad == 0, "%d of 300 row-shaped documents decode differently with the cache", bad);
+  free(buf);
+}
+
 /* decode(file) == decode(encode(decode(file))), and encode is a fixed point */
 static void roundtrip_file (lua_State *L, const char *path) {
   mast_json_error err;
@@ -821,6 +891,7 @@ static void roundtrip_file (lua_State *L, const char *path) {
     free(buf);
     return;
   }
+  CHECKM(same_uncached(L, buf, len), "%s: decodes differently with the cache", path);
   free(buf);
   if (!mast_json_encode(L, -1, "response", &err)) {  /* stack: v1 */
     CHECKM(0, "%s: encode: %s", path, err.msg);
@@ -1178,6 +1249,7 @@ int main (int argc, char **argv) {
   test_numbers_random(L, 300000);
   test_strings(L);
   test_structure(L);
+  test_cache_random(L);
   test_depth(L);
   test_big(L);
   test_encode(L);

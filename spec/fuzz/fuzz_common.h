@@ -77,6 +77,47 @@ static inline int fuzz_encode (lua_State *L) {
   return 2;
 }
 
+/* Deep equality of the values at a and b (floats bitwise, same metatables) */
+static inline int fuzz_same (lua_State *L, int a, int b, int depth) {
+  int t = lua_type(L, a), ok = 1;
+  a = lua_absindex(L, a);
+  b = lua_absindex(L, b);
+  if (t != lua_type(L, b) || depth > 1100) return 0;
+  if (t == LUA_TNUMBER) {
+    double x, y;
+    if (lua_isinteger(L, a) != lua_isinteger(L, b)) return 0;
+    if (lua_isinteger(L, a)) return lua_tointeger(L, a) == lua_tointeger(L, b);
+    x = lua_tonumber(L, a);
+    y = lua_tonumber(L, b);
+    return memcmp(&x, &y, sizeof x) == 0;
+  }
+  if (t != LUA_TTABLE) return lua_rawequal(L, a, b);
+  if (!lua_checkstack(L, 6)) return 0;
+  if (lua_getmetatable(L, a)) {  /* stack: mta */
+    if (!lua_getmetatable(L, b)) { lua_pop(L, 1); return 0; }
+    ok = lua_rawequal(L, -1, -2);  /* stack: mta mtb */
+    lua_pop(L, 2);
+  }
+  else if (lua_getmetatable(L, b)) { lua_pop(L, 1); return 0; }
+  if (!ok || lua_rawlen(L, a) != lua_rawlen(L, b)) return 0;
+  lua_pushnil(L);
+  while (ok && lua_next(L, a)) {  /* stack: k va */
+    lua_pushvalue(L, -2);
+    lua_rawget(L, b);  /* stack: k va vb */
+    ok = !lua_isnil(L, -1) && fuzz_same(L, -2, -1, depth + 1);
+    lua_pop(L, 2);  /* stack: k */
+  }
+  if (!ok) { lua_pop(L, 1); return 0; }
+  lua_pushnil(L);
+  while (lua_next(L, b)) {  /* stack: k vb: every key of b is in a */
+    lua_pushvalue(L, -2);
+    ok = (lua_rawget(L, a) != LUA_TNIL);  /* stack: k vb va */
+    lua_pop(L, 2);
+    if (!ok) { lua_pop(L, 1); return 0; }
+  }
+  return 1;
+}
+
 static inline lua_State *fuzz_state (fuzz_heap *h) {
   lua_State *L;
   h->used = 0;

@@ -104,18 +104,24 @@ function M.encode(request)
 end
 
 -- What one answer means: ("done", value) | ("executing", percent) | ("error", err).
-local function interpret(slot, text)
+-- A json or extjs answer arrives already decoded (r.value), straight from the
+-- transfer's buffer; csv and votable arrive as text (r.body).
+local function interpret(slot, r)
   local format = slot.format
   local answer
-  if format == "json" or format == "extjs" or text:match("^%s*{") then
-    local ok, decoded = pcall(core.json_decode, text, "the response of " .. slot.service)
-    if ok then
-      answer = decoded
-    elseif format == "json" or format == "extjs" then
-      return "error", decoded
+  if r.json_error then return "error", r.json_error end
+  if r.value ~= nil then
+    answer = r.value
+  else
+    local text = r.body
+    -- a csv or votable request may still be answered with a JSON envelope
+    if text:match("^%s*{") then
+      local ok, decoded = pcall(core.json_decode, text, "the response of " .. slot.service)
+      if ok then answer = decoded end
     end
+    if type(answer) ~= "table" then return "done", text end
   end
-  if type(answer) ~= "table" then return "done", text end   -- csv, votable
+  if type(answer) ~= "table" then return "done", answer end
   local status = answer.status
   if status == "EXECUTING" then return "executing", answer["percent complete"] end
   if status == "ERROR" then
@@ -123,7 +129,7 @@ local function interpret(slot, text)
     if type(msg) ~= "string" or msg == "" then msg = "MAST gave no reason" end
     return "error", core.error("mast", "MAST reported an error: " .. msg, { msg = answer.msg })
   end
-  if format ~= "json" and format ~= "extjs" then return "done", text end
+  if format ~= "json" and format ~= "extjs" then return "done", r.body end
   return "done", result.wrap(answer, slot.service)
 end
 
@@ -145,7 +151,8 @@ local function run(slots, opts)
       local specs = {}
       for i, slot in ipairs(pending) do
         specs[i] = { method = "POST", url = url, body = slot.body, content_type = FORM,
-                     label = slot.service }
+                     label = slot.service,
+                     decode = (slot.format == "json" or slot.format == "extjs") and "json" or nil }
       end
       local results = core.perform(specs, { deadline = left, concurrency = opts.concurrency })
       local still, percent = {}, nil
@@ -155,7 +162,7 @@ local function run(slots, opts)
           if r.error.code == "cancelled" then error(annotate(r.error, slot.service), 0) end
           slot.err = annotate(r.error, slot.service)
         else
-          local what, v = interpret(slot, r.body)
+          local what, v = interpret(slot, r)
           if what == "done" then slot.value = v
           elseif what == "error" then slot.err = annotate(v, slot.service)
           else

@@ -20,6 +20,7 @@
 #include <curl/curl.h>
 
 #include "bind.h"
+#include "json.h"
 #include "mast/mast_lua.h"
 #include "../core/files.h"
 #include "../core/internal.h"
@@ -128,7 +129,7 @@ static resbox *new_resbox(lua_State *L, mast_ctx *ctx, size_t n) {
 
 static const char *const spec_keys[] = {
   "method", "url", "body", "content_type", "dest", "size", "overwrite", "resume", "retry",
-  "any_status", "label", "max_body", "stall_timeout", NULL
+  "any_status", "label", "max_body", "stall_timeout", "decode", NULL
 };
 
 /* The string field k of the table at t, kept alive by the anchor table at
@@ -197,8 +198,26 @@ static void read_spec(lua_State *L, int t, int a, mast_request *q, lua_Integer i
     mast_raise(L, MAST_EUSAGE, "request %d: a HEAD request cannot have a dest", (int)i);
 }
 
-/* Pushes the Lua table for one result. */
-static void push_result(lua_State *L, const mast_result *r, int with_body) {
+/* Decodes a successful body straight from the transfer's buffer (no Lua
+** string of it is made): sets result.value, or result.json_error. */
+static void decode_body(lua_State *L, const mast_result *r, const char *label) {
+  mast_json_error err;
+  if (mast_json_decode(L, r->body, r->body_len, &err)) {
+    lua_setfield(L, -2, "value");
+    return;
+  }
+  if (label != NULL) lua_pushfstring(L, "%s is not valid JSON: %s", label, err.msg);
+  else lua_pushstring(L, err.msg);
+  mast_push_error(L, MAST_EJSON, lua_tostring(L, -1));
+  lua_pushinteger(L, (lua_Integer)err.offset);
+  lua_setfield(L, -2, "offset");
+  lua_setfield(L, -3, "json_error");
+  lua_pop(L, 1);
+}
+
+/* Pushes the Lua table for one result. With `decode`, a successful body
+** comes back decoded as `value` (what: how to name it in an error). */
+static void push_result(lua_State *L, const mast_result *r, int decode, const char *what) {
   lua_createtable(L, 0, 12);
   lua_pushboolean(L, r->code == MAST_OK);
   lua_setfield(L, -2, "ok");
@@ -206,9 +225,13 @@ static void push_result(lua_State *L, const mast_result *r, int with_body) {
     lua_pushinteger(L, r->status);
     lua_setfield(L, -2, "status");
   }
-  if (with_body && r->body != NULL) {
-    lua_pushlstring(L, r->body, r->body_len);
-    lua_setfield(L, -2, "body");
+  if (r->body != NULL) {
+    if (decode && r->code == MAST_OK) {
+      decode_body(L, r, what);
+    } else {
+      lua_pushlstring(L, r->body, r->body_len);
+      lua_setfield(L, -2, "body");
+    }
   }
   if (r->url != NULL) {
     lua_pushstring(L, r->url);
@@ -330,40 +353,51 @@ static resbox *run(lua_State *L, progress_ud *pu) {
   return b;
 }
 
-/* The error raised by a progress callback, wrapped as a "callback" error. */
-static void fix_callback_errors(lua_State *L, progress_ud *pu, resbox *b, int results) {
-  size_t i;
-  if (pu->L == NULL || lua_isnil(L, pu->errslot)) return;
-  for (i = 0; i < b->n; i++) {
-    if (b->res[i].code != MAST_ECALLBACK) continue;
-    lua_rawgeti(L, results, (lua_Integer)i + 1);
-    lua_getfield(L, -1, "error");
-    lua_pushfstring(L, "the progress callback raised an error: %s",
-                    luaL_tolstring(L, pu->errslot, NULL));
-    lua_setfield(L, -3, "message");
-    lua_pop(L, 1);
-    lua_pushvalue(L, pu->errslot);
-    lua_setfield(L, -2, "cause");
-    lua_pop(L, 2);
-  }
-}
-
-/* core.perform(specs [, opts]) -> results
-** Each result: {ok, status, body, url, content_type, content_length, bytes,
-** attempts, resumed, skipped, seconds, error}. One failure does not stop
-** the others. */
-static int l_perform(lua_State *L) {
-  progress_ud pu;
-  resbox *b = run(L, &pu);
+/* Pushes the list of results of the batch that ran, freeing each C
+** result as soon as it is converted. Specs are at index 1. An error raised
+** by the progress callback becomes the `cause` of the "callback" errors. */
+static int collect(lua_State *L, progress_ud *pu, resbox *b) {
   size_t i;
   int results;
   lua_createtable(L, (int)b->n, 0);
   results = lua_gettop(L);
   for (i = 0; i < b->n; i++) {
-    push_result(L, &b->res[i], 1);
+    int decode;
+    const char *what;
+    lua_rawgeti(L, 1, (lua_Integer)i + 1);               /* the spec */
+    lua_getfield(L, -1, "decode");
+    decode = lua_isstring(L, -1) && strcmp(lua_tostring(L, -1), "json") == 0;
+    lua_pop(L, 1);
+    lua_getfield(L, -1, "label");
+    what = lua_tostring(L, -1);
+    if (what != NULL) what = lua_pushfstring(L, "the response of %s", what);
+    push_result(L, &b->res[i], decode, what);
     lua_rawseti(L, results, (lua_Integer)i + 1);
+    lua_settop(L, results);
+    if (b->res[i].code == MAST_ECALLBACK && pu->L != NULL && !lua_isnil(L, pu->errslot)) {
+      lua_rawgeti(L, results, (lua_Integer)i + 1);
+      lua_getfield(L, -1, "error");
+      lua_pushfstring(L, "the progress callback raised an error: %s",
+                      luaL_tolstring(L, pu->errslot, NULL));
+      lua_setfield(L, -3, "message");
+      lua_pop(L, 1);
+      lua_pushvalue(L, pu->errslot);
+      lua_setfield(L, -2, "cause");
+      lua_settop(L, results);
+    }
+    mast_result_clear(b->ctx, &b->res[i]);               /* free the body now */
   }
-  fix_callback_errors(L, &pu, b, results);
+  return results;
+}
+
+/* core.perform(specs [, opts]) -> results
+** Each result: {ok, status, body (or value, with decode = "json"), url,
+** content_type, content_length, bytes, attempts, resumed, skipped, seconds,
+** error}. One failure does not stop the others. */
+static int l_perform(lua_State *L) {
+  progress_ud pu;
+  resbox *b = run(L, &pu);
+  collect(L, &pu, b);
   return 1;
 }
 
@@ -378,16 +412,10 @@ static int l_request(lua_State *L) {
   lua_rawseti(L, -2, 1);
   lua_replace(L, 1);
   b = run(L, &pu);
-  lua_createtable(L, 1, 0);
-  results = lua_gettop(L);
-  push_result(L, &b->res[0], 1);
-  lua_rawseti(L, results, 1);
-  fix_callback_errors(L, &pu, b, results);
+  results = collect(L, &pu, b);
   lua_rawgeti(L, results, 1);
-  if (b->res[0].code != MAST_OK) {
-    lua_getfield(L, -1, "error");
-    return lua_error(L);
-  }
+  if (lua_getfield(L, -1, "error") != LUA_TNIL) return lua_error(L);
+  lua_pop(L, 1);
   return 1;
 }
 

@@ -8,6 +8,8 @@
 */
 #define _XOPEN_SOURCE 700
 #include <ctype.h>
+#include <errno.h>
+#include <poll.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -384,6 +386,29 @@ static void prompt_action(int sig) {
   prompt_interrupted = 1;
 }
 
+#ifdef MAST_WITH_EDITLINE
+/* libedit's character source: it waits in short polls so that Ctrl-C is
+** seen even when the signal lands while libedit is busy (not in read), and
+** then reports end of input, which readline_into tells apart by the flag. */
+static int getc_interruptible(FILE *f) {
+  int fd = fileno(f);
+  for (;;) {
+    struct pollfd p;
+    unsigned char c;
+    ssize_t n;
+    if (prompt_interrupted) return EOF;
+    p.fd = fd;
+    p.events = POLLIN;
+    p.revents = 0;
+    if (poll(&p, 1, 100) <= 0) continue;   /* timeout, or EINTR: check the flag */
+    n = read(fd, &c, 1);
+    if (n == 1) return c;
+    if (n < 0 && errno == EINTR) continue;
+    return EOF;
+  }
+}
+#endif
+
 /* Reads a line into a new string on the stack. Returns 1, 0 at end of
 ** input, or -2 when Ctrl-C abandoned the line (the REPL goes on). */
 static int readline_into(lua_State *L, const char *prompt) {
@@ -399,14 +424,13 @@ static int readline_into(lua_State *L, const char *prompt) {
     sigaction(SIGINT, &sa, &old);
     line = readline(prompt);
     sigaction(SIGINT, &old, NULL);
-    if (line == NULL) {
-      if (prompt_interrupted) {
-        fputs("^C\n", stdout);
-        fflush(stdout);
-        return -2;
-      }
-      return 0;
+    if (prompt_interrupted) {   /* whatever was typed is dropped */
+      free(line);
+      fputs("^C\n", stdout);
+      fflush(stdout);
+      return -2;
     }
+    if (line == NULL) return 0;
     lua_pushstring(L, line);
     free(line);
     return 1;
@@ -544,6 +568,7 @@ static void doREPL(lua_State *L) {
     const char *h = getenv("MAST_HISTFILE");
     const char *home = getenv("HOME");
     rl_readline_name = "mast";
+    rl_getc_function = getc_interruptible;
     stifle_history(HISTORY_MAX);
     if (h != NULL && *h) histfile = strdup(h);
     else if (home != NULL && *home) {

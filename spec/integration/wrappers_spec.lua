@@ -181,7 +181,8 @@ local CASES = {
       return mast.hst.wfc3_psf_ir { filters = { { "psf_x_center", { 6, 18 } }, { "filter", { "F814W", "F390W" } } } }
     end, "empty" },
   { "Mast.Jwst.Filtered.Nircam", "jwst_nircam_search", function()
-      return mast.jwst.count { instrument = "NIRCAM", filters = { { "prop_dec", { 0, 90 } }, { "mu_dec", { -10, -2 } } } }
+      return mast.jwst.count { instrument = "NIRCAM",
+                               filters = { { "prop_dec", { 0, 90 } }, { "mu_dec", { -10, -2 } } } }
     end, "count" },
   { "Mast.HscSpectra.Db.All (votable)", "hsc_spectra_search", function()
       return mast.hsc.spectra { format = "votable" }
@@ -334,7 +335,8 @@ describe("the wrappers' defaults", function()
     mast.crossmatch.tic { data = { { ra = 211.09, dec = 54.3228, name = "a" } } }
     local r = sent_request()
     assert.same({ raColumn = "ra", decColumn = "dec", radius = 0.002 }, r.params)
-    assert.same({ { name = "ra", type = "float" }, { name = "dec", type = "float" }, { name = "name", type = "string" } },
+    assert.same({ { name = "ra", type = "float" }, { name = "dec", type = "float" },
+                  { name = "name", type = "string" } },
       r.data.fields)
     assert.same({ { ra = 211.09, dec = 54.3228, name = "a" } }, r.data.data)
   end)

@@ -842,8 +842,8 @@ static void test_cache_random (lua_State *L) {
   static const char *const pool[] = {
     "\"HST\"", "\"HS\"", "\"HSTX\"", "\"\"", "\"a\\\"b\"", "\"a\\\\\"", "\"\\u00e9t\\u00e9\"",
     "\"\xc3\xa9t\xc3\xa9\"", "\"TESS\"", "\"image\"", "\"spectrum\"", "1", "-0", "2.5", "null",
-    "true", "[]", "{}", "[\"HST\"]", "{\"k\":\"HST\"}", "\"a very long value that is longer than "
-    "sixty-four bytes, so the cache never keeps it at all\""
+    "true", "[]", "{}", "[\"HST\"]", "{\"k\":\"HST\"}",
+    "\"a very long value, longer than sixty-four bytes, so the cache never keeps it\""
   };
   static const char *const keys[] = {"\"a\"", "\"b\"", "\"ab\"", "\"a\\\"\"", "\"\"", "\"c\\u0064\""};
   char *buf = malloc(200000);

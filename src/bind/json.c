@@ -1902,10 +1902,15 @@ static int enc_object (jenc *e, int t, size_t n, int depth, const jpath *path) {
   lua_pushnil(L);  /* stack: ... keys nil */
   while (lua_next(L, t)) {  /* stack: ... keys k v */
     lua_pop(L, 1);  /* stack: ... keys k */
-    /* all keys are strings here; t anchors them, so the pointers stay valid */
-    keys[i].s = lua_tolstring(L, -1, &keys[i].len);
-    i++;
+    /* all keys are strings here; t anchors them, so the pointers stay valid
+       (a finalizer that changes t meanwhile is not supported; the bound
+       check only keeps such a case inside the array) */
+    if (i < n && lua_type(L, -1) == LUA_TSTRING) {
+      keys[i].s = lua_tolstring(L, -1, &keys[i].len);
+      i++;
+    }
   }  /* stack: ... keys */
+  n = i;
   qsort(keys, n, sizeof(jkey), key_cmp);
   enc_putc(e, '{');
   for (i = 0; i < n; i++) {

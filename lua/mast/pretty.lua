@@ -115,10 +115,24 @@ local function key_text(k)
   return "[" .. tostring(k) .. "]"
 end
 
+-- The shortest of 15 to 17 significant digits that reads back the same.
+local function float_text(v)
+  if v ~= v then return "nan" end
+  if v == math.huge or v == -math.huge then return v > 0 and "inf" or "-inf" end
+  local s
+  for digits = 15, 17 do
+    s = ("%." .. digits .. "g"):format(v)
+    if tonumber(s) == v then break end
+  end
+  if not s:find("[.eEn]") then s = s .. ".0" end
+  return s
+end
+M.float_text = float_text
+
 local function scalar(v)
-  if type(v) == "string" then return ("%q"):format(v):gsub("\\\n", "\\n") end
+  if type(v) == "string" then return (("%q"):format(v):gsub("\\\n", "\\n")) end
   if is_lightnull(v) then return NULL_TEXT end
-  if math.type(v) == "float" then return ("%.17g"):format(v):gsub("^(%-?%d+)$", "%1.0") end
+  if math.type(v) == "float" then return float_text(v) end
   return tostring(v)
 end
 

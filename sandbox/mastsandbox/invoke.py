@@ -295,7 +295,11 @@ class Invoker:
         if isinstance(result, Raw):
             return result.content_type, result.body
         if isinstance(result, Recorded):
-            if out.format == "json" and out.page in (None, 1):
+            # the recorded bytes when they are what was asked for: json, the
+            # first page holding every row, no columns dropped; else the
+            # same rows, paged and formatted like any other table
+            whole = out.page is None or (out.page == 1 and out.pagesize >= len(result.table.rows))
+            if out.format == "json" and whole and not out.removenull:
                 return formats.JSON_TYPE, result.body
             return render(result.table, out)
         if isinstance(result, Progressive):

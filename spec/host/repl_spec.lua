@@ -64,7 +64,8 @@ describe("the REPL", function()
   end)
 
   it("prints a MAST result as a grid with its row count and columns", function()
-    local s1, s2 = line("mast.query{service = 'Mast.Caom.Cone', params = {ra = 254.28746, dec = -4.09933, radius = 0.2}}")
+    local s1, s2 = line("mast.query{service = 'Mast.Caom.Cone', "
+      .. "params = {ra = 254.28746, dec = -4.09933, radius = 0.2}}")
     local _, out = session(steps(s1, s2), { MAST_HISTFILE = hist, MAST_BASE_URL = os.getenv("MAST_BASE_URL") })
     assert.matches("Mast%.Caom%.Cone: %d+ rows, %d+ columns", out)
     assert.matches("obs_collection", out)

@@ -38,6 +38,13 @@ describe("the mast program", function()
     assert.equal("mast\tfunction\ttrue\n", out)
   end)
 
+  it("enters the REPL after the script and -e with -i", function()
+    H.write(script, "y = 2")
+    local code, out = H.mast({ "-i", "-e", "x = 21", script }, "x * y\n")
+    assert.equal(0, code)
+    assert.matches("^mast %d+%.%d+%.%d+ %(Lua 5%.4[^\n]*\nmast> 42\nmast> \n$", out)
+  end)
+
   it("prints its version with -v", function()
     local code, out = H.mast({ "-v" })
     assert.equal(0, code)

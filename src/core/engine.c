@@ -85,7 +85,10 @@ static void close_part(xfer *x) {
 static void finish(xfer *x, int code, char *msg) {
   mast_result *r = x->res;
   r->code = code;
-  if (code != MAST_OK) set_message(x, msg ? msg : mast_format(x->ctx, "%s failed", label_of(x)));
+  if (code != MAST_OK && msg == NULL)
+    msg = code == MAST_ENOMEM ? mast_format(x->ctx, "out of memory handling %s", label_of(x))
+                              : mast_format(x->ctx, "%s failed", label_of(x));
+  if (code != MAST_OK) set_message(x, msg);
   else mast_strfree(x->ctx, msg);
   close_part(x);
   r->attempts = x->attempt;
@@ -96,13 +99,15 @@ static void finish(xfer *x, int code, char *msg) {
 /* A short, printable start of a body, for an error message. */
 static char *excerpt(mast_ctx *ctx, const mast_buf *b) {
   size_t i, n = b->len < 200 ? b->len : 200;
-  char *s = mast_malloc(ctx, n + 4);
+  const char *more = b->len > n ? "..." : "";
+  /* exactly strlen + 1 bytes: it is freed with mast_strfree */
+  char *s = mast_malloc(ctx, n + strlen(more) + 1);
   if (s == NULL) return NULL;
   for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)b->data[i];
     s[i] = (c < 32 || c == 127) ? ' ' : (char)c;
   }
-  strcpy(s + n, b->len > n ? "..." : "");
+  strcpy(s + n, more);
   return s;
 }
 

@@ -520,15 +520,30 @@ static int l_config_keys(lua_State *L) {
   return 1;
 }
 
+/* Pushes the string (arg 1, light userdata) of length arg 2; runs under
+** lua_pcall so that a memory error cannot leak the C buffer it copies. */
+static int push_buffer(lua_State *L) {
+  lua_pushlstring(L, lua_touserdata(L, 1), (size_t)lua_tointeger(L, 2));
+  return 1;
+}
+
 static int l_urlencode(lua_State *L) {
   size_t len, outlen;
   const char *s = luaL_checklstring(L, 1, &len);
   const char *safe = luaL_optstring(L, 2, "/");
   mast_ctx *ctx = mast_bind_ctx(L);
-  char *out = mast_urlencode(ctx, s, len, safe, &outlen);
-  if (out == NULL) return luaL_error(L, "not enough memory");
-  lua_pushlstring(L, out, outlen);   /* may raise: free first would lose it */
+  char *out;
+  int status;
+  lua_settop(L, 2);
+  out = mast_urlencode(ctx, s, len, safe, &outlen);
+  if (out == NULL)
+    return mast_raise(L, MAST_ENOMEM, "out of memory percent-encoding %I bytes", (lua_Integer)len);
+  lua_pushcfunction(L, push_buffer);
+  lua_pushlightuserdata(L, out);
+  lua_pushinteger(L, (lua_Integer)outlen);
+  status = lua_pcall(L, 2, 1, 0);
   mast_free(ctx, out, outlen + 1);
+  if (status != LUA_OK) return lua_error(L);
   return 1;
 }
 

@@ -242,6 +242,14 @@ static int code_of(mast_runtime *rt, lua_State *L) {
   return code;
 }
 
+/* Encodes the value at index 1 (runs under lua_pcall: the encoder may
+** raise a memory error). Arg 2: a mast_json_error. Returns the text or nil. */
+static int encode_result(lua_State *L) {
+  mast_json_error *err = lua_touserdata(L, 2);
+  if (!mast_json_encode(L, 1, "result", err)) lua_pushnil(L);
+  return 1;
+}
+
 static int run(mast_runtime *rt, int status, char **json) {
   lua_State *L = rt->L;
   int code = MAST_OK;
@@ -249,6 +257,7 @@ static int run(mast_runtime *rt, int status, char **json) {
   if (status != LUA_OK) {   /* a syntax error, or a file that cannot be read */
     set_error(rt, lua_tostring(L, -1) ? lua_tostring(L, -1) : "cannot load the chunk");
     lua_settop(L, 0);
+    if (status == LUA_ERRMEM) return rt->over_memory ? MAST_ELIMIT : MAST_ENOMEM;
     return MAST_EUSAGE;
   }
   if (rt->sandbox) {
@@ -278,7 +287,14 @@ static int run(mast_runtime *rt, int status, char **json) {
     set_error(rt, "");
     if (json != NULL) {
       mast_json_error err;
-      if (!mast_json_encode(L, -1, "result", &err)) {
+      lua_pushcfunction(L, encode_result);
+      lua_insert(L, -2);
+      lua_pushlightuserdata(L, &err);
+      if (lua_pcall(L, 2, 1, 0) != LUA_OK) {   /* out of memory */
+        code = rt->over_memory ? MAST_ELIMIT : MAST_ENOMEM;
+        set_error(rt, rt->over_memory ? "the memory limit was reached"
+                                      : "not enough memory to encode the result");
+      } else if (lua_isnil(L, -1)) {
         set_error(rt, err.msg);
         code = MAST_EUSAGE;
       } else {

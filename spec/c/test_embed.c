@@ -12,6 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <lauxlib.h>
+#include <lualib.h>
+
 #include "mast/mast_lua.h"
 
 static int failures = 0;
@@ -273,6 +276,58 @@ static void test_sandbox(void) {
   mast_runtime_close(rt);
 }
 
+/* A host that owns its lua_State: mast_openlibs makes every module of mast
+** available to require, with one mast.core instance, using the host's
+** allocator for mast's own memory too. */
+static size_t host_bytes = 0;
+
+static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  (void)ud;
+  if (ptr == NULL) osize = 0;
+  if (nsize == 0) {
+    host_bytes -= osize;
+    free(ptr);
+    return NULL;
+  }
+  ptr = realloc(ptr, nsize);
+  if (ptr != NULL) host_bytes += nsize - osize;
+  return ptr;
+}
+
+static void test_own_state(void) {
+  lua_State *L = lua_newstate(host_alloc, NULL);
+  size_t before;
+  int status;
+  luaL_openlibs(L);
+  mast_openlibs(L, MAST_OPEN_NOENV);
+  status = luaL_dostring(L,
+    "local n = 0\n"
+    "for name in pairs(package.preload) do\n"
+    "  if name == 'mast' or name:match('^mast%.') then assert(require(name)); n = n + 1 end\n"
+    "end\n"
+    "assert(require('mast.core') == require('mast.core'))\n"
+    "assert(package.loaded['mast.core'] == require('mast.core'))\n"
+    "assert(mast == nil)\n"
+    "return n");
+  CHECK(status == LUA_OK, "%s", lua_tostring(L, -1));
+  CHECK(lua_tointeger(L, -1) >= 20, "modules found: %d", (int)lua_tointeger(L, -1));
+  lua_settop(L, 0);
+  {
+    mast_ctx *ctx = mast_lua_ctx(L);
+    char err[200], buf[256];
+    CHECK(mast_config_set(ctx, "base_url", base_url, err, sizeof err) == MAST_OK, "%s", err);
+    CHECK(mast_config_get(ctx, "base_url", buf, sizeof buf) == MAST_OK && strcmp(buf, base_url) == 0,
+          "base_url %s", buf);
+  }
+  before = host_bytes;
+  status = luaL_dostring(L, "return #require('mast').query{service='Mast.Caom.Cone', "
+                            "params={ra=10, dec=10, radius=0.1}}.data");
+  CHECK(status == LUA_OK, "%s", lua_tostring(L, -1));
+  CHECK(host_bytes > before, "the host's allocator was used");
+  lua_close(L);
+  CHECK(host_bytes == 0, "everything went back through the host's allocator (%zu left)", host_bytes);
+}
+
 /* ---- several threads, a state each ---- */
 
 static void *worker(void *ud) {
@@ -323,6 +378,7 @@ int main(int argc, char **argv) {
   }
   if (only == NULL || strcmp(only, "threads") != 0) {
     test_basics();
+    test_own_state();
     test_query_and_hooks();
     test_cancel();
     test_sandbox();

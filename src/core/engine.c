@@ -714,7 +714,7 @@ int mast_perform(mast_ctx *ctx, const mast_request *reqs, mast_result *res, size
 
   while (left > 0) {
     double now = mast_now(), wait = POLL_MS / 1000.0;
-    int running = 0;
+    int running = 0, freed = 0;
     CURLMsg *m;
     int q;
 
@@ -756,11 +756,15 @@ int mast_perform(mast_ctx *ctx, const mast_request *reqs, mast_result *res, size
       if (x == NULL) continue;
       on_done(x, m->data.result, batch->deadline);
       active--;
+      freed++;
       if (x->state == X_DONE) left--;
     }
     if ((batch->progress != NULL || ctx->event_fn != NULL) && mast_now() - last_report >= PROGRESS_EVERY)
       report(xs, n, batch, t0, &last_report, &last_bytes, &rate, &stop);
     if (left == 0) break;
+    /* a finished transfer freed a slot (or a redirect hop is due): start
+       the next one now rather than after the poll below times out */
+    if (freed > 0) continue;
     if (active > 0 || wait > 0) {
       int ms = (int)(wait * 1000);
       if (ms < 1) ms = 1;

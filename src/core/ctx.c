@@ -61,6 +61,18 @@ static int set_string(mast_ctx *ctx, char **slot, const char *value) {
   return 1;
 }
 
+/* Frees the token without leaving it in freed memory: wiped first, then
+** freed with its size (strlen of the wiped bytes would be 0). */
+static void free_token(mast_ctx *ctx) {
+  if (ctx->cfg.token != NULL) {
+    size_t n = strlen(ctx->cfg.token), i = n;
+    volatile char *t = ctx->cfg.token;
+    while (i--) t[i] = 0;
+    mast_free(ctx, ctx->cfg.token, n + 1);
+    ctx->cfg.token = NULL;
+  }
+}
+
 mast_ctx *mast_ctx_new(mast_alloc_fn alloc, void *ud) {
   mast_ctx *ctx;
   char ua[128];
@@ -99,12 +111,7 @@ void mast_ctx_free(mast_ctx *ctx) {
   if (ctx == NULL) return;
   if (ctx->multi != NULL) curl_multi_cleanup(ctx->multi);
   mast_strfree(ctx, ctx->cfg.base_url);
-  if (ctx->cfg.token != NULL) {   /* do not leave the token in freed memory */
-    size_t n = strlen(ctx->cfg.token);
-    volatile char *t = ctx->cfg.token;
-    while (n--) t[n] = 0;
-  }
-  mast_strfree(ctx, ctx->cfg.token);
+  free_token(ctx);
   mast_strfree(ctx, ctx->cfg.user_agent);
   mast_strfree(ctx, ctx->cfg.hla_url);
   mast_strfree(ctx, ctx->cfg.ca_file);
@@ -210,6 +217,7 @@ int mast_config_set(mast_ctx *ctx, const char *key, const char *value, char *err
         memcpy(copy, value, n);
         copy[n] = '\0';
       }
+      if (k->offset == offsetof(mast_config, token)) free_token(ctx);
       mast_strfree(ctx, *(char **)(base + k->offset));
       *(char **)(base + k->offset) = copy;
       return MAST_OK;

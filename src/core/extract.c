@@ -8,6 +8,9 @@
 ** entry below a symlink entry, links only to places inside the directory,
 ** only files, directories and links), and only if all pass is anything
 ** written; each file goes to <path>.part and is renamed into place.
+** Links are checked lexically, so a link may not pass through another link
+** of the archive (a -> b/.. with b -> . would lead outside), and nothing is
+** written through a symbolic link already on disk below the directory.
 */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
@@ -49,28 +52,104 @@ const char *mast_unsafe_path(const char *s, size_t len) {
   return NULL;
 }
 
-/* Whether a symlink at entry path `path` with target `target` points to a
-** place inside the extraction directory (a relative target that never
-** climbs above it). */
-static int link_inside(const char *path, const char *target) {
-  char buf[PATH_MAX * 2];
-  const char *slash = strrchr(path, '/');
+/* A growable list of strings (entry names), allocated through ctx. */
+typedef struct names {
+  char **v;
+  size_t n, cap;
+} names;
+
+static int names_add(mast_ctx *ctx, names *l, const char *s) {
+  if (l->n == l->cap) {
+    size_t nc = l->cap ? l->cap * 2 : 8;
+    char **nv = mast_realloc(ctx, l->v, l->cap * sizeof *l->v, nc * sizeof *l->v);
+    if (nv == NULL) return 0;
+    l->v = nv;
+    l->cap = nc;
+  }
+  if ((l->v[l->n] = mast_strdup(ctx, s)) == NULL) return 0;
+  l->n++;
+  return 1;
+}
+
+static void names_free(mast_ctx *ctx, names *l) {
+  size_t k;
+  for (k = 0; k < l->n; k++) mast_strfree(ctx, l->v[k]);
+  mast_free(ctx, l->v, l->cap * sizeof *l->v);
+  memset(l, 0, sizeof *l);
+}
+
+static int is_link_name(const names *links, const char *path, size_t len) {
+  size_t k;
+  for (k = 0; k < links->n; k++)
+    if (strlen(links->v[k]) == len && memcmp(links->v[k], path, len) == 0) return 1;
+  return 0;
+}
+
+/* Walks `rel` lexically from the directory `base` (both relative to the
+** extraction directory; base may be ""). Returns 1 if the walk never climbs
+** above the extraction directory and never passes through one of the
+** archive's symbolic links (ending at one is fine): a link's target is
+** resolved on disk, so b/.. with b -> . is the directory's parent, whatever
+** the letters say. */
+static int walk_inside(const char *base, const char *rel, const names *links) {
+  char buf[PATH_MAX * 2], path[PATH_MAX * 2];
   char *p, *save = NULL;
-  size_t depth = 0, n = slash ? (size_t)(slash - path) : 0;
-  if (target[0] == '/' || n + 1 + strlen(target) + 1 > sizeof buf) return 0;
-  memcpy(buf, path, n);
-  buf[n] = '/';
-  strcpy(buf + n + 1, target);
+  size_t len = 0, depth = 0;
+  size_t nb = strlen(base), nr = strlen(rel);
+  if (rel[0] == '/' || nb + 1 + nr + 1 > sizeof buf) return 0;
+  memcpy(buf, base, nb);
+  buf[nb] = '/';
+  memcpy(buf + nb + 1, rel, nr + 1);
+  path[0] = '\0';
   for (p = strtok_r(buf, "/", &save); p != NULL; p = strtok_r(NULL, "/", &save)) {
     if (strcmp(p, ".") == 0) continue;
+    if (depth > 0 && is_link_name(links, path, len)) return 0;   /* through a link */
     if (strcmp(p, "..") == 0) {
+      char *slash;
       if (depth == 0) return 0;   /* climbs above the directory */
       depth--;
+      slash = strrchr(path, '/');
+      len = slash ? (size_t)(slash - path) : 0;
+      path[len] = '\0';
     } else {
+      size_t n = strlen(p);
+      if (len + 1 + n + 1 > sizeof path) return 0;
+      if (depth > 0) path[len++] = '/';
+      memcpy(path + len, p, n + 1);
+      len += n;
       depth++;
     }
   }
   return 1;
+}
+
+/* The directory part of an entry name ("" at the top). */
+static void entry_dir(const char *name, char *out, size_t len) {
+  const char *slash = strrchr(name, '/');
+  size_t n = slash ? (size_t)(slash - name) : 0;
+  if (n >= len) n = len - 1;
+  memcpy(out, name, n);
+  out[n] = '\0';
+}
+
+/* Whether a directory on the way from dir to the entry `name` (its parents
+** only) is a symbolic link already on disk: writing there would follow it. */
+static int link_on_disk(const char *dir, const char *name) {
+  char path[PATH_MAX * 2];
+  size_t i, n = strlen(dir), nn = strlen(name);
+  if (n + 1 + nn + 1 > sizeof path) return 1;
+  memcpy(path, dir, n);
+  path[n] = '/';
+  memcpy(path + n + 1, name, nn + 1);
+  for (i = n + 1; path[i] != '\0'; i++) {
+    struct stat st;
+    if (path[i] != '/') continue;
+    path[i] = '\0';
+    if (lstat(path, &st) != 0) return 0;   /* the rest will be made as directories */
+    if (S_ISLNK(st.st_mode)) return 1;
+    path[i] = '/';
+  }
+  return 0;
 }
 
 static char *fail(mast_ctx *ctx, const char *archive, const char *entry, const char *why) {
@@ -98,12 +177,14 @@ static void entry_name(const char *raw, char *out, size_t len) {
   while (n > 1 && out[n - 1] == '/') out[--n] = '\0';
 }
 
-/* Pass 1: checks every entry. Returns NULL if all are safe, else a message. */
-static char *check_all(mast_ctx *ctx, const char *archive, int *count) {
+/* Pass 1: checks every entry. Returns NULL if all are safe, else a message.
+** Links are checked once every link of the archive is known, since a link
+** may come after the entries it would affect. */
+static char *check_all(mast_ctx *ctx, const char *archive, const char *dir, int *count) {
   struct archive *a = open_archive(archive);
   struct archive_entry *e;
-  char **links = NULL;
-  size_t nlinks = 0, caplinks = 0, k;
+  names entries = {0}, links = {0}, targets = {0}, hard = {0}, hard_targets = {0};
+  size_t i, k;
   char *msg = NULL;
   int r;
   *count = 0;
@@ -126,12 +207,8 @@ static char *check_all(mast_ctx *ctx, const char *archive, int *count) {
       msg = fail(ctx, archive, raw, why);
       break;
     }
-    for (k = 0; k < nlinks; k++) {
-      size_t n = strlen(links[k]);
-      if (strncmp(name, links[k], n) == 0 && name[n] == '/') break;
-    }
-    if (k < nlinks) {
-      msg = fail(ctx, archive, raw, "lies below a symbolic link in the same archive");
+    if (link_on_disk(dir, name)) {
+      msg = fail(ctx, archive, raw, "lies below a symbolic link already in the directory");
       break;
     }
     if (archive_entry_hardlink(e) != NULL) {
@@ -142,29 +219,33 @@ static char *check_all(mast_ctx *ctx, const char *archive, int *count) {
         msg = fail(ctx, archive, raw, "is a hard link to a place outside the directory");
         break;
       }
-    } else if (type == AE_IFLNK) {
-      const char *t = archive_entry_symlink(e);
-      if (t == NULL || !link_inside(name, t)) {
-        msg = fail(ctx, archive, raw, "is a symbolic link that leads outside the directory");
+      if (link_on_disk(dir, tname)) {
+        msg = fail(ctx, archive, raw, "is a hard link through a symbolic link already in the "
+                   "directory");
         break;
       }
-      if (nlinks == caplinks) {
-        size_t nc = caplinks ? caplinks * 2 : 8;
-        char **nl = mast_realloc(ctx, links, caplinks * sizeof *links, nc * sizeof *links);
-        if (nl == NULL) {
-          msg = mast_format(ctx, "out of memory");
-          break;
-        }
-        links = nl;
-        caplinks = nc;
-      }
-      if ((links[nlinks] = mast_strdup(ctx, name)) == NULL) {
+      if (!names_add(ctx, &hard, name) || !names_add(ctx, &hard_targets, tname)) {
         msg = mast_format(ctx, "out of memory");
         break;
       }
-      nlinks++;
+    } else if (type == AE_IFLNK) {
+      const char *t = archive_entry_symlink(e);
+      char base[PATH_MAX];
+      entry_dir(name, base, sizeof base);
+      if (t == NULL || !walk_inside(base, t, &links)) {
+        msg = fail(ctx, archive, raw, "is a symbolic link that leads outside the directory");
+        break;
+      }
+      if (!names_add(ctx, &links, name) || !names_add(ctx, &targets, t)) {
+        msg = mast_format(ctx, "out of memory");
+        break;
+      }
     } else if (type != AE_IFREG && type != AE_IFDIR) {
       msg = fail(ctx, archive, raw, "is not a file, a directory or a link");
+      break;
+    }
+    if (!names_add(ctx, &entries, name)) {
+      msg = mast_format(ctx, "out of memory");
       break;
     }
     (*count)++;
@@ -172,8 +253,28 @@ static char *check_all(mast_ctx *ctx, const char *archive, int *count) {
   if (msg == NULL && r != ARCHIVE_EOF)
     msg = mast_format(ctx, "cannot read %s as a tar, tar.gz or zip archive: %s", archive,
                       archive_error_string(a) ? archive_error_string(a) : "unknown error");
-  for (k = 0; k < nlinks; k++) mast_strfree(ctx, links[k]);
-  mast_free(ctx, links, caplinks * sizeof *links);
+  /* every link is known now */
+  for (i = 0; msg == NULL && i < entries.n; i++)
+    for (k = 0; msg == NULL && k < links.n; k++) {
+      size_t n = strlen(links.v[k]);
+      if (strncmp(entries.v[i], links.v[k], n) == 0 && entries.v[i][n] == '/')
+        msg = fail(ctx, archive, entries.v[i], "lies below a symbolic link in the same archive");
+    }
+  for (k = 0; msg == NULL && k < links.n; k++) {
+    char base[PATH_MAX];
+    entry_dir(links.v[k], base, sizeof base);
+    if (!walk_inside(base, targets.v[k], &links))
+      msg = fail(ctx, archive, links.v[k], "is a symbolic link that leads through another link "
+                 "of the archive (and so, possibly, outside the directory)");
+  }
+  for (k = 0; msg == NULL && k < hard.n; k++)
+    if (!walk_inside("", hard_targets.v[k], &links))
+      msg = fail(ctx, archive, hard.v[k], "is a hard link through a symbolic link of the archive");
+  names_free(ctx, &entries);
+  names_free(ctx, &links);
+  names_free(ctx, &targets);
+  names_free(ctx, &hard);
+  names_free(ctx, &hard_targets);
   archive_read_free(a);
   return msg;
 }
@@ -236,7 +337,7 @@ int mast_extract(mast_ctx *ctx, const char *archive, const char *dir, mast_entry
     *message = mast_format(ctx, "this host does not allow writing to %s", dir);
     return MAST_EDENIED;
   }
-  if ((msg = check_all(ctx, archive, &count)) != NULL) {
+  if ((msg = check_all(ctx, archive, dir, &count)) != NULL) {
     *message = msg;
     return strncmp(msg, "out of memory", 13) == 0 ? MAST_ENOMEM : MAST_EIO;
   }

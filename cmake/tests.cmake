@@ -68,6 +68,14 @@ target_link_libraries(test_embed PRIVATE mast_static PkgConfig::CURL PkgConfig::
 add_test(NAME c-embed COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_embed>)
 set_tests_properties(c-embed PROPERTIES TIMEOUT 300 ENVIRONMENT "${MAST_SAN_ENV}")
 
+# Allocation failure, swept over N for a query and a download (both builds;
+# the sanitizer build's LeakSanitizer also watches the error paths)
+add_executable(test_alloc spec/c/test_alloc.c)
+mast_target_setup(test_alloc)
+target_link_libraries(test_alloc PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE Threads::Threads m)
+add_test(NAME c-alloc COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_alloc>)
+set_tests_properties(c-alloc PROPERTIES TIMEOUT 900 ENVIRONMENT "${MAST_SAN_ENV}")
+
 # The same, with four threads (a state each) querying at once, built with
 # ThreadSanitizer from the library's sources (not with the ASan build).
 if(NOT MAST_SANITIZE)

@@ -61,6 +61,31 @@ target_link_libraries(test_json PRIVATE PkgConfig::LUA m)
 add_test(NAME c-json COMMAND test_json WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
 set_tests_properties(c-json PROPERTIES ENVIRONMENT "${MAST_SAN_ENV}")
 
+# The fuzz targets of spec/fuzz without libFuzzer (spec/fuzz/replay.c): each
+# replays its seed corpus and every input a fuzzer once failed on
+# (spec/fuzz/regressions/<target>/), in both builds. spec/fuzz/run fuzzes.
+foreach(t json_decode json_roundtrip json_number request urlencode names extract)
+  if(t MATCHES "^json_")
+    set(corpus json)
+    set(regressions spec/fuzz/regressions spec/fuzz/regressions/${t})
+  elseif(t STREQUAL "extract")
+    set(corpus archive)
+    set(regressions spec/fuzz/regressions/${t})
+  else()
+    set(corpus ${t})
+    set(regressions spec/fuzz/regressions/${t})
+  endif()
+  add_executable(replay_${t} spec/fuzz/replay.c spec/fuzz/fuzz_${t}.c)
+  mast_target_setup(replay_${t})
+  target_include_directories(replay_${t} PRIVATE src/core src/bind)
+  target_compile_definitions(replay_${t} PRIVATE MAST_FUZZ_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}")
+  target_link_libraries(replay_${t} PRIVATE mast_static PkgConfig::LUA PkgConfig::CURL
+                        PkgConfig::ARCHIVE Threads::Threads m)
+  add_test(NAME fuzz-replay-${t} COMMAND replay_${t} spec/fuzz/corpus/${corpus} ${regressions}
+           WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+  set_tests_properties(fuzz-replay-${t} PROPERTIES TIMEOUT 300 ENVIRONMENT "${MAST_SAN_ENV}")
+endforeach()
+
 # The embedding API (mast_runtime), against the sandbox
 add_executable(test_embed spec/c/test_embed.c)
 mast_target_setup(test_embed)

@@ -101,6 +101,17 @@ target_link_libraries(test_alloc PRIVATE mast_static PkgConfig::CURL PkgConfig::
 add_test(NAME c-alloc COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_alloc>)
 set_tests_properties(c-alloc PROPERTIES TIMEOUT 900 ENVIRONMENT "${MAST_SAN_ENV}")
 
+# The token never reaches the host through a log message, a progress event,
+# an error or a result, even when the server echoes it
+add_executable(test_token spec/c/test_token.c)
+mast_target_setup(test_token)
+target_link_libraries(test_token PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE Threads::Threads m)
+set(MAST_TEST_TOKEN c0ffee5ecret7a1b2c3d4e5f60718293a4b5c6d7)
+add_test(NAME c-token COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} --token ${MAST_TEST_TOKEN} --
+         $<TARGET_FILE:test_token>)
+set_tests_properties(c-token PROPERTIES TIMEOUT 300
+                     ENVIRONMENT "MAST_TEST_TOKEN=${MAST_TEST_TOKEN};${MAST_SAN_ENV}")
+
 # The same, with four threads (a state each) querying at once, built with
 # ThreadSanitizer from the library's sources (not with the ASan build).
 if(NOT MAST_SANITIZE)

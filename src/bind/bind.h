@@ -15,6 +15,8 @@
 /* The context of L's mast module (created on first use). Never NULL: raises
 ** a memory error if it cannot be made. */
 mast_ctx *mast_bind_ctx(lua_State *L);
+/* The context if it exists (NULL if not yet made, or closed); never raises. */
+mast_ctx *mast_bind_ctx_if_open(lua_State *L);
 
 /* Error objects: a table {code=, message=, ...} with metatable mast.Error,
 ** whose __tostring is the message. push: leaves it on the stack. */

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bind.h"
+#include "../core/internal.h"
 
 static int e_tostring(lua_State *L) {
   lua_getfield(L, 1, "message");
@@ -30,11 +31,46 @@ void mast_error_init(lua_State *L) {
   lua_pop(L, 1);
 }
 
+/* Pushes s with the token (and any piece of it, see mast_scrub) replaced
+** by "<token>": a server may echo the token in what it answers, and such
+** text ends up in messages. No C allocation, so a memory error leaks
+** nothing. */
+static void push_scrubbed(lua_State *L, const char *s) {
+  mast_ctx *ctx = mast_bind_ctx_if_open(L);
+  char tok[1024];
+  const char *t = ctx ? mast_token(ctx, tok, sizeof tok) : NULL, *start = s;
+  size_t tl = t ? strlen(t) : 0, sl = strlen(s);
+  int parts = 0;
+  if (tl < 4) {
+    lua_pushstring(L, s);
+    return;
+  }
+  luaL_checkstack(L, 4, NULL);
+  while (sl > 0) {
+    size_t m = mast_token_match(s, sl, t, tl);
+    if (m == 0) {
+      s++;
+      sl--;
+      continue;
+    }
+    lua_pushlstring(L, start, (size_t)(s - start));
+    lua_pushliteral(L, "<token>");
+    lua_concat(L, parts + 2);
+    parts = 1;
+    s += m;
+    sl -= m;
+    start = s;
+  }
+  lua_pushlstring(L, start, (size_t)(s - start));
+  lua_concat(L, parts + 1);
+  memset(tok, 0, sizeof tok);
+}
+
 void mast_push_error(lua_State *L, int code, const char *msg) {
   lua_createtable(L, 0, 4);
   lua_pushstring(L, mast_code_name(code));
   lua_setfield(L, -2, "code");
-  lua_pushstring(L, msg ? msg : mast_code_name(code));
+  push_scrubbed(L, msg ? msg : mast_code_name(code));
   lua_setfield(L, -2, "message");
   luaL_setmetatable(L, MAST_ERROR_MT);
 }
@@ -75,6 +111,10 @@ static int l_error(lua_State *L) {
   if (lua_istable(L, 3)) {
     lua_pushnil(L);
     while (lua_next(L, 3)) {   /* stack: err, key, value */
+      if (lua_type(L, -1) == LUA_TSTRING) {   /* e.g. MAST's own text */
+        push_scrubbed(L, lua_tostring(L, -1));
+        lua_replace(L, -2);
+      }
       lua_pushvalue(L, -2);
       lua_insert(L, -2);       /* stack: err, key, key, value */
       lua_rawset(L, -4);

@@ -85,6 +85,14 @@ mast_ctx *mast_bind_ctx(lua_State *L) {
 
 MAST_API mast_ctx *mast_lua_ctx(lua_State *L) { return mast_bind_ctx(L); }
 
+mast_ctx *mast_bind_ctx_if_open(lua_State *L) {
+  mast_ctx *ctx = NULL;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &ctx_key) == LUA_TUSERDATA)
+    ctx = ((ctxbox *)lua_touserdata(L, -1))->ctx;
+  lua_pop(L, 1);
+  return ctx;
+}
+
 /* ---- a box that frees results even if a Lua error intervenes ---- */
 
 typedef struct resbox {

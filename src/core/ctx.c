@@ -331,14 +331,52 @@ void mast_emit(mast_ctx *ctx, const mast_event *e) {
   if (ctx->event_fn != NULL) ctx->event_fn(ctx->event_ud, e);
 }
 
+/* Copies s into out (of len bytes) with the token replaced by "<token>",
+** as mast_scrub does, without allocating. When s was cut short, a start of
+** the token at its very end goes too, however short. */
+static void scrub_into(mast_ctx *ctx, const char *s, int cut, char *out, size_t len) {
+  char tok[1024];
+  const char *t = mast_token(ctx, tok, sizeof tok);
+  size_t tl = t ? strlen(t) : 0, sl = strlen(s), o = 0, k;
+  if (tl < 4) {
+    snprintf(out, len, "%s", s);
+    memset(tok, 0, sizeof tok);
+    return;
+  }
+  if (cut)
+    for (k = tl - 1 < sl ? tl - 1 : sl; k > 0; k--)
+      if (memcmp(s + sl - k, t, k) == 0) {
+        sl -= k;
+        break;
+      }
+  while (sl > 0 && o + 1 < len) {
+    size_t m = mast_token_match(s, sl, t, tl);
+    if (m > 0) {
+      if (o + 8 > len) break;
+      memcpy(out + o, "<token>", 7);
+      o += 7;
+      s += m;
+      sl -= m;
+    } else {
+      out[o++] = *s++;
+      sl--;
+    }
+  }
+  out[o] = '\0';
+  memset(tok, 0, sizeof tok);
+}
+
 void mast_log(mast_ctx *ctx, int level, const char *fmt, ...) {
-  char msg[512];
+  char msg[2048], clean[2048];
   va_list ap;
+  int n;
   if (ctx->log_fn == NULL) return;
   va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
+  n = vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  ctx->log_fn(ctx->log_ud, level, msg);
+  /* a server may echo the token in what it answers */
+  scrub_into(ctx, msg, n < 0 || (size_t)n >= sizeof msg, clean, sizeof clean);
+  ctx->log_fn(ctx->log_ud, level, clean);
 }
 
 int mast_allow_url_prefix(mast_ctx *ctx, const char *prefix) {

@@ -74,9 +74,15 @@ void mast_ctx_use_cancel_flag(mast_ctx *ctx, atomic_int *flag);
 /* url.c */
 int mast_same_origin(const char *a, const char *b);
 int mast_url_allowed(mast_ctx *ctx, const char *url);
-/* Copies the text of s with any occurrence of the token replaced by
-** "<token>", so no message can carry it. */
+/* Copies the text of s with the token replaced by "<token>", so no message
+** can carry it: the whole token, and any piece of it of MAST_TOKEN_RUN bytes
+** or more (an excerpt of an error page may cut it). Tokens shorter than 4
+** bytes are not scrubbed. */
+#define MAST_TOKEN_RUN 8
 char *mast_scrub(mast_ctx *ctx, const char *s);
+/* How many bytes at s (of sl) are the token or a piece of it that
+** mast_scrub replaces; 0 if none. */
+size_t mast_token_match(const char *s, size_t sl, const char *t, size_t tl);
 /* The token to send, or NULL. Writes into buf. */
 const char *mast_token(mast_ctx *ctx, char *buf, size_t len);
 

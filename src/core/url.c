@@ -93,23 +93,43 @@ const char *mast_token(mast_ctx *ctx, char *buf, size_t len) {
   return buf;
 }
 
+size_t mast_token_match(const char *s, size_t sl, const char *t, size_t tl) {
+  size_t j, best = 0, need = tl < MAST_TOKEN_RUN ? tl : MAST_TOKEN_RUN;
+  if (tl < 4) return 0;   /* too short to tell from ordinary text */
+  for (j = 0; j + best < tl; j++) {
+    size_t m = 0;
+    while (m < sl && j + m < tl && s[m] == t[j + m]) m++;
+    if (m > best) best = m;
+  }
+  return best >= need ? best : 0;
+}
+
 char *mast_scrub(mast_ctx *ctx, const char *s) {
   char tok[1024];
-  const char *t = mast_token(ctx, tok, sizeof tok);
+  const char *t = mast_token(ctx, tok, sizeof tok), *start;
   mast_buf b = {0};
-  size_t tl;
-  const char *hit;
+  size_t tl, sl;
   if (s == NULL) return NULL;
   if (t == NULL || (tl = strlen(t)) < 4) {
     memset(tok, 0, sizeof tok);
     return mast_strdup(ctx, s);
   }
-  while ((hit = strstr(s, t)) != NULL) {
-    if (!mast_buf_add(ctx, &b, s, (size_t)(hit - s)) || !mast_buf_add(ctx, &b, "<token>", 7))
+  sl = strlen(s);
+  start = s;
+  while (sl > 0) {
+    size_t m = mast_token_match(s, sl, t, tl);
+    if (m == 0) {
+      s++;
+      sl--;
+      continue;
+    }
+    if (!mast_buf_add(ctx, &b, start, (size_t)(s - start)) || !mast_buf_add(ctx, &b, "<token>", 7))
       goto oom;
-    s = hit + tl;
+    s += m;
+    sl -= m;
+    start = s;
   }
-  if (!mast_buf_add(ctx, &b, s, strlen(s))) goto oom;
+  if (!mast_buf_add(ctx, &b, start, (size_t)(s - start))) goto oom;
   memset(tok, 0, sizeof tok);
   {
     /* hand back an exactly sized string, so mast_strfree can free it */

@@ -279,7 +279,7 @@ static void test_sandbox(void) {
 /* A host that owns its lua_State: mast_openlibs makes every module of mast
 ** available to require, with one mast.core instance, using the host's
 ** allocator for mast's own memory too. */
-static size_t host_bytes = 0;
+static size_t host_bytes = 0, host_calls = 0;
 
 static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   (void)ud;
@@ -289,6 +289,7 @@ static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     free(ptr);
     return NULL;
   }
+  host_calls++;
   ptr = realloc(ptr, nsize);
   if (ptr != NULL) host_bytes += nsize - osize;
   return ptr;
@@ -319,11 +320,13 @@ static void test_own_state(void) {
     CHECK(mast_config_get(ctx, "base_url", buf, sizeof buf) == MAST_OK && strcmp(buf, base_url) == 0,
           "base_url %s", buf);
   }
-  before = host_bytes;
+  before = host_calls;
   status = luaL_dostring(L, "return #require('mast').query{service='Mast.Caom.Cone', "
                             "params={ra=10, dec=10, radius=0.1}}.data");
   CHECK(status == LUA_OK, "%s", lua_tostring(L, -1));
-  CHECK(host_bytes > before, "the host's allocator was used");
+  /* calls, not bytes: the collector may free more during the query than the
+     query keeps (Lua's hash seeds, and so its tables' growth, vary per run) */
+  CHECK(host_calls > before, "the host's allocator was used");
   lua_close(L);
   CHECK(host_bytes == 0, "everything went back through the host's allocator (%zu left)", host_bytes);
 }

@@ -8,7 +8,7 @@ import sys
 import tempfile
 import threading
 
-from .server import start
+from .server import start, tls_context
 from .state import State
 
 
@@ -28,8 +28,14 @@ def parse_args(argv):
                         help="answer EXECUTING N times before COMPLETE for each new job")
     parser.add_argument("--token", action="append", default=[], metavar="T",
                         help="accept T as a valid MAST token (sandbox-token always is)")
+    parser.add_argument("--tls-cert", metavar="PEM",
+                        help="serve HTTPS on the main listener with this certificate (chain)")
+    parser.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if (args.tls_cert is None) != (args.tls_key is None):
+        parser.error("--tls-cert and --tls-key go together")
+    return args
 
 
 def write_ready_file(path, info):
@@ -46,8 +52,9 @@ def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     state = State(args.latency, args.executing, ["sandbox-token"] + args.token)
     try:
+        tls = tls_context(args.tls_cert, args.tls_key) if args.tls_cert else None
         main_server, alt_server = start(state, args.host, args.port, args.alt_host,
-                                        args.alt_port, args.verbose)
+                                        args.alt_port, args.verbose, tls)
     except (OSError, ValueError) as exc:
         print("mast-sandbox: cannot listen: %s" % exc, file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ are applied while the response is written.
 """
 
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -35,15 +36,34 @@ class SandboxServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, address, state, listener, verbose=False):
+    def __init__(self, address, state, listener, verbose=False, tls=None):
         if not is_loopback(address[0]):
             raise ValueError("mast-sandbox only binds loopback addresses, not %r" % address[0])
         self.state = state
         self.listener = listener
         self.verbose = verbose
+        self.tls = tls          # an ssl.SSLContext: serve HTTPS
+        self.scheme = "https" if tls else "http"
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
+
+    def get_request(self):
+        sock, address = super().get_request()
+        if self.tls is not None:
+            # the handshake happens in the connection's own thread (Handler.setup)
+            sock = self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, address
+
+    def handle_error(self, request, client_address):
+        # a client that refuses the certificate, or hangs up: not the server's fault
+        if isinstance(sys.exc_info()[1], (_Refused, ssl.SSLError, ConnectionError)):
+            return
+        super().handle_error(request, client_address)
+
+
+class _Refused(Exception):
+    """The TLS handshake failed (the client did not trust the certificate)."""
 
 
 class _Dropped(Exception):
@@ -59,6 +79,15 @@ class Handler(BaseHTTPRequestHandler):
     timeout = 300
 
     def setup(self):
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.settimeout(self.timeout)
+            try:
+                self.request.do_handshake()
+            except (ssl.SSLError, OSError) as exc:
+                if self.server.verbose:
+                    sys.stderr.write("mast-sandbox [%s] TLS handshake failed: %s\n"
+                                     % (self.server.listener, exc))
+                raise _Refused() from exc
         super().setup()
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.conn_id = self.server.state.next_conn_id()
@@ -106,7 +135,7 @@ class Handler(BaseHTTPRequestHandler):
     def base_url(self):
         host = self.headers.get("Host")
         if host and "/" not in host and " " not in host:
-            return "http://" + host
+            return self.server.scheme + "://" + host
         return self.server.state.base_url
 
     # -- dispatch ------------------------------------------------------------
@@ -281,11 +310,20 @@ class Handler(BaseHTTPRequestHandler):
             self.abort(reset=False)
 
 
-def start(state, host, port, alt_host, alt_port, verbose=False):
-    """Start both listeners in daemon threads; return (main, alt) servers."""
-    main = SandboxServer((host, port), state, "main", verbose)
+def tls_context(cert, key):
+    """A server-side TLS context for the certificate chain in cert (PEM)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def start(state, host, port, alt_host, alt_port, verbose=False, tls=None):
+    """Start both listeners in daemon threads; return (main, alt) servers.
+    With tls (an ssl.SSLContext) the main listener speaks HTTPS; the alt
+    listener, the redirect target, stays plain HTTP."""
+    main = SandboxServer((host, port), state, "main", verbose, tls)
     alt = SandboxServer((alt_host, alt_port), state, "alt", verbose)
-    state.base_url = "http://%s:%d" % (_url_host(host), main.server_address[1])
+    state.base_url = "%s://%s:%d" % (main.scheme, _url_host(host), main.server_address[1])
     state.alt_url = "http://%s:%d" % (_url_host(alt_host), alt.server_address[1])
     for server in (main, alt):
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},

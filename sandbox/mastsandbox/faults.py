@@ -11,7 +11,7 @@ normal handling; the first matching rule with uses left applies.
 import threading
 
 KINDS = ("status", "drop", "stall", "malformed", "truncated_json", "latency", "executing",
-         "error", "ignore_range", "length_lie")
+         "error", "ignore_range", "length_lie", "redirect")
 
 
 class FaultError(ValueError):
@@ -35,6 +35,8 @@ class Fault:
             raise FaultError("unknown match keys: %s" % ", ".join(sorted(unknown)))
         self.match = match
         self.spec = spec
+        if self.kind == "redirect" and not isinstance(spec.get("location"), str):
+            raise FaultError("a redirect needs a location (a URL, or \"alt\")")
         if self.kind == "executing":
             self.left = int(spec.get("count", spec.get("times", 1)))
             self.total = self.left

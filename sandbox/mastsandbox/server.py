@@ -187,7 +187,7 @@ class Handler(BaseHTTPRequestHandler):
             delay += float(rule.spec.get("ms", 1000)) / 1000.0
         if delay > 0:
             time.sleep(delay)
-        early = self.fault_response(rule, use) if rule else None
+        early = self.fault_response(rule, use, request) if rule else None
         if early is not None:
             return self.send(early)
         if rule is not None and rule.kind == "ignore_range":
@@ -205,7 +205,7 @@ class Handler(BaseHTTPRequestHandler):
                 response = text_response(500, "Internal sandbox error.")
         self.send(response, rule)
 
-    def fault_response(self, rule, use):
+    def fault_response(self, rule, use, request):
         """A complete replacement response for faults that need no real answer."""
         spec = rule.spec
         if rule.kind == "status":
@@ -228,6 +228,12 @@ class Handler(BaseHTTPRequestHandler):
         if rule.kind == "error":
             return Response(200, formats.error_body(str(spec.get("msg", "Sandbox fault."))),
                             formats.JSON_TYPE)
+        if rule.kind == "redirect":
+            location = spec["location"]
+            if location == "alt":   # the same path on the alt listener: another host
+                location = request.state.alt_url + self.path
+            return Response(int(spec.get("status", 307)), b"", "text/plain; charset=utf-8",
+                            [("Location", location)])
         if rule.kind == "executing":
             fraction = use / (rule.total + 1.0)
             return Response(200, formats.executing_body(fraction), formats.JSON_TYPE)

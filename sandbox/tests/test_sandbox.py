@@ -838,6 +838,20 @@ class FaultTest(Base):
             {"faults": [{"kind": "nonsense"}]}))
         self.assertEqual(status, 400)
 
+    def test_redirect(self):
+        SB.faults({"match": {"path": "/api/v0/invoke"}, "kind": "redirect", "location": "alt"},
+                  {"match": {"path": "/whoami"}, "kind": "redirect", "status": 302,
+                   "location": "http://example.invalid/x"})
+        status, headers, _ = SB.http("POST", "/api/v0/invoke?a=1", "request=%7B%7D")
+        self.assertEqual(status, 307)
+        self.assertEqual(headers["location"], SB.alt_url + "/api/v0/invoke?a=1")
+        status, headers, _ = SB.http("GET", "/whoami")
+        self.assertEqual((status, headers["location"]), (302, "http://example.invalid/x"))
+        self.assertEqual(SB.http("GET", "/whoami")[0], 200)
+        status, _, _ = SB.http("POST", "/__sandbox/faults", json.dumps(
+            {"faults": [{"kind": "redirect"}]}))
+        self.assertEqual(status, 400)
+
 
 # ---------------------------------------------------------------- plumbing
 

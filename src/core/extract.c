@@ -168,11 +168,12 @@ static struct archive *open_archive(const char *path) {
   return a;
 }
 
-/* A trimmed entry name: a leading "./" is dropped, trailing '/' too. */
+/* A trimmed entry name: a leading "./" is dropped, trailing '/' too; the
+** directory itself ("./", as `tar -C dir -cf a.tar .` writes it) is ".". */
 static void entry_name(const char *raw, char *out, size_t len) {
   size_t n;
   while (raw[0] == '.' && raw[1] == '/') raw += 2;
-  snprintf(out, len, "%s", raw);
+  snprintf(out, len, "%s", raw[0] != '\0' ? raw : ".");
   n = strlen(out);
   while (n > 1 && out[n - 1] == '/') out[--n] = '\0';
 }
@@ -203,6 +204,11 @@ static char *check_all(mast_ctx *ctx, const char *archive, const char *dir, int 
       break;
     }
     entry_name(raw, name, sizeof name);
+    if (strcmp(name, ".") == 0) {   /* the directory itself: nothing to write */
+      if (type == AE_IFDIR && archive_entry_hardlink(e) == NULL) continue;
+      msg = fail(ctx, archive, raw, "names the directory itself, as something else");
+      break;
+    }
     if ((why = mast_unsafe_path(name, strlen(name))) != NULL) {
       msg = fail(ctx, archive, raw, why);
       break;

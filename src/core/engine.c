@@ -580,6 +580,14 @@ static void on_done(xfer *x, CURLcode rc, double deadline) {
     } else if (rc == CURLE_WRITE_ERROR) {
       finish(x, MAST_EIO, mast_format(ctx, "cannot write the data from %s: %s", x->url, detail));
       return;
+    } else if (rc == CURLE_PEER_FAILED_VERIFICATION) {
+      /* never retried, never relaxed: say how to trust the server instead */
+      m = mast_format(ctx, "could not get %s: %s (TLS verification refused the server's "
+                      "certificate; if it is right, trust its CA with mast.config{ca_file = ...} "
+                      "or ca_path, or MAST_CA_FILE)", x->url, detail);
+    } else if (rc == CURLE_SSL_CACERT_BADFILE) {
+      m = mast_format(ctx, "could not get %s: %s (the ca_file or ca_path setting names "
+                      "something that cannot be read)", x->url, detail);
     } else {
       m = mast_format(ctx, "could not get %s: %s", x->url, detail);
     }

@@ -387,7 +387,8 @@ describe("security", function()
       -- an environment variable that would disable it with other tools does nothing here
       local cert, key = openssl_cert("127.0.0.1", "IP:127.0.0.1")
       base = start(cert, key)
-      local code, _, err = H.mast({ "-e", "mast.config{retries = 0}; mast.query{service = 'Mast.Name.Lookup', params = {input = 'M1'}}" },
+      local code, _, err = H.mast(
+        { "-e", "mast.config{retries = 0}; mast.query{service = 'Mast.Name.Lookup', params = {input = 'M1'}}" },
         nil, { MAST_BASE_URL = base, CURL_SSL_NO_VERIFY = "1", MAST_INSECURE = "1", PYTHONHTTPSVERIFY = "0",
                NODE_TLS_REJECT_UNAUTHORIZED = "0", GIT_SSL_NO_VERIFY = "1" })
       assert.equal(1, code)

@@ -133,6 +133,28 @@ if(NOT MAST_SANITIZE)
                        ENVIRONMENT "TSAN_OPTIONS=halt_on_error=1 second_deadlock_stack=1")
 endif()
 
+# valgrind memcheck of the mast program: an example script, a workout of the
+# error paths, and a REPL session through a pseudo-terminal (normal build
+# only: ASan and valgrind do not mix). spec/valgrind/README.md.
+find_program(MAST_VALGRIND valgrind)
+if(MAST_VALGRIND AND NOT MAST_SANITIZE)
+  set(MAST_VG ${MAST_VALGRIND} --quiet --error-exitcode=99 --leak-check=full
+      --errors-for-leak-kinds=definite
+      --suppressions=${CMAKE_CURRENT_SOURCE_DIR}/spec/valgrind/mast.supp)
+  add_test(NAME valgrind-example COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- ${MAST_VG}
+           $<TARGET_FILE:mast> scripts/examples/caom_cone_search.lua
+           WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+  add_test(NAME valgrind-workout COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- ${MAST_VG}
+           $<TARGET_FILE:mast> spec/valgrind/workout.lua
+           WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+  add_test(NAME valgrind-repl COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- ${MAST_PYTHON3}
+           spec/tools/pty_session.py spec/valgrind/repl-session.json -- ${MAST_VG}
+           $<TARGET_FILE:mast>
+           WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+  set_tests_properties(valgrind-example valgrind-workout valgrind-repl PROPERTIES TIMEOUT 600
+                       ENVIRONMENT "MAST_PROGRESS=auto")
+endif()
+
 # What users install: cmake --install, the example C host (find_package and
 # pkg-config), stock lua5.4 and the installed program (not in the sanitizer
 # build, whose libraries only sanitized programs can load)

@@ -67,7 +67,7 @@ static int run_dir(const char *dir, int *count) {
     n++;
   }
   closedir(d);
-  qsort(names, n, sizeof *names, cmp);
+  if (n > 1) qsort(names, n, sizeof *names, cmp);   /* names is NULL when n is 0 */
   for (i = 0; i < n; i++) {
     struct stat st;
     if (stat(names[i], &st) == 0 && S_ISREG(st.st_mode)) {

@@ -1,5 +1,7 @@
 /*
-** test_token.c -- the token never leaves through the embedding API: not in a
+** test_token.c -- what a host is given through its hooks.
+**
+** The token never leaves through the embedding API: not in a
 ** log message, a progress event, an error message, an error's fields or a
 ** result, even when the server echoes it back in error pages, MAST ERROR
 ** messages, broken JSON or retried answers; and it is sent to MAST's origin
@@ -173,6 +175,37 @@ static void check_sent(mast_runtime *rt) {
   free(json);
 }
 
+/* The batch label a host's progress hook is given stays valid while the
+** batch runs, even if a Lua callback drops it from the options table and
+** collects it (ASan would see the hook read freed memory); a label that is
+** not a string is a usage error. */
+static void test_label_anchored(void) {
+  mast_runtime *rt = runtime(0);
+  char code[2048];
+  int before = event_calls;
+  snprintf(code, sizeof code,
+           "local core = require 'mast.core'\n"
+           "local b = mast.config('base_url')\n"
+           "core.request{method='POST', url=b..'/__sandbox/reset', body='{}'}\n"
+           "core.request{method='POST', url=b..'/__sandbox/faults', body=[[{\"faults\": "
+           "[{\"kind\": \"latency\", \"ms\": 600, \"match\": {\"uri\": \"label\"}}]}]]}\n"
+           "local opts = {label = 'a label made at run time ' .. ('x'):rep(60)}\n"
+           "opts.progress = function() opts.label = nil; collectgarbage(); collectgarbage() end\n"
+           "local dest = os.tmpname()\n"
+           "local r = core.perform({{url = b .. '/api/v0.1/Download/file?uri=mast:SANDBOX/size/1000/label',\n"
+           "                        dest = dest}}, opts)\n"
+           "os.remove(dest)\n"
+           "assert(r[1].ok, tostring(r[1].error))\n"
+           "local ok, e = pcall(core.perform, {}, {label = 12345})\n"
+           "assert(not ok and mast.is_error(e, 'usage'), tostring(e))\n");
+  CHECK(rt != NULL, "runtime");
+  if (rt == NULL) return;
+  CHECK(mast_runtime_dostring(rt, code, "=label", NULL) == MAST_OK, "%s", mast_runtime_error(rt));
+  CHECK(event_calls >= before + 3, "progress events during the latency: %d", event_calls - before);
+  CHECK(seen != NULL && strstr(seen, "a label made at run time xxxx") != NULL, "the label");
+  mast_runtime_close(rt);
+}
+
 int main(void) {
   mast_runtime *rt;
   token = getenv("MAST_TEST_TOKEN");
@@ -201,6 +234,7 @@ int main(void) {
     check_sent(rt);
     mast_runtime_close(rt);
   }
+  test_label_anchored();
   CHECK(log_calls > 0, "no log message at all (the retries should log)");
   CHECK(event_calls > 0, "no progress event at all");
   CHECK(seen != NULL && strstr(seen, "503 twice, echoing: ok") != NULL, "%s", seen ? seen : "");

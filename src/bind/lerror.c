@@ -158,10 +158,10 @@ const char *mast_opt_string(lua_State *L, int t, const char *k, const char *def)
     lua_pop(L, 1);
     return def;
   }
+  if (lua_type(L, -1) != LUA_TSTRING)   /* a number's string would be anchored nowhere */
+    mast_raise(L, MAST_EUSAGE, "option '%s' must be a string, got %s", k, luaL_typename(L, -1));
   s = lua_tostring(L, -1);
-  if (s == NULL) mast_raise(L, MAST_EUSAGE, "option '%s' must be a string, got %s", k,
-                            luaL_typename(L, -1));
-  lua_pop(L, 1);   /* still anchored by the table t */
+  lua_pop(L, 1);   /* anchored by the table t (while nothing changes it) */
   return s;
 }
 

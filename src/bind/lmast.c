@@ -323,7 +323,13 @@ static void get_batch_opts(lua_State *L, int o, mast_batch *b, progress_ud *pu) 
     double d = mast_opt_number(L, o, "deadline", 0);
     if (d > 0) b->deadline = mast_now() + d;
   }
-  b->label = mast_opt_string(L, o, "label", NULL);   /* anchored by the options table */
+  if (lua_getfield(L, o, "label") != LUA_TNIL) {
+    if (lua_type(L, -1) != LUA_TSTRING)
+      mast_raise(L, MAST_EUSAGE, "option 'label' must be a string, got %s", luaL_typename(L, -1));
+    b->label = lua_tostring(L, -1);   /* stays on the stack during the batch: a callback */
+  } else {                            /* may change the options table */
+    lua_pop(L, 1);
+  }
   if (lua_getfield(L, o, "progress") != LUA_TNIL) {
     luaL_checktype(L, -1, LUA_TFUNCTION);
     pu->fn = lua_gettop(L);        /* stays on the stack during the batch */

@@ -10,23 +10,8 @@ local M = {}
 local FILE_PATH = "/api/v0.1/Download/file?uri="
 local BUNDLE_PATH = "/api/v0.1/Download/bundle."
 
-local function usage(fn, msg, level)
-  error(core.error("usage", fn .. ": " .. msg), level + 1)
-end
-
-local function check_opts(fn, opts, known, level)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" then usage(fn, "options must be a table, got " .. type(opts), level + 1) end
-  for k in pairs(opts) do
-    if not known[k] then
-      local names = {}
-      for n in pairs(known) do names[#names + 1] = n end
-      table.sort(names)
-      usage(fn, ("unknown option '%s' (known: %s)"):format(tostring(k), table.concat(names, ", ")), level + 1)
-    end
-  end
-  return opts
-end
+local O = require "mast.options"
+local usage, V = O.usage, O.validators
 
 --- The URL a mast: URI or an http(s) URL is fetched from.
 function M.url_of(src)
@@ -60,12 +45,6 @@ local function dest_for(src, dest)
   return dest
 end
 
-local function check_size(fn, size, level)
-  if size ~= nil and (math.type(size) ~= "integer" or size < 0) then
-    usage(fn, "size must be a whole number of bytes", level + 1)
-  end
-end
-
 -- A progress callback for core.perform that feeds the terminal display and
 -- the caller's own function (an error in which aborts the transfer).
 local function progress_for(label, opts)
@@ -79,7 +58,7 @@ local function progress_for(label, opts)
   end, done or function() end
 end
 
-local DOWNLOAD_OPTS = { size = true, overwrite = true, resume = true, progress = true }
+local DOWNLOAD_OPTS = { size = V.size, overwrite = V.boolean, resume = V.boolean, progress = V.callback }
 
 --- mast.download(uri_or_url, dest [, opts]) -> {path, bytes, status, url, skipped, resumed, seconds}
 -- uri_or_url: a mast: URI (fetched through <base>/api/v0.1/Download/file) or an http(s) URL.
@@ -92,14 +71,10 @@ local DOWNLOAD_OPTS = { size = true, overwrite = true, resume = true, progress =
 --   (p.bytes, p.bytes_total, p.rate, p.elapsed); an error in it aborts the download.
 function M.download(src, dest, opts)
   local fn = "mast.download"
-  opts = check_opts(fn, opts, DOWNLOAD_OPTS, 2)
+  opts = O.options(fn, opts, DOWNLOAD_OPTS)
   local url = M.url_of(src)
-  if not url then
-    usage(fn, ("expected a mast: URI or an http(s) URL, got %s"):format(
-      type(src) == "string" and ("'" .. src .. "'") or type(src)), 2)
-  end
-  if type(dest) ~= "string" or dest == "" then usage(fn, "dest must be a file or directory path", 2) end
-  check_size(fn, opts.size, 2)
+  if not url then usage(fn, "expected a mast: URI or an http(s) URL, got " .. O.describe(src)) end
+  if type(dest) ~= "string" or dest == "" then usage(fn, "dest must be a file or directory path") end
   dest = dest_for(src, dest)
   local cb, done = progress_for(basename(src), opts)
   local ok, results = pcall(core.perform, {
@@ -114,7 +89,8 @@ function M.download(src, dest, opts)
            resumed = r.resumed, seconds = r.seconds }
 end
 
-local MANY_OPTS = { concurrency = true, overwrite = true, progress = true, resume = true }
+local MANY_OPTS = { concurrency = V.posint, overwrite = V.boolean, progress = V.callback, resume = V.boolean }
+local ITEM = { uri = V.string, dest = V.string, size = V.size }
 
 --- mast.download_many(items [, opts]) -> one result per item, in order
 -- items: a list of {uri = <mast: URI or URL>, dest = <path>, size = <bytes, optional>}.
@@ -123,22 +99,15 @@ local MANY_OPTS = { concurrency = true, overwrite = true, progress = true, resum
 -- others: each result is {ok, uri, path, bytes, status, url, skipped, resumed, error}.
 function M.download_many(items, opts)
   local fn = "mast.download_many"
-  opts = check_opts(fn, opts, MANY_OPTS, 2)
-  if type(items) ~= "table" then usage(fn, "items must be a list of {uri=, dest=}", 2) end
+  opts = O.options(fn, opts, MANY_OPTS)
+  if type(items) ~= "table" then usage(fn, "items must be a list of {uri=, dest=}") end
   local specs, paths = {}, {}
   for i, item in ipairs(items) do
-    if type(item) ~= "table" then usage(fn, ("item %d must be a table {uri=, dest=}"):format(i), 2) end
-    for k in pairs(item) do
-      if k ~= "uri" and k ~= "dest" and k ~= "size" then
-        usage(fn, ("item %d: unknown field '%s' (known: uri, dest, size)"):format(i, tostring(k)), 2)
-      end
-    end
+    if type(item) ~= "table" then usage(fn, ("item %d must be a table {uri=, dest=}"):format(i)) end
+    O.check(("%s: item %d"):format(fn, i), item, ITEM)
     local url = M.url_of(item.uri)
-    if not url then usage(fn, ("item %d: expected a mast: URI or an http(s) URL"):format(i), 2) end
-    if type(item.dest) ~= "string" or item.dest == "" then
-      usage(fn, ("item %d: dest must be a path"):format(i), 2)
-    end
-    check_size(fn, item.size, 2)
+    if not url then usage(fn, ("item %d: expected a mast: URI or an http(s) URL"):format(i)) end
+    if item.dest == nil then usage(fn, ("item %d: dest must be a path"):format(i)) end
     paths[i] = dest_for(item.uri, item.dest)
     specs[i] = { url = url, dest = paths[i], size = item.size, overwrite = opts.overwrite,
                  resume = opts.resume, label = item.uri }
@@ -155,8 +124,11 @@ function M.download_many(items, opts)
   return out
 end
 
-local BUNDLE_OPTS = { format = true, extract = true, progress = true }
 local BUNDLE_FORMATS = { ["tar.gz"] = true, zip = true }
+local BUNDLE_OPTS = {
+  format = function(v) if not BUNDLE_FORMATS[v] then return "'tar.gz' or 'zip'" end end,
+  extract = V.string, progress = V.callback,
+}
 
 --- mast.bundle(uris, dest [, opts]) -> {path, bytes, status, url, files}
 -- POSTs the URIs as repeated uri= form fields to <base>/api/v0.1/Download/bundle.<format>
@@ -167,22 +139,20 @@ local BUNDLE_FORMATS = { ["tar.gz"] = true, zip = true }
 --   The result's `files` lists {path, size} of what was written.
 function M.bundle(uris, dest, opts)
   local fn = "mast.bundle"
-  opts = check_opts(fn, opts, BUNDLE_OPTS, 2)
-  if type(uris) ~= "table" or #uris == 0 then usage(fn, "uris must be a non-empty list of mast: URIs", 2) end
-  if type(dest) ~= "string" or dest == "" then usage(fn, "dest must be a file path", 2) end
+  opts = O.options(fn, opts, BUNDLE_OPTS)
+  if type(uris) ~= "table" or #uris == 0 then usage(fn, "uris must be a non-empty list of mast: URIs") end
+  if type(dest) ~= "string" or dest == "" then usage(fn, "dest must be a file path") end
   dest = core.resolve_path(dest)
   local format = opts.format
   if format == nil then
     if dest:match("%.tar%.gz$") or dest:match("%.tgz$") then format = "tar.gz"
     elseif dest:match("%.zip$") then format = "zip"
     else usage(fn, ("cannot tell the archive type from '%s': end it in .tar.gz or .zip, or pass opts.format")
-      :format(dest), 2) end
-  elseif not BUNDLE_FORMATS[format] then
-    usage(fn, ("format must be 'tar.gz' or 'zip', got '%s'"):format(tostring(format)), 2)
+      :format(dest)) end
   end
   local fields = {}
   for i, u in ipairs(uris) do
-    if type(u) ~= "string" or u == "" then usage(fn, ("uris[%d] must be a string"):format(i), 2) end
+    if type(u) ~= "string" or u == "" then usage(fn, ("uris[%d] must be a string"):format(i)) end
     fields[i] = "uri=" .. core.urlencode(u, "")
   end
   local url = core.config("base_url") .. BUNDLE_PATH .. format
@@ -197,9 +167,6 @@ function M.bundle(uris, dest, opts)
   if not r.ok then error(r.error, 2) end
   local out = { path = dest, bytes = r.bytes, status = r.status, url = r.url }
   if opts.extract ~= nil then
-    if type(opts.extract) ~= "string" or opts.extract == "" then
-      usage(fn, "opts.extract must be a directory path", 2)
-    end
     out.files = core.extract(dest, core.resolve_path(opts.extract))
   end
   return out

@@ -7,30 +7,11 @@ local M = {}
 
 local DEFAULT_PAGESIZE = 50000   -- what astroquery asks for; MAST's limit is ~500,000 rows
 local DEFAULT_CONCURRENCY = 4
-local OPTS = { deadline = true, progress = true, concurrency = true, pagesize = true,
-               max_rows = true, max_bytes = true }
-
-local function usage(msg, level)
-  error(core.error("usage", "mast.query_all: " .. msg), level + 1)
-end
-
-local function check_opts(opts)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" then usage("options must be a table, got " .. type(opts), 3) end
-  for k in pairs(opts) do
-    if not OPTS[k] then
-      usage(("unknown option '%s' (known: deadline, progress, concurrency, pagesize, max_rows, max_bytes)")
-        :format(tostring(k)), 3)
-    end
-  end
-  for _, k in ipairs({ "pagesize", "max_rows", "max_bytes", "concurrency" }) do
-    local v = opts[k]
-    if v ~= nil and (math.type(v) ~= "integer" or v < 1) then
-      usage(("opts.%s must be a positive whole number"):format(k), 3)
-    end
-  end
-  return opts
-end
+local O = require "mast.options"
+local V = O.validators
+local OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.posint, pagesize = V.posint,
+               max_rows = V.posint, max_bytes = V.posint }
+local FN = "mast.query_all"
 
 -- A rough size of the rows in memory, from their JSON (sampled).
 local function bytes_per_row(rows)
@@ -49,10 +30,8 @@ end
 -- from page 1, bytes estimated from its rows' JSON) is an error before the
 -- other pages are fetched. opts.deadline, opts.progress: as mast.query.
 function M.query_all(request, opts)
-  opts = check_opts(opts)
-  if type(request) ~= "table" then
-    usage("the request must be a table, got " .. type(request), 2)
-  end
+  opts = O.options(FN, opts, OPTS)
+  if type(request) ~= "table" then O.usage(FN, "the request must be a table, got " .. O.describe(request)) end
   local t_end = core.now() + (opts.deadline or core.config("deadline"))
   local function left() return math.max(t_end - core.now(), 0.001) end
   local req = {}

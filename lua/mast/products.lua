@@ -9,28 +9,13 @@ local M = {}
 local BATCH = 500   -- obsids per Mast.Caom.Products request, as astroquery sends
 local MRP = "Minimum Recommended Products"
 
-local function usage(fn, msg, level)
-  error(core.error("usage", fn .. ": " .. msg), level + 1)
-end
-
-local function check_opts(fn, opts, known, level)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" then usage(fn, "options must be a table, got " .. type(opts), level + 1) end
-  for k in pairs(opts) do
-    if not known[k] then
-      local names = {}
-      for n in pairs(known) do names[#names + 1] = n end
-      table.sort(names)
-      usage(fn, ("unknown option '%s' (known: %s)"):format(tostring(k), table.concat(names, ", ")), level + 1)
-    end
-  end
-  return opts
-end
+local O = require "mast.options"
+local usage, V = O.usage, O.validators
 
 -- The rows of a result, or of a plain list of rows.
-local function rows_of(fn, products, level)
+local function rows_of(fn, products)
   if type(products) ~= "table" then
-    usage(fn, "expected a products result or a list of product rows, got " .. type(products), level + 1)
+    usage(fn, "expected a products result or a list of product rows, got " .. O.describe(products))
   end
   if type(products.data) == "table" then return products.data end
   return products
@@ -56,7 +41,7 @@ local function join(answers)
   return first
 end
 
-local PRODUCTS_OPTS = { deadline = true, progress = true, concurrency = true }
+local PRODUCTS_OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.posint }
 
 --- mast.products(obsids [, opts]) -> one result with the products of every observation
 -- obsids: an obsid (integer or string) or a list of them (the `obsid` column of a
@@ -64,18 +49,16 @@ local PRODUCTS_OPTS = { deadline = true, progress = true, concurrency = true }
 -- comma-joined ids each, run concurrently, and joined in order.
 function M.products(obsids, opts)
   local fn = "mast.products"
-  opts = check_opts(fn, opts, PRODUCTS_OPTS, 2)
+  opts = O.options(fn, opts, PRODUCTS_OPTS)
   if type(obsids) ~= "table" then obsids = { obsids } end
   local ids = {}
   for i, id in ipairs(obsids) do
-    if math.type(id) == "integer" or (type(id) == "string" and id:match("^%d+$")) then
-      ids[#ids + 1] = tostring(id)
-    else
-      usage(fn, ("obsid %d must be an integer or a string of digits, got %s"):format(i,
-        type(id) == "string" and ("'" .. id .. "'") or type(id)), 2)
+    if V.integer_or_digits(id) then
+      usage(fn, ("obsid %d must be an integer or a string of digits, got %s"):format(i, O.describe(id)))
     end
+    ids[#ids + 1] = tostring(id)
   end
-  if #ids == 0 then usage(fn, "no obsids given", 2) end
+  if #ids == 0 then usage(fn, "no obsids given") end
   local requests = {}
   for i = 1, #ids, BATCH do
     local chunk = table.concat(ids, ",", i, math.min(i + BATCH - 1, #ids))
@@ -95,8 +78,16 @@ function M.products(obsids, opts)
   return join(answers)
 end
 
-local FILTER_KEYS = { productType = true, extension = true, productSubGroupDescription = true,
-                      calib_level = true, mrp_only = true }
+local function value_or_list(v)
+  if type(v) == "table" then
+    if #v == 0 then return "a value or a non-empty list of values" end
+    return nil
+  end
+  if type(v) ~= "string" and type(v) ~= "number" then return "a value or a list of values" end
+end
+local FILTER_KEYS = { productType = value_or_list, extension = value_or_list,
+                      productSubGroupDescription = value_or_list, calib_level = value_or_list,
+                      mrp_only = V.boolean }
 
 -- A criterion as a set (a single value or a list of them).
 local function set_of(v)
@@ -123,14 +114,11 @@ end
 -- Rows with a dataURI seen before are dropped.
 function M.filter_products(products, criteria)
   local fn = "mast.filter_products"
-  local rows = rows_of(fn, products, 2)
-  criteria = check_opts(fn, criteria, FILTER_KEYS, 2)
+  local rows = rows_of(fn, products)
+  criteria = O.options(fn, criteria, FILTER_KEYS)
   local sets = {}
   for k, v in pairs(criteria) do
     if k ~= "mrp_only" then sets[k] = set_of(v) end
-  end
-  if criteria.mrp_only ~= nil and type(criteria.mrp_only) ~= "boolean" then
-    usage(fn, "mrp_only must be true or false", 2)
   end
   local out, seen = {}, {}
   for _, row in ipairs(rows) do
@@ -163,8 +151,8 @@ function M.filter_products(products, criteria)
   return result.wrap(res, "filtered products")
 end
 
-local DOWNLOAD_OPTS = { flat = true, concurrency = true, overwrite = true, progress = true,
-                        manifest = true }
+local DOWNLOAD_OPTS = { flat = V.boolean, concurrency = V.posint, overwrite = V.boolean,
+                        progress = V.callback, manifest = V.string }
 
 local function field(row, k)
   local v = row[k]
@@ -184,9 +172,9 @@ end
 -- opts.overwrite, opts.progress: as mast.download_many.
 function M.download_products(products, dir, opts)
   local fn = "mast.download_products"
-  local rows = rows_of(fn, products, 2)
-  opts = check_opts(fn, opts, DOWNLOAD_OPTS, 2)
-  if type(dir) ~= "string" or dir == "" then usage(fn, "dir must be a directory path", 2) end
+  local rows = rows_of(fn, products)
+  opts = O.options(fn, opts, DOWNLOAD_OPTS)
+  if type(dir) ~= "string" or dir == "" then usage(fn, "dir must be a directory path") end
   dir = dir:gsub("/+$", "")
   if dir == "" then dir = "/" end
   local manifest, items, index = {}, {}, {}

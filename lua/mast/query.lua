@@ -17,67 +17,41 @@ local REQUEST_KEYS = {
   cachebreaker = true, cacheBreaker = true, data = true, filename = true, filetype = true,
   attachment = true, columnsconfigid = true, columnsconfig = true,
 }
+local REQUEST_NAMES = {}
+for k in pairs(REQUEST_KEYS) do REQUEST_NAMES[#REQUEST_NAMES + 1] = k end
+table.sort(REQUEST_NAMES)
 local FORMATS = { json = true, csv = true, votable = true, extjs = true }
-local OPTS = { deadline = true, progress = true, concurrency = true }
+local O = require "mast.options"
+local V = O.validators
+local OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.posint }
 
-local function usage(msg, level)
-  error(core.error("usage", "mast.query: " .. msg), (level or 1) + 1)
+local function usage(msg)
+  O.usage("mast.query", msg)
 end
 
-local function closest(word, set)
-  local best, bestd
-  for k in pairs(set) do
-    -- a cheap distance: length difference plus differing letters position by position
-    local d = math.abs(#k - #word)
-    for i = 1, math.min(#k, #word) do
-      if k:sub(i, i):lower() ~= word:sub(i, i):lower() then d = d + 1 end
-    end
-    if not bestd or d < bestd then best, bestd = k, d end
-  end
-  if bestd and bestd <= 3 then return best end
-end
-
-local function check_opts(opts, level)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" then usage("options must be a table, got " .. type(opts), level + 1) end
-  for k in pairs(opts) do
-    if not OPTS[k] then
-      usage(("unknown option '%s' (known: deadline, progress, concurrency)"):format(tostring(k)), level + 1)
-    end
-  end
-  if opts.deadline ~= nil and (type(opts.deadline) ~= "number" or opts.deadline <= 0) then
-    usage("opts.deadline must be a positive number of seconds", level + 1)
-  end
-  if opts.concurrency ~= nil and (math.type(opts.concurrency) ~= "integer" or opts.concurrency < 1) then
-    usage("opts.concurrency must be a positive whole number", level + 1)
-  end
-  return opts
-end
-
-local function check(request, level)
-  level = level + 1
+local function check(request)
   if type(request) ~= "table" then
     usage(("the request must be a table such as {service = 'Mast.Caom.Cone', params = {...}}, got %s")
-      :format(request == nil and "nil" or type(request)), level)
+      :format(O.describe(request)))
   end
   local service = request.service
   if service == nil then
-    usage("the request has no service (e.g. service = 'Mast.Caom.Cone')", level)
+    usage("the request has no service (e.g. service = 'Mast.Caom.Cone')")
   elseif type(service) ~= "string" or service == "" then
-    usage("request.service must be a non-empty string, got " .. type(service), level)
+    usage("request.service must be a non-empty string, got " .. O.describe(service))
   end
   for k in pairs(request) do
     if type(k) ~= "string" or not REQUEST_KEYS[k] then
-      local hint = type(k) == "string" and closest(k, REQUEST_KEYS)
+      local hint = O.suggest(k, REQUEST_NAMES)
       usage(("unknown request key '%s'%s"):format(tostring(k),
-        hint and (" (did you mean '" .. hint .. "'?)") or ""), level)
+        hint and (" (did you mean '" .. hint .. "'?)") or ""))
     end
   end
   if request.params ~= nil and type(request.params) ~= "table" then
-    usage("request.params must be a table, got " .. type(request.params), level)
+    usage("request.params must be a table, got " .. O.describe(request.params))
   end
   if request.format ~= nil and not FORMATS[request.format] then
-    usage(("request.format must be json, csv, votable or extjs, got '%s'"):format(tostring(request.format)), level)
+    usage(("request.format must be json, csv, votable or extjs, got %s"):format(O.describe(request.format)))
   end
 end
 
@@ -96,7 +70,7 @@ end
 
 --- Encodes a request exactly as mast.query sends it: the form body bytes.
 function M.encode(request)
-  check(request, 2)
+  check(request)
   local req = {}
   for k, v in pairs(request) do req[k] = v end
   if req.format == nil then req.format = "json" end
@@ -201,8 +175,8 @@ end
 -- opts.progress: false to show nothing while MAST is EXECUTING.
 -- A json answer comes back decoded (a mast.Result for datasets); csv and votable as text.
 function M.query(request, opts)
-  check(request, 2)
-  opts = check_opts(opts, 2)
+  check(request)
+  opts = O.options("mast.query", opts, OPTS)
   local slot = slot_of(request)   -- one encoding: every poll sends identical bytes
   run({ slot }, opts)
   if slot.err then error(slot.err, 0) end
@@ -215,12 +189,12 @@ end
 -- failed has its error object in its slot (test with mast.is_error).
 function M.query_many(requests, opts)
   if type(requests) ~= "table" then
-    usage("query_many takes a list of requests, got " .. type(requests), 2)
+    O.usage("mast.query_many", "takes a list of requests, got " .. O.describe(requests))
   end
-  opts = check_opts(opts, 2)
+  opts = O.options("mast.query_many", opts, OPTS)
   local slots = {}
   for i, request in ipairs(requests) do
-    local ok, e = pcall(check, request, 1)
+    local ok, e = pcall(check, request)
     if not ok then
       e.message = e.message:gsub("^mast%.query: ", ("mast.query_many: request %d: "):format(i))
       error(e, 2)

@@ -8,110 +8,12 @@ local core = require "mast.core"
 
 local M = { _NAME = "mast.service" }
 
---- Raises a usage error "<fn>: <msg>".
-function M.usage(fn, msg)
-  error(core.error("usage", fn .. ": " .. msg), 0)
-end
-local usage = M.usage
-
---- A short readable form of a value for messages.
-function M.describe(v)
-  if type(v) == "string" then return ("'%s'"):format(#v > 40 and (v:sub(1, 37) .. "...") or v) end
-  if type(v) == "number" or type(v) == "boolean" then return tostring(v) end
-  if v == core.null then return "null" end
-  return type(v)
-end
-local describe = M.describe
-
---- The text of a number: integers exactly, floats in the shortest form that reads back the same.
-function M.number_text(x)
-  if math.type(x) == "integer" then return ("%d"):format(x) end
-  for digits = 15, 17 do
-    local s = ("%." .. digits .. "g"):format(x)
-    if tonumber(s) == x then return s end
-  end
-  return ("%.17g"):format(x)
-end
-
--- Edit distance (case-insensitive) between two option names.
-local function distance(a, b)
-  a, b = a:lower(), b:lower()
-  local prev = {}
-  for j = 0, #b do prev[j] = j end
-  for i = 1, #a do
-    local cur = { [0] = i }
-    local ca = a:byte(i)
-    for j = 1, #b do
-      local cost = ca == b:byte(j) and 0 or 1
-      cur[j] = math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-    end
-    prev = cur
-  end
-  return prev[#b]
-end
-
---- The known name closest to `word`, if it is close enough to be a misspelling.
-function M.suggest(word, names)
-  if type(word) ~= "string" then return nil end
-  local best, bestd
-  for _, name in ipairs(names) do
-    local d = distance(word, name)
-    if not bestd or d < bestd or (d == bestd and name < best) then best, bestd = name, d end
-  end
-  local limit = math.max(1, math.min(3, #word // 3))
-  if bestd and bestd <= limit then return best end
-  return nil
-end
-
--- ---------------------------------------------------------------- validators
--- A validator returns nil when the value is fine, else what was expected.
-
-local V = {}
-M.validators = V
-
-local function finite(v)
-  return type(v) == "number" and v == v and v ~= math.huge and v ~= -math.huge
-end
-
-function V.number(v) if not finite(v) then return "a number" end end
-function V.positive(v) if not finite(v) or v <= 0 then return "a positive number" end end
-function V.posint(v) if math.type(v) ~= "integer" or v < 1 then return "a positive whole number" end end
-function V.boolean(v) if type(v) ~= "boolean" then return "true or false" end end
-function V.string(v) if type(v) ~= "string" or v == "" then return "a non-empty string" end end
-function V.table(v) if type(v) ~= "table" then return "a table" end end
-function V.ra(v)
-  if not finite(v) or v < 0 or v > 360 then return "a right ascension in degrees (0 to 360)" end
-end
-function V.dec(v)
-  if not finite(v) or v < -90 or v > 90 then return "a declination in degrees (-90 to 90)" end
-end
-function V.radius(v) if not finite(v) or v <= 0 then return "a positive radius in degrees" end end
-function V.deadline(v) if not finite(v) or v <= 0 then return "a positive number of seconds" end end
-function V.progress(v)
-  if type(v) ~= "boolean" then return "true or false (whether to show a waiting line)" end
-end
-function V.cachebreaker(v)
-  if v ~= true and (type(v) ~= "string" or v == "") then
-    return "a string, or true for the current time"
-  end
-end
-function V.format(v)
-  if v ~= "json" and v ~= "csv" and v ~= "votable" then return "'json', 'csv' or 'votable'" end
-end
-function V.columns(v)
-  if type(v) == "string" and v ~= "" then return nil end
-  if type(v) == "table" and #v > 0 then
-    for _, c in ipairs(v) do
-      if type(c) ~= "string" or c == "" then return "a list of column names" end
-    end
-    return nil
-  end
-  return "'*', a comma-separated string of column names, or a list of them"
-end
-function V.integer_or_digits(v)
-  if math.type(v) == "integer" or (type(v) == "string" and v:match("^%d+$")) then return nil end
-  return "an integer (or a string of digits)"
-end
+local O = require "mast.options"
+M.usage, M.describe, M.number_text, M.suggest, M.check = O.usage, O.describe, O.number_text, O.suggest,
+  O.check
+M.validators = O.validators
+local usage, describe = O.usage, O.describe
+local V = O.validators
 
 -- ---------------------------------------------------------------- option groups
 
@@ -143,31 +45,6 @@ function M.args(fn, args, example)
   end
   if args[1] ~= nil then
     usage(fn, ("options must be named, e.g. %s; got a list item %s"):format(example or "{...}", describe(args[1])))
-  end
-  return args
-end
-
---- Checks every option against `known` (name -> validator): an unknown name is
--- an error that names the nearest known one, a wrong value says what was expected.
-function M.check(fn, args, known)
-  local names = {}
-  for k in pairs(known) do names[#names + 1] = k end
-  table.sort(names)
-  local keys = {}
-  for k in pairs(args) do keys[#keys + 1] = k end
-  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
-  for _, k in ipairs(keys) do
-    if type(k) ~= "string" or not known[k] then
-      local hint = M.suggest(k, names)
-      usage(fn, ("unknown option '%s' (%s)"):format(tostring(k),
-        hint and ("did you mean '" .. hint .. "'?") or ("known: " .. table.concat(names, ", "))))
-    end
-  end
-  for _, k in ipairs(keys) do
-    local expected = known[k](args[k])
-    if expected then
-      usage(fn, ("option '%s' must be %s, got %s"):format(k, expected, describe(args[k])))
-    end
   end
   return args
 end

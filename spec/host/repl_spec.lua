@@ -88,6 +88,17 @@ describe("the REPL", function()
     assert.matches("12345\n", out)
   end)
 
+  it("never saves a line holding the token mast is configured with", function()
+    local a1, a2 = line("mast.config{token = 'qwerty-12345-zxcvb'}")
+    local b1, b2 = line("secret = 'qwerty-12345-zxcvb'")
+    local c1, c2 = line("kept = 1")
+    local code = session(steps(a1, a2, b1, b2, c1, c2), { MAST_HISTFILE = hist })
+    assert.equal(0, code)
+    local saved = H.read(hist)
+    assert.not_matches("qwerty", saved, 1, true)
+    assert.matches("kept", saved, 1, true)
+  end)
+
   it("interrupts a query blocked inside a transfer with Ctrl-C and returns to the prompt", function()
     H.faults { { kind = "stall", after_bytes = 0, seconds = 60, times = -1, match = { path = "/api/v0/invoke" } } }
     local s1, s2 = line("1 + 2")

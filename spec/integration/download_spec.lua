@@ -215,6 +215,16 @@ describe("mast.download", function()
     assert.is_false(exists(dest))
   end)
 
+  it("raises a progress callback's error even when it comes after the transfer finished", function()
+    local dest = dir .. "/late.fits"
+    local e = H.raises("callback", mast.download, "mast:SANDBOX/size/1000/late.fits", dest, {
+      progress = function(p) if p.done == p.total then error("too late") end end,
+    })
+    assert.matches("after the transfers had finished", e.message)
+    assert.matches("too late", tostring(e.cause))
+    assert.equal(1000, select(2, core.stat(dest)))   -- the file itself is complete
+  end)
+
   it("stops on a stalled transfer after the timeout and resumes it later", function()
     mast.config { timeout = 1, retries = 0 }
     local uri, dest = "mast:SANDBOX/size/120000/stall.fits", dir .. "/stall.fits"

@@ -372,7 +372,7 @@ static resbox *run(lua_State *L, progress_ud *pu) {
 ** by the progress callback becomes the `cause` of the "callback" errors. */
 static int collect(lua_State *L, progress_ud *pu, resbox *b) {
   size_t i;
-  int results;
+  int results, reported = 0;
   lua_createtable(L, (int)b->n, 0);
   results = lua_gettop(L);
   for (i = 0; i < b->n; i++) {
@@ -389,6 +389,7 @@ static int collect(lua_State *L, progress_ud *pu, resbox *b) {
     lua_rawseti(L, results, (lua_Integer)i + 1);
     lua_settop(L, results);
     if (b->res[i].code == MAST_ECALLBACK && pu->L != NULL && !lua_isnil(L, pu->errslot)) {
+      reported = 1;
       lua_rawgeti(L, results, (lua_Integer)i + 1);
       lua_getfield(L, -1, "error");
       lua_pushfstring(L, "the progress callback raised an error: %s",
@@ -400,6 +401,16 @@ static int collect(lua_State *L, progress_ud *pu, resbox *b) {
       lua_settop(L, results);
     }
     mast_result_clear(b->ctx, &b->res[i]);               /* free the body now */
+  }
+  if (!reported && pu->L != NULL && !lua_isnil(L, pu->errslot)) {
+    /* the callback raised at the last report, when every transfer had
+       already finished: nothing was aborted, but the error is not lost */
+    lua_pushfstring(L, "the progress callback raised an error after the transfers had finished "
+                       "(they are complete): %s", luaL_tolstring(L, pu->errslot, NULL));
+    mast_push_error(L, MAST_ECALLBACK, lua_tostring(L, -1));
+    lua_pushvalue(L, pu->errslot);
+    lua_setfield(L, -2, "cause");
+    lua_error(L);
   }
   return results;
 }
@@ -469,6 +480,18 @@ static int l_waiting(lua_State *L) {
   e.elapsed = luaL_optnumber(L, 4, 0);
   mast_emit(ctx, &e);
   lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* core.mentions_token(text) -> whether text holds the token (or a long
+** piece of it): for the REPL, which must not write such a line to its
+** history. */
+static int l_mentions_token(lua_State *L) {
+  const char *text = luaL_checkstring(L, 1);
+  mast_ctx *ctx = mast_bind_ctx(L);
+  char *scrubbed = mast_scrub(ctx, text);
+  lua_pushboolean(L, scrubbed != NULL && strcmp(scrubbed, text) != 0);
+  if (scrubbed != NULL) mast_strfree(ctx, scrubbed);
   return 1;
 }
 
@@ -685,6 +708,7 @@ static const luaL_Reg core_funcs[] = {
   {"cancelled", l_cancelled},
   {"waiting", l_waiting},
   {"has_progress_hook", l_has_progress_hook},
+  {"mentions_token", l_mentions_token},
   {"config", l_config},
   {"config_keys", l_config_keys},
   {"urlencode", l_urlencode},

@@ -467,22 +467,34 @@ static int pushline(lua_State *L, int firstline) {
   return 1;
 }
 
-/* A line that carries a credential is never written to the history. */
-static int sensitive(const char *line) {
+/* A line that carries a credential is never written to the history: one
+** that mentions a token, or holds the token itself (the one in the
+** environment, or the one mast is configured with, if mast is loaded). */
+static int sensitive(lua_State *L, const char *line) {
   const char *tok = getenv("MAST_API_TOKEN");
   const char *p;
+  int found = 0, top = lua_gettop(L);
   for (p = line; *p; p++)
     if (strncasecmp(p, "token", 5) == 0) return 1;
   if (tok != NULL && strlen(tok) >= 4 && strstr(line, tok) != NULL) return 1;
-  return 0;
+  lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  if (lua_getfield(L, -1, "mast.core") == LUA_TTABLE &&
+      lua_getfield(L, -1, "mentions_token") == LUA_TFUNCTION) {
+    lua_pushstring(L, line);
+    if (lua_pcall(L, 1, 1, 0) == LUA_OK) found = lua_toboolean(L, -1);
+    else found = 1;   /* cannot tell: keep it out */
+  }
+  lua_settop(L, top);
+  return found;
 }
 
-static void saveline(const char *line) {
+static void saveline(lua_State *L, const char *line) {
 #ifdef MAST_WITH_EDITLINE
-  if (!use_editline || sensitive(line)) return;
+  if (!use_editline || sensitive(L, line)) return;
   add_history(line);
   if (histfile != NULL) write_history(histfile);
 #else
+  (void)L;
   (void)line;
 #endif
 }
@@ -493,7 +505,7 @@ static int addreturn(lua_State *L) {
   int status = luaL_loadbuffer(L, retline, strlen(retline), "=stdin");
   if (status == LUA_OK) {
     lua_remove(L, -2);
-    if (line[0] != '\0') saveline(line);
+    if (line[0] != '\0') saveline(L, line);
   } else {
     lua_pop(L, 2);
   }
@@ -507,13 +519,13 @@ static int multiline(lua_State *L) {
     int status = luaL_loadbuffer(L, line, len, "=stdin");
     int more;
     if (!incomplete(L, status)) {
-      saveline(line);
+      saveline(L, line);
       return status;
     }
     more = pushline(L, 0);
     if (more == -2) return -2;   /* Ctrl-C: drop the unfinished chunk */
     if (more == 0) {             /* end of input: report the incomplete chunk */
-      saveline(line);
+      saveline(L, line);
       return luaL_loadbuffer(L, line, len, "=stdin");
     }
     lua_pushliteral(L, "\n");

@@ -17,17 +17,7 @@
 
 #include "mast/mast_lua.h"
 
-static int failures = 0;
-
-#define CHECK(cond, ...)                                              \
-  do {                                                                \
-    if (!(cond)) {                                                    \
-      failures++;                                                     \
-      fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-      fprintf(stderr, __VA_ARGS__);                                   \
-      fputc('\n', stderr);                                            \
-    }                                                                 \
-  } while (0)
+#include "check.h"
 
 static const char *base_url;
 static char root[256];
@@ -279,25 +269,11 @@ static void test_sandbox(void) {
 /* A host that owns its lua_State: mast_openlibs makes every module of mast
 ** available to require, with one mast.core instance, using the host's
 ** allocator for mast's own memory too. */
-static size_t host_bytes = 0, host_calls = 0;
-
-static void *host_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-  (void)ud;
-  if (ptr == NULL) osize = 0;
-  if (nsize == 0) {
-    host_bytes -= osize;
-    free(ptr);
-    return NULL;
-  }
-  host_calls++;
-  ptr = realloc(ptr, nsize);
-  if (ptr != NULL) host_bytes += nsize - osize;
-  return ptr;
-}
+static counted_heap host_heap;
 
 static void test_own_state(void) {
-  lua_State *L = lua_newstate(host_alloc, NULL);
-  size_t before;
+  lua_State *L = lua_newstate(counted_alloc, &host_heap);
+  long long before;
   int status;
   luaL_openlibs(L);
   mast_openlibs(L, MAST_OPEN_NOENV);
@@ -320,15 +296,16 @@ static void test_own_state(void) {
     CHECK(mast_config_get(ctx, "base_url", buf, sizeof buf) == MAST_OK && strcmp(buf, base_url) == 0,
           "base_url %s", buf);
   }
-  before = host_calls;
+  before = host_heap.calls;
   status = luaL_dostring(L, "return #require('mast').query{service='Mast.Caom.Cone', "
                             "params={ra=10, dec=10, radius=0.1}}.data");
   CHECK(status == LUA_OK, "%s", lua_tostring(L, -1));
   /* calls, not bytes: the collector may free more during the query than the
      query keeps (Lua's hash seeds, and so its tables' growth, vary per run) */
-  CHECK(host_calls > before, "the host's allocator was used");
+  CHECK(host_heap.calls > before, "the host's allocator was used");
   lua_close(L);
-  CHECK(host_bytes == 0, "everything went back through the host's allocator (%zu left)", host_bytes);
+  CHECK(host_heap.live == 0, "everything went back through the host's allocator (%lld left)",
+        host_heap.live);
 }
 
 /* ---- several threads, a state each ---- */

@@ -18,17 +18,7 @@
 
 #include "mast/mast_lua.h"
 
-static int failures = 0;
-
-#define CHECK(cond, ...)                                                         \
-  do {                                                                           \
-    if (!(cond)) {                                                               \
-      failures++;                                                                \
-      fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-      fprintf(stderr, __VA_ARGS__);                                              \
-      fputc('\n', stderr);                                                       \
-    }                                                                            \
-  } while (0)
+#include "check.h"
 
 static const char *token, *base_url;
 

@@ -34,30 +34,17 @@
 
 #include "internal.h"
 
+#define CHECK_ABORTS
+#include "../c/check.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c, ...) do { if (!(c)) { \
-    fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #c); \
-    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); abort(); } } while (0)
 
 #define ABS_TARGET "/tmp/mast-fuzz-abs"
 #define SENTINEL "sentinel: must stay as it is\n"
 
 static char root[256], out[300], archive[300], sentinel[300], real_out[PATH_MAX];
-static long long live;
-
-static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-  (void)ud;
-  if (ptr == NULL) osize = 0;
-  if (nsize == 0) {
-    free(ptr);
-    live -= (long long)osize;
-    return NULL;
-  }
-  ptr = realloc(ptr, nsize);
-  if (ptr != NULL) live += (long long)nsize - (long long)osize;
-  return ptr;
-}
+static counted_heap heap;
 
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
   (void)st; (void)flag; (void)ftw;
@@ -159,8 +146,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   wipe(ABS_TARGET);
   write_file(archive, data, size);
   write_file(sentinel, SENTINEL, strlen(SENTINEL));
-  live = 0;
-  ctx = mast_ctx_new(counting_alloc, NULL);
+  heap.live = 0;
+  ctx = mast_ctx_new(counted_alloc, &heap);
   CHECK(ctx != NULL, "mast_ctx_new");
   code = mast_extract(ctx, archive, out, on_file, NULL, &msg);
   if (code == MAST_OK) {
@@ -189,6 +176,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   if (msg != NULL) mast_free(ctx, msg, strlen(msg) + 1);
   mast_ctx_free(ctx);
-  CHECK(live == 0, "%lld bytes left allocated", live);
+  CHECK(heap.live == 0, "%lld bytes left allocated", heap.live);
   return 0;
 }

@@ -31,13 +31,13 @@
 #include <unistd.h>
 
 #include "internal.h"
+
+#define CHECK_ABORTS
+#include "../c/check.h"
 #include "files.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c, ...) do { if (!(c)) { \
-    fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #c); \
-    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); abort(); } } while (0)
 
 static char root[256], scratch[300], real_scratch[PATH_MAX];
 

@@ -29,26 +29,13 @@
 
 #include "internal.h"
 
+#define CHECK_ABORTS
+#include "../c/check.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(c, ...) do { if (!(c)) { \
-    fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #c); \
-    fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); abort(); } } while (0)
 
-static long long live;
-
-static void *counting_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-  (void)ud;
-  if (ptr == NULL) osize = 0;
-  if (nsize == 0) {
-    free(ptr);
-    live -= (long long)osize;
-    return NULL;
-  }
-  ptr = realloc(ptr, nsize);
-  if (ptr != NULL) live += (long long)nsize - (long long)osize;
-  return ptr;
-}
+static counted_heap heap;
 
 static int unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
@@ -160,12 +147,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t len;
   if (size == 0 || size > 65536) return 0;
   len = size - 1;
-  live = 0;
-  ctx = mast_ctx_new(counting_alloc, NULL);
+  heap.live = 0;
+  ctx = mast_ctx_new(counted_alloc, &heap);
   CHECK(ctx != NULL, "mast_ctx_new");
   if (data[0] % 5 < 4) check_encoding(ctx, s, len, safes[data[0] % 5]);
   else check_scrub(ctx, s, len);
   mast_ctx_free(ctx);
-  CHECK(live == 0, "%lld bytes left allocated", live);
+  CHECK(heap.live == 0, "%lld bytes left allocated", heap.live);
   return 0;
 }

@@ -617,27 +617,22 @@ static int l_mkdirs(lua_State *L) {
   return 0;
 }
 
-/* core.safe_name(s) -> true | false, why: is s safe as one path component? */
-static int l_safe_name(lua_State *L) {
+/* Pushes true, or false and why not, from a mast_unsafe_* checker. */
+static int safe(lua_State *L, const char *(*unsafe)(const char *, size_t)) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
-  const char *why = mast_unsafe_name(s, len);
+  const char *why = unsafe(s, len);
   lua_pushboolean(L, why == NULL);
   if (why == NULL) return 1;
   lua_pushstring(L, why);
   return 2;
 }
 
+/* core.safe_name(s) -> true | false, why: is s safe as one path component? */
+static int l_safe_name(lua_State *L) { return safe(L, mast_unsafe_name); }
+
 /* core.safe_path(s) -> true | false, why: is s safe as a relative path? */
-static int l_safe_path(lua_State *L) {
-  size_t len;
-  const char *s = luaL_checklstring(L, 1, &len);
-  const char *why = mast_unsafe_path(s, len);
-  lua_pushboolean(L, why == NULL);
-  if (why == NULL) return 1;
-  lua_pushstring(L, why);
-  return 2;
-}
+static int l_safe_path(lua_State *L) { return safe(L, mast_unsafe_path); }
 
 typedef struct extract_ud {
   lua_State *L;

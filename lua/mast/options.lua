@@ -22,14 +22,7 @@ end
 describe = M.describe
 
 --- The text of a number: integers exactly, floats in the shortest form that reads back the same.
-function M.number_text(x)
-  if math.type(x) == "integer" then return ("%d"):format(x) end
-  for digits = 15, 17 do
-    local s = ("%." .. digits .. "g"):format(x)
-    if tonumber(s) == x then return s end
-  end
-  return ("%.17g"):format(x)
-end
+M.number_text = require("mast.pretty").number_text
 
 -- Edit distance (case-insensitive) between two option names.
 local function distance(a, b)

@@ -31,39 +31,22 @@ void mast_error_init(lua_State *L) {
   lua_pop(L, 1);
 }
 
+/* Appends a piece to the string on top of the stack. */
+static int to_lua(void *ud, const char *piece, size_t n) {
+  lua_State *L = ud;
+  lua_pushlstring(L, piece, n);
+  lua_concat(L, 2);
+  return 0;
+}
+
 /* Pushes s with the token (and any piece of it, see mast_scrub) replaced
 ** by "<token>": a server may echo the token in what it answers, and such
 ** text ends up in messages. No C allocation, so a memory error leaks
 ** nothing. */
 static void push_scrubbed(lua_State *L, const char *s) {
-  mast_ctx *ctx = mast_bind_ctx_if_open(L);
-  char tok[1024];
-  const char *t = ctx ? mast_token(ctx, tok, sizeof tok) : NULL, *start = s;
-  size_t tl = t ? strlen(t) : 0, sl = strlen(s);
-  int parts = 0;
-  if (tl < 4) {
-    lua_pushstring(L, s);
-    return;
-  }
-  luaL_checkstack(L, 4, NULL);
-  while (sl > 0) {
-    size_t m = mast_token_match(s, sl, t, tl);
-    if (m == 0) {
-      s++;
-      sl--;
-      continue;
-    }
-    lua_pushlstring(L, start, (size_t)(s - start));
-    lua_pushliteral(L, "<token>");
-    lua_concat(L, parts + 2);
-    parts = 1;
-    s += m;
-    sl -= m;
-    start = s;
-  }
-  lua_pushlstring(L, start, (size_t)(s - start));
-  lua_concat(L, parts + 1);
-  memset(tok, 0, sizeof tok);
+  luaL_checkstack(L, 3, NULL);
+  lua_pushliteral(L, "");
+  mast_scrub_each(mast_bind_ctx_if_open(L), s, strlen(s), to_lua, L);
 }
 
 void mast_push_error(lua_State *L, int code, const char *msg) {

@@ -331,39 +331,47 @@ void mast_emit(mast_ctx *ctx, const mast_event *e) {
   if (ctx->event_fn != NULL) ctx->event_fn(ctx->event_ud, e);
 }
 
+typedef struct fixed_sink {
+  char *out;
+  size_t len, o;
+} fixed_sink;
+
+static int to_fixed(void *ud, const char *piece, size_t n) {
+  fixed_sink *k = ud;
+  size_t room = k->len - 1 - k->o;
+  if (n > room) {
+    if (n == 7 && memcmp(piece, "<token>", 7) == 0) return 1;   /* never half a placeholder */
+    n = room;
+  }
+  memcpy(k->out + k->o, piece, n);
+  k->o += n;
+  k->out[k->o] = '\0';
+  return k->o + 1 >= k->len;
+}
+
 /* Copies s into out (of len bytes) with the token replaced by "<token>",
 ** as mast_scrub does, without allocating. When s was cut short, a start of
 ** the token at its very end goes too, however short. */
 static void scrub_into(mast_ctx *ctx, const char *s, int cut, char *out, size_t len) {
-  char tok[1024];
-  const char *t = mast_token(ctx, tok, sizeof tok);
-  size_t tl = t ? strlen(t) : 0, sl = strlen(s), o = 0, k;
-  if (tl < 4) {
-    snprintf(out, len, "%s", s);
+  fixed_sink k;
+  size_t sl = strlen(s);
+  k.out = out;
+  k.len = len;
+  k.o = 0;
+  out[0] = '\0';
+  if (cut) {
+    char tok[1024];
+    const char *t = mast_token(ctx, tok, sizeof tok);
+    size_t tl = t ? strlen(t) : 0, m;
+    if (tl >= 4)
+      for (m = tl - 1 < sl ? tl - 1 : sl; m > 0; m--)
+        if (memcmp(s + sl - m, t, m) == 0) {
+          sl -= m;
+          break;
+        }
     memset(tok, 0, sizeof tok);
-    return;
   }
-  if (cut)
-    for (k = tl - 1 < sl ? tl - 1 : sl; k > 0; k--)
-      if (memcmp(s + sl - k, t, k) == 0) {
-        sl -= k;
-        break;
-      }
-  while (sl > 0 && o + 1 < len) {
-    size_t m = mast_token_match(s, sl, t, tl);
-    if (m > 0) {
-      if (o + 8 > len) break;
-      memcpy(out + o, "<token>", 7);
-      o += 7;
-      s += m;
-      sl -= m;
-    } else {
-      out[o++] = *s++;
-      sl--;
-    }
-  }
-  out[o] = '\0';
-  memset(tok, 0, sizeof tok);
+  mast_scrub_each(ctx, s, sl, to_fixed, &k);
 }
 
 void mast_log(mast_ctx *ctx, int level, const char *fmt, ...) {

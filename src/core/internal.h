@@ -83,6 +83,12 @@ char *mast_scrub(mast_ctx *ctx, const char *s);
 /* How many bytes at s (of sl) are the token or a piece of it that
 ** mast_scrub replaces; 0 if none. */
 size_t mast_token_match(const char *s, size_t sl, const char *t, size_t tl);
+/* The one scrubbing walk, for every sink: calls emit(ud, piece, n) with the
+** sl bytes at s in order, "<token>" standing for the token and its pieces
+** (ctx may be NULL: no token). Stops at the first non-zero emit and returns
+** it; 0 when all was emitted. */
+typedef int (*mast_scrub_emit)(void *ud, const char *piece, size_t n);
+int mast_scrub_each(mast_ctx *ctx, const char *s, size_t sl, mast_scrub_emit emit, void *ud);
 /* The token to send, or NULL. Writes into buf. */
 const char *mast_token(mast_ctx *ctx, char *buf, size_t len);
 

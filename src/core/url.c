@@ -104,41 +104,52 @@ size_t mast_token_match(const char *s, size_t sl, const char *t, size_t tl) {
   return best >= need ? best : 0;
 }
 
-char *mast_scrub(mast_ctx *ctx, const char *s) {
+int mast_scrub_each(mast_ctx *ctx, const char *s, size_t sl, mast_scrub_emit emit, void *ud) {
   char tok[1024];
-  const char *t = mast_token(ctx, tok, sizeof tok), *start;
-  mast_buf b = {0};
-  size_t tl, sl;
-  if (s == NULL) return NULL;
-  if (t == NULL || (tl = strlen(t)) < 4) {
+  const char *t = ctx ? mast_token(ctx, tok, sizeof tok) : NULL, *start = s;
+  size_t tl = t ? strlen(t) : 0;
+  int rc = 0;
+  if (tl < 4) {
+    rc = emit(ud, s, sl);
     memset(tok, 0, sizeof tok);
-    return mast_strdup(ctx, s);
+    return rc;
   }
-  sl = strlen(s);
-  start = s;
-  while (sl > 0) {
+  while (sl > 0 && rc == 0) {
     size_t m = mast_token_match(s, sl, t, tl);
     if (m == 0) {
       s++;
       sl--;
       continue;
     }
-    if (!mast_buf_add(ctx, &b, start, (size_t)(s - start)) || !mast_buf_add(ctx, &b, "<token>", 7))
-      goto oom;
+    rc = emit(ud, start, (size_t)(s - start));
+    if (rc == 0) rc = emit(ud, "<token>", 7);
     s += m;
     sl -= m;
     start = s;
   }
-  if (!mast_buf_add(ctx, &b, start, (size_t)(s - start))) goto oom;
+  if (rc == 0) rc = emit(ud, start, (size_t)(s - start));
   memset(tok, 0, sizeof tok);
-  {
-    /* hand back an exactly sized string, so mast_strfree can free it */
-    char *out = mast_strdup(ctx, b.data);
-    mast_buf_free(ctx, &b);
-    return out;
-  }
-oom:
-  memset(tok, 0, sizeof tok);
-  mast_buf_free(ctx, &b);
-  return NULL;
+  return rc;
+}
+
+typedef struct buf_sink {
+  mast_ctx *ctx;
+  mast_buf b;
+} buf_sink;
+
+static int to_buf(void *ud, const char *piece, size_t n) {
+  buf_sink *k = ud;
+  return mast_buf_add(k->ctx, &k->b, piece, n) ? 0 : 1;
+}
+
+char *mast_scrub(mast_ctx *ctx, const char *s) {
+  buf_sink k;
+  char *out = NULL;
+  if (s == NULL) return NULL;
+  k.ctx = ctx;
+  memset(&k.b, 0, sizeof k.b);
+  if (mast_scrub_each(ctx, s, strlen(s), to_buf, &k) == 0)
+    out = mast_strdup(ctx, k.b.data ? k.b.data : "");   /* exactly sized, for mast_strfree */
+  mast_buf_free(ctx, &k.b);
+  return out;
 }

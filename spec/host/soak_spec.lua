@@ -14,7 +14,7 @@ describe("a soak of 1,000 queries in one process (scripts/soak)", function()
     assert.is_string(rss0, out)
     assert.is_string(rss1, out)
     assert.matches("1000 queries in", out, 1, true)
-    assert.equal(fds0, fds1, "open file descriptors: " .. fds0 .. " -> " .. fds1)
+    assert.equal(fds0, fds1, "open file descriptors: " .. fds0 .. " -> " .. fds1 .. "\n" .. out)
     -- 10,000 queries grow it by about 200 kB; allow ten times that for 1,000
     local growth = tonumber(rss1) - tonumber(rss0)
     assert.is_true(growth < 2048, ("resident memory grew by %d kB"):format(growth))

@@ -43,6 +43,24 @@ function H.tmpdir()
   return d
 end
 
+--- For a describe block whose tests each work in a new directory: before each
+-- test, resets the sandbox and makes the directory, handing it to set(dir);
+-- after each, runs cleanup(dir) if given, then removes the directory (with
+-- write permission restored first, so read-only parts go too).
+function H.dir_each(set, cleanup)
+  local busted = require "busted"   -- its API: this file's globals are not the spec's
+  local dir
+  busted.before_each(function()
+    H.reset()
+    dir = H.tmpdir()
+    set(dir)
+  end)
+  busted.after_each(function()
+    if cleanup then cleanup(dir) end
+    os.execute("chmod -R u+rwx " .. H.quote(dir) .. " 2>/dev/null; rm -rf " .. H.quote(dir))
+  end)
+end
+
 local function sh_quote(s)
   return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
 end

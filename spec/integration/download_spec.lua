@@ -19,15 +19,7 @@ end
 
 describe("mast.download", function()
   local dir
-
-  before_each(function()
-    H.reset()
-    dir = H.tmpdir()
-  end)
-
-  after_each(function()
-    os.execute("rm -rf " .. H.quote(dir))
-  end)
+  H.dir_each(function(d) dir = d end)
 
   -- A clean copy of a URI's content, to compare against.
   local function reference(uri)
@@ -253,15 +245,7 @@ end)
 
 describe("mast.download_many", function()
   local dir
-
-  before_each(function()
-    H.reset()
-    dir = H.tmpdir()
-  end)
-
-  after_each(function()
-    os.execute("rm -rf " .. H.quote(dir))
-  end)
+  H.dir_each(function(d) dir = d end)
 
   it("runs transfers concurrently and returns one result per item; a failure stops nothing", function()
     local items = {}
@@ -296,15 +280,7 @@ end)
 
 describe("mast.bundle", function()
   local dir
-
-  before_each(function()
-    H.reset()
-    dir = H.tmpdir()
-  end)
-
-  after_each(function()
-    os.execute("rm -rf " .. H.quote(dir))
-  end)
+  H.dir_each(function(d) dir = d end)
 
   local uris = { "mast:SANDBOX/size/1000/a.fits", "mast:SANDBOX/size/2000/b.fits" }
 

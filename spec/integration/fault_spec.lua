@@ -40,14 +40,8 @@ describe("the fault suite:", function()
     clean = text(mast.query(CONE))
   end)
 
-  before_each(function()
-    H.reset()
-    dir = H.tmpdir()
-  end)
-
-  after_each(function()
-    os.execute("umount " .. H.quote(dir .. "/mnt") .. " 2>/dev/null")
-    os.execute("rm -rf " .. H.quote(dir))
+  H.dir_each(function(d) dir = d end, function(d)
+    os.execute("umount " .. H.quote(d .. "/mnt") .. " 2>/dev/null")
   end)
 
   describe("a query", function()

@@ -111,15 +111,7 @@ end)
 
 describe("mast.download_products", function()
   local dir
-
-  before_each(function()
-    H.reset()
-    dir = H.tmpdir()
-  end)
-
-  after_each(function()
-    os.execute("rm -rf " .. H.quote(dir))
-  end)
+  H.dir_each(function(d) dir = d end)
 
   local function product(coll, obs, name, size, uri)
     return { obs_collection = coll, obs_id = obs, productFilename = name, size = size,

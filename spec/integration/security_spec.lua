@@ -37,15 +37,7 @@ end
 
 describe("security", function()
   local dir
-
-  before_each(function()
-    H.reset()
-    dir = H.tmpdir()
-  end)
-
-  after_each(function()
-    os.execute("chmod -R u+rwx " .. H.quote(dir) .. " 2>/dev/null; rm -rf " .. H.quote(dir))
-  end)
+  H.dir_each(function(d) dir = d end)
 
   describe("product names from the server", function()
     local function product(coll, id, file, size)

@@ -151,7 +151,8 @@ static void test_query_and_hooks(void) {
   CHECK(strstr(log.text, "rows\t") != NULL, "print went to the log hook: %s", log.text);
   CHECK(tok.calls > 0, "the token provider was asked");
   CHECK(ev.waiting >= 1, "EXECUTING was reported to the progress hook (%d)", ev.waiting);
-  CHECK(run(rt, "return mast.download('mast:SANDBOX/size/300000/embed.bin', os.tmpname()).bytes",
+  CHECK(run(rt, "local p = os.tmpname(); local d = mast.download('mast:SANDBOX/size/300000/embed.bin', p)\n"
+            "os.remove(p); return d.bytes",
             &json) == MAST_OK, "%s", mast_runtime_error(rt));
   CHECK(json && strcmp(json, "300000") == 0, "bytes %s", json ? json : "(null)");
   free(json);

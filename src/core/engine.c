@@ -91,6 +91,16 @@ static void close_part(xfer *x) {
   }
 }
 
+/* A failed download keeps its .part for the next call to resume, unless it
+** holds nothing (an error page, a refused connection): then it would only
+** be litter beside the caller's files. */
+static void drop_empty_part(xfer *x) {
+  struct stat st;
+  if (x->part != NULL && x->res->code != MAST_OK && stat(x->part, &st) == 0 &&
+      S_ISREG(st.st_mode) && st.st_size == 0)
+    unlink(x->part);
+}
+
 static void finish(xfer *x, int code, char *msg) {
   mast_result *r = x->res;
   r->code = code;
@@ -814,6 +824,7 @@ int mast_perform(mast_ctx *ctx, const mast_request *reqs, mast_result *res, size
     xfer *x = &xs[i];
     release_easy(x);
     close_part(x);
+    drop_empty_part(x);
     mast_buf_free(ctx, &x->body);
     mast_strfree(ctx, x->url);
     mast_strfree(ctx, x->part);

@@ -1,7 +1,8 @@
 --- mast.download, mast.download_many and mast.bundle: files from MAST, never half-written.
 -- Every file streams into <dest>.part, is checked against Content-Length and
 -- the expected size, flushed to disk, and only then renamed to <dest>. An
--- interrupted download leaves its .part, which the next call resumes.
+-- interrupted download leaves its .part (unless empty), which the next call
+-- resumes.
 local core = require "mast.core"
 local progress = require "mast.progress"
 

@@ -21,8 +21,19 @@ function M.describe(v)
 end
 describe = M.describe
 
---- The text of a number: integers exactly, floats in the shortest form that reads back the same.
-M.number_text = require("mast.pretty").number_text
+--- The text of a number: an integer exactly, a float in the shortest of 15
+-- to 17 significant digits that reads back the same.
+function M.number_text(x)
+  if math.type(x) == "integer" then return ("%d"):format(x) end
+  if x ~= x then return "nan" end
+  if x == math.huge or x == -math.huge then return x > 0 and "inf" or "-inf" end
+  local s
+  for digits = 15, 17 do
+    s = ("%." .. digits .. "g"):format(x)
+    if tonumber(s) == x then break end
+  end
+  return s
+end
 
 -- Edit distance (case-insensitive) between two option names.
 local function distance(a, b)

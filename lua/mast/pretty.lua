@@ -1,5 +1,6 @@
 --- mast.pretty: readable text for results and tables (used by the REPL).
 local M = {}
+local number_text = require("mast.options").number_text
 
 local NULL_TEXT = "null"
 
@@ -115,23 +116,9 @@ local function key_text(k)
   return "[" .. tostring(k) .. "]"
 end
 
---- The text of a number: an integer exactly, a float in the shortest of 15
--- to 17 significant digits that reads back the same.
-function M.number_text(x)
-  if math.type(x) == "integer" then return ("%d"):format(x) end
-  if x ~= x then return "nan" end
-  if x == math.huge or x == -math.huge then return x > 0 and "inf" or "-inf" end
-  local s
-  for digits = 15, 17 do
-    s = ("%." .. digits .. "g"):format(x)
-    if tonumber(s) == x then break end
-  end
-  return s
-end
-
--- A float as number_text writes it, with ".0" when it looks like an integer.
+-- A float as options.number_text writes it, with ".0" when it looks like an integer.
 local function float_text(v)
-  local s = M.number_text(v)
+  local s = number_text(v)
   if not s:find("[.eEn]") then s = s .. ".0" end
   return s
 end

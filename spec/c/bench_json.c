@@ -3,7 +3,8 @@
 ** Decode a generated MAST-like JSON response (50,000 rows x 30 columns, ~38 MB by
 ** default) with mast_json_decode and with lua-cjson's cjson.decode; report the
 ** best and median times and the Lua heap each result takes, and check that both
-** decodes agree on every value except the 64-bit ids that cjson rounds.
+** decodes agree on every value except the 64-bit ids that cjson rounds; then
+** time encoding the decoded response back with both.
 **
 ** usage: bench_json [rows [runs]]     (defaults: 50000 rows, 7 runs each)
 ** Exit status: 0 when the decodes agree (whatever the timings), 1 otherwise.
@@ -318,6 +319,44 @@ int main (int argc, char **argv) {
   }
   printf("agreement: %ld values compared, %ld 64-bit ids rounded by cjson, %ld other differences; "
          "%ld source_id values not exact in mast_json_decode\n", d.values, d.mangled, d.bad, idbad);
+  /* encoding the decoded response back, interleaved likewise (the
+     encoder's number formatting and UTF-8 checks are timed here) */
+  lua_settop(L, 4);  /* stack: json decode mresult cjresult */
+  luaL_requiref(L, "cjson", luaopen_cjson, 0);
+  lua_getfield(L, -1, "encode");
+  lua_replace(L, 1);  /* stack: encode decode mresult cjresult cjson */
+  lua_settop(L, 4);
+  {
+    result em, ec;
+    size_t mlen = 0;
+    for (i = 0; i < runs; i++) {
+      int k;
+      for (k = 0; k < 2; k++) {
+        double t0 = now();
+        if ((k ^ (int)(i & 1)) == 0) {
+          mast_json_error err;
+          if (!mast_json_encode(L, 3, "response", &err)) {
+            fprintf(stderr, "encode failed: %s\n", err.msg);
+            return 1;
+          }
+          em.t[i] = now() - t0;
+          lua_tolstring(L, -1, &mlen);
+        }
+        else {
+          lua_pushvalue(L, 1);
+          lua_pushvalue(L, 4);
+          lua_call(L, 1, 1);
+          ec.t[i] = now() - t0;
+        }
+        lua_settop(L, 4);
+      }
+    }
+    summarize(&ec, runs);
+    summarize(&em, runs);
+    printf("cjson.encode      best %.3f s  median %.3f s\n", ec.best, ec.median);
+    printf("mast_json_encode  best %.3f s  median %.3f s  (%.0f MB/s)\n", em.best, em.median,
+           (double)mlen / 1e6 / em.best);
+  }
   free(ids);
   lua_close(L);
   return (d.bad == 0 && idbad == 0) ? 0 : 1;

@@ -56,7 +56,7 @@ if(MAST_LUACHECK)
 endif()
 
 # C tests of the codec
-add_executable(test_json spec/c/test_json.c src/bind/json.c)
+add_executable(test_json spec/c/test_json.c src/bind/json.c src/core/jsonnum.c)
 mast_target_setup(test_json)
 target_include_directories(test_json PRIVATE src/bind)
 target_link_libraries(test_json PRIVATE PkgConfig::LUA m)
@@ -118,7 +118,7 @@ set_tests_properties(c-token PROPERTIES TIMEOUT 300
 # ThreadSanitizer from the library's sources (not with the ASan build).
 if(NOT MAST_SANITIZE)
   add_executable(test_embed_tsan spec/c/test_embed.c src/core/buf.c src/core/ctx.c
-    src/core/engine.c src/core/extract.c src/core/files.c src/core/url.c src/bind/lmast.c
+    src/core/engine.c src/core/extract.c src/core/files.c src/core/url.c src/core/jsonnum.c src/bind/lmast.c
     src/bind/lerror.c src/bind/ljson.c src/bind/json.c src/host/runtime.c src/host/openlibs.c
     src/host/embed.c ${MAST_EMBEDDED_C})
   target_compile_options(test_embed_tsan PRIVATE ${MAST_WARNINGS} -fsanitize=thread -g -O1)

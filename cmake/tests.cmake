@@ -66,24 +66,34 @@ set_tests_properties(c-json PROPERTIES ENVIRONMENT "${MAST_SAN_ENV}")
 # The fuzz targets of spec/fuzz without libFuzzer (spec/fuzz/replay.c): each
 # replays its seed corpus and every input a fuzzer once failed on
 # (spec/fuzz/regressions/<target>/), in both builds. spec/fuzz/run fuzzes.
-foreach(t json_decode json_roundtrip json_number request urlencode names extract)
+# json_number and utf8 test the Lua-free core (src/core/jsonnum.c) alone:
+# they link nothing else.
+foreach(t json_decode json_roundtrip json_number utf8 request urlencode names extract)
+  set(regressions spec/fuzz/regressions/${t})
   if(t MATCHES "^json_")
-    set(corpus json)
-    set(regressions spec/fuzz/regressions spec/fuzz/regressions/${t})
+    set(corpus spec/fuzz/corpus/json)
+    set(regressions spec/fuzz/regressions ${regressions})
   elseif(t STREQUAL "extract")
-    set(corpus archive)
-    set(regressions spec/fuzz/regressions/${t})
+    set(corpus spec/fuzz/corpus/archive)
+  elseif(t STREQUAL "utf8")
+    set(corpus spec/fuzz/corpus/utf8 spec/fuzz/corpus/json)
   else()
-    set(corpus ${t})
-    set(regressions spec/fuzz/regressions/${t})
+    set(corpus spec/fuzz/corpus/${t})
   endif()
-  add_executable(replay_${t} spec/fuzz/replay.c spec/fuzz/fuzz_${t}.c)
-  mast_target_setup(replay_${t})
-  target_include_directories(replay_${t} PRIVATE src/core src/bind)
-  target_compile_definitions(replay_${t} PRIVATE MAST_FUZZ_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}")
-  target_link_libraries(replay_${t} PRIVATE mast_static PkgConfig::LUA PkgConfig::CURL
-                        PkgConfig::ARCHIVE Threads::Threads m)
-  add_test(NAME fuzz-replay-${t} COMMAND replay_${t} spec/fuzz/corpus/${corpus} ${regressions}
+  if(t STREQUAL "json_number" OR t STREQUAL "utf8")
+    add_executable(replay_${t} spec/fuzz/replay.c spec/fuzz/fuzz_${t}.c src/core/jsonnum.c)
+    mast_target_setup(replay_${t})
+    target_include_directories(replay_${t} PRIVATE src/core)
+    target_link_libraries(replay_${t} PRIVATE m)
+  else()
+    add_executable(replay_${t} spec/fuzz/replay.c spec/fuzz/fuzz_${t}.c)
+    mast_target_setup(replay_${t})
+    target_include_directories(replay_${t} PRIVATE src/core src/bind)
+    target_compile_definitions(replay_${t} PRIVATE MAST_FUZZ_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}")
+    target_link_libraries(replay_${t} PRIVATE mast_static PkgConfig::LUA PkgConfig::CURL
+                          PkgConfig::ARCHIVE Threads::Threads m)
+  endif()
+  add_test(NAME fuzz-replay-${t} COMMAND replay_${t} ${corpus} ${regressions}
            WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
   set_tests_properties(fuzz-replay-${t} PROPERTIES TIMEOUT 300 ENVIRONMENT "${MAST_SAN_ENV}")
 endforeach()

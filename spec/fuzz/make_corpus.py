@@ -31,6 +31,9 @@ EDGE = [
     b"{\"status\" : \"COMPLETE\",\"msg\" : \"\",\"data\":[],\"fields\":[],"
     b"\"paging\":{\"page\":1,\"pageSize\":50000,\"rows\":0}}",
     b"[[1,\"a\",null],[2,\"b\",true],[3,\"a\",false]]", b"{\"a\":[1,{\"b\":nul}]}",
+    # subnormals and near-halfway values (the scanner's rounding below 2^-1022)
+    b"[4.9406564584124654e-324,2.4703282292062328e-324,1.5e-323,2.2250738585072009e-308,"
+    b"6.9533558078350043e-310,123456789012345678901234567890e-330,0.1e-310,-1e-400]",
 ]
 
 

@@ -301,12 +301,34 @@ def archive_seeds(out):
     return n
 
 
+def utf8_seeds(out):
+    """Byte strings for fuzz_utf8: text in several scripts, every boundary
+    code point, and every kind of invalid sequence."""
+    seeds = {
+        "text": "M31 caf\u00e9 \u0394\u03b1 \u65e5\u672c \U0001F600 \u00a9 end".encode(),
+        "boundaries": "".join(chr(c) for c in (0x7f, 0x80, 0x7ff, 0x800, 0xd7ff, 0xe000, 0xfffd,
+                                               0xffff, 0x10000, 0x10ffff)).encode(),
+        "overlong": b"\xc0\x80 \xc1\xbf \xe0\x80\x80 \xe0\x9f\xbf \xf0\x80\x80\x80 \xf0\x8f\xbf\xbf",
+        "surrogates": b"\xed\xa0\x80 \xed\xbf\xbf \xed\x9f\xbf",
+        "above": b"\xf4\x90\x80\x80 \xf5\x80\x80\x80 \xf8\x88\x80\x80\x80 \xff \xfe",
+        "truncated": b"\xc3 \xe2\x82 \xf0\x9f\x98 end\xf0\x9f",
+        "stray": b"\x80 \xbf a\x80\x80 \xc3\xa9\xa9",
+        "cp-triples": bytes([0x00, 0x00, 0x7f, 0x00, 0x07, 0xff, 0x00, 0xff, 0xff,
+                             0x10, 0xff, 0xff, 0x00, 0xd7, 0xff, 0x00, 0xe0, 0x00]),
+    }
+    for name, data in sorted(seeds.items()):
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(data)
+    return len(seeds)
+
+
 def main():
     counts = {
         "request": request_seeds(fresh("request")),
         "urlencode": urlencode_seeds(fresh("urlencode")),
         "names": names_seeds(fresh("names")),
         "archive": archive_seeds(fresh("archive")),
+        "utf8": utf8_seeds(fresh("utf8")),
     }
     for kind, n in counts.items():
         size = sum(os.path.getsize(os.path.join(CORPUS, kind, f))

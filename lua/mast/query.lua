@@ -74,7 +74,10 @@ function M.encode(request)
   local req = {}
   for k, v in pairs(request) do req[k] = v end
   if req.format == nil then req.format = "json" end
-  return "request=" .. core.urlencode(core.json_encode(req, "request"))
+  -- MAST's schema: an empty params.filters, a filter's values, an upload's
+  -- fields and data are arrays
+  return "request=" .. core.urlencode(core.json_encode(req, "request", {
+    empty_array_keys = { "values", "filters", "fields", "data" }, empty_array_depth = 2 }))
 end
 
 -- What one answer means: ("done", value) | ("executing", percent) | ("error", err).

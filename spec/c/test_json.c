@@ -165,14 +165,23 @@ static void eval (lua_State *L, const char *expr) {
   }
 }
 
-#define ENC(expr, want) enc_(L, expr, want, __LINE__)
-static void enc_ (lua_State *L, const char *expr, const char *want, int line) {
+/* MAST's request schema, as mast.query's encoder passes it */
+static const mast_json_name request_keys[] = {
+  {"values", 6}, {"filters", 7}, {"fields", 6}, {"data", 4}
+};
+static const mast_json_encode_options request_opt = {request_keys, 4, 2};
+
+#define ENC(expr, want) enc_(L, expr, want, NULL, __LINE__)
+#define ENC_REQ(expr, want) enc_(L, expr, want, &request_opt, __LINE__)
+static void enc_ (lua_State *L, const char *expr, const char *want,
+                  const mast_json_encode_options *opt, int line) {
   mast_json_error err;
   char m[800];
   int top;
   eval(L, expr);
   top = lua_gettop(L);
-  if (!mast_json_encode(L, -1, "request", &err)) {
+  if (!(opt ? mast_json_encode_opt(L, -1, "request", opt, &err)
+            : mast_json_encode(L, -1, "request", &err))) {
     snprintf(m, sizeof m, "%s: %s", expr, err.msg);
     check_(0, __FILE__, line, "encode failed", m);
   }
@@ -1028,21 +1037,39 @@ static void test_encode (lua_State *L) {
   ENC("object{a = 1}", "{\"a\":1}");
   ENC("{a = array(), b = object(), values = {}}", "{\"a\":[],\"b\":{},\"values\":{}}");
   ENC("setmetatable({1, 2}, {__index = function() return 0 end})", "[1,2]");
-  /* empty-table rule */
+  /* empty unmarked tables: "{}" for the codec alone, wherever they are */
   ENC("{service = 'X', params = {}}", "{\"params\":{},\"service\":\"X\"}");
-  ENC("{service = 'Mast.Caom.Filtered', format = 'json', params = {columns = '*', filters = {"
-      "{paramName = 'obsid', values = {}, freeText = '%200%'}}}}",
-      "{\"format\":\"json\",\"params\":{\"columns\":\"*\",\"filters\":[{\"freeText\":\"%200%\","
-      "\"paramName\":\"obsid\",\"values\":[]}]},\"service\":\"Mast.Caom.Filtered\"}");
-  ENC("{params = {filters = {}}}", "{\"params\":{\"filters\":[]}}");
-  ENC("{filters = {}, values = {}, data = {}, fields = {}}",
-      "{\"data\":{},\"fields\":{},\"filters\":{},\"values\":{}}");
+  ENC("{params = {filters = {}}}", "{\"params\":{\"filters\":{}}}");
   ENC("{params = {fields = {}, data = {}, other = {}, Values = {}}}",
-      "{\"params\":{\"Values\":{},\"data\":[],\"fields\":[],\"other\":{}}}");
-  ENC("{x = {{values = {}}}}", "{\"x\":[{\"values\":[]}]}");
-  ENC("{{values = {}}}", "[{\"values\":[]}]");
-  ENC("{params = {filters = object()}}", "{\"params\":{\"filters\":{}}}");
+      "{\"params\":{\"Values\":{},\"data\":{},\"fields\":{},\"other\":{}}}");
+  ENC("{x = {{values = {}}}}", "{\"x\":[{\"values\":{}}]}");
   ENC("{params = array()}", "{\"params\":[]}");
+  /* the request schema's empty-array keys (mast.query's encoder) */
+  ENC_REQ("{service = 'X', params = {}}", "{\"params\":{},\"service\":\"X\"}");
+  ENC_REQ("{service = 'Mast.Caom.Filtered', format = 'json', params = {columns = '*', filters = {"
+          "{paramName = 'obsid', values = {}, freeText = '%200%'}}}}",
+          "{\"format\":\"json\",\"params\":{\"columns\":\"*\",\"filters\":[{\"freeText\":\"%200%\","
+          "\"paramName\":\"obsid\",\"values\":[]}]},\"service\":\"Mast.Caom.Filtered\"}");
+  ENC_REQ("{params = {filters = {}}}", "{\"params\":{\"filters\":[]}}");
+  ENC_REQ("{filters = {}, values = {}, data = {}, fields = {}}",
+          "{\"data\":{},\"fields\":{},\"filters\":{},\"values\":{}}");
+  ENC_REQ("{params = {fields = {}, data = {}, other = {}, Values = {}}}",
+          "{\"params\":{\"Values\":{},\"data\":[],\"fields\":[],\"other\":{}}}");
+  ENC_REQ("{x = {{values = {}}}}", "{\"x\":[{\"values\":[]}]}");
+  ENC_REQ("{{values = {}}}", "[{\"values\":[]}]");
+  ENC_REQ("{params = {filters = object()}}", "{\"params\":{\"filters\":{}}}");
+  ENC_REQ("{params = array()}", "{\"params\":[]}");
+  ENC_REQ("{params = {data = {a = {}}, valuesx = {}}}",
+          "{\"params\":{\"data\":{\"a\":{}},\"valuesx\":{}}}");
+  {  /* keys are byte strings: a NUL inside, no prefix matches; depth 0 is 1 */
+    static const mast_json_name odd[] = {{"a\0b", 3}, {"val", 3}};
+    static const mast_json_encode_options oddopt = {odd, 2, 0};
+    mast_json_error err;
+    eval(L, "{['a\\0b'] = {}, a = {}, values = {}, val = {}}");
+    CHECK(mast_json_encode_opt(L, -1, "v", &oddopt, &err));
+    CHECK(strcmp(lua_tostring(L, -1), "{\"a\":{},\"a\\u0000b\":[],\"val\":[],\"values\":{}}") == 0);
+    lua_settop(L, 0);
+  }
   /* determinism: same table, same bytes, whatever the insertion order */
   {
     mast_json_error err;

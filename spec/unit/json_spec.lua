@@ -60,7 +60,15 @@ describe("the JSON codec", function()
   end)
 
   describe("encodes the examples page's requests, written as Lua tables, as the page's JSON", function()
+    local query = require "mast.query"
+    -- what mast.query sends: the form body of the request's JSON
+    local function sends(json, request)
+      assert.equal("request=" .. core.urlencode(json), query.encode(request))
+    end
+
     it("keeps 'params': {} an object", function()
+      sends('{"format":"json","params":{},"service":"Mast.Missions.List"}',
+        { service = "Mast.Missions.List", params = {}, format = "json" })
       assert.equal('{"format":"json","params":{},"service":"Mast.Missions.List"}',
         mast.json.encode({ service = "Mast.Missions.List", params = {}, format = "json" }))
     end)
@@ -78,18 +86,60 @@ describe("the JSON codec", function()
           },
         },
       }
-      assert.equal('{"format":"json","params":{"columns":"COUNT_BIG(*)","filters":['
+      sends('{"format":"json","params":{"columns":"COUNT_BIG(*)","filters":['
         .. '{"paramName":"filters","separator":";","values":["NUV","FUV"]},'
         .. '{"paramName":"t_max","values":[{"max":54452.8914,"min":52264.4586}]},'
         .. '{"freeText":"%200%","paramName":"obsid","values":[]}]},"service":"Mast.Caom.Filtered"}',
-        mast.json.encode(request))
+        request)
     end)
 
-    it("keeps an empty filter list an array and lets markers decide elsewhere", function()
-      assert.equal('{"params":{"filters":[]},"service":"S"}',
+    it("keeps an empty filter list, an upload's fields and data arrays, below the top only", function()
+      sends('{"format":"json","params":{"filters":[]},"service":"S"}', { service = "S", params = { filters = {} } })
+      sends('{"data":{"data":[],"fields":[]},"format":"json","params":{},"service":"S"}',
+        { service = "S", data = { fields = {}, data = {} }, params = {} })
+      sends('{"data":{},"format":"json","params":{"Values":{},"other":{}},"service":"S"}',
+        { service = "S", data = {}, params = { other = {}, Values = {} } })
+      sends('{"format":"json","params":{"filters":{}},"service":"S"}',
+        { service = "S", params = { filters = mast.object() } })
+    end)
+  end)
+
+  describe("leaves empty tables to markers and to the caller's schema", function()
+    it("an empty unmarked table is an object wherever it is", function()
+      assert.equal('{"params":{"filters":{}},"service":"S"}',
         mast.json.encode({ service = "S", params = { filters = {} } }))
+      assert.equal('{"a":{"data":{},"fields":{},"values":{}}}',
+        mast.json.encode({ a = { values = {}, data = {}, fields = {} } }))
+      assert.equal('[{"values":{}}]', mast.json.encode({ { values = {} } }))
       assert.equal('{"a":[],"b":{}}', mast.json.encode({ a = mast.array(), b = mast.object() }))
       assert.equal('{"a":{}}', mast.json.encode({ a = {} }))
+    end)
+
+    it("names keys whose empty tables are arrays, from a depth on", function()
+      local opt = { empty_array_keys = { "rows", "cols" } }
+      assert.equal('{"cols":[],"other":{},"rows":[],"x":{"rows":[]}}',
+        core.json_encode({ rows = {}, cols = {}, other = {}, x = { rows = {} } }, "v", opt))
+      opt.empty_array_depth = 2
+      assert.equal('{"cols":{},"rows":{},"x":{"rows":[]},"y":[{"cols":[]}]}',
+        core.json_encode({ rows = {}, cols = {}, x = { rows = {} }, y = { { cols = {} } } }, "v", opt))
+      -- markers still win, and non-empty tables are what their keys say
+      assert.equal('{"rows":{},"x":{"rows":[1]}}',
+        core.json_encode({ rows = mast.object(), x = { rows = { 1 } } }, nil, { empty_array_keys = { "rows" } }))
+      assert.equal('{"rows":{}}', core.json_encode({ rows = {} }, nil, {}))
+    end)
+
+    it("refuses options it does not know, naming them", function()
+      local function usage(opt, pattern)
+        local e = H.raises("usage", core.json_encode, { a = {} }, "v", opt)
+        assert.matches(pattern, e.message)
+      end
+      usage({ empty_arrays = {} }, "unknown option 'empty_arrays'")
+      usage({ "values" }, "unknown option number key")
+      usage({ empty_array_keys = "values" }, "'empty_array_keys' must be a list of strings, got string")
+      usage({ empty_array_keys = { "a", 2 } }, "'empty_array_keys'%[2%] must be a string, got number")
+      usage({ empty_array_keys = {}, empty_array_depth = 0 }, "'empty_array_depth' must be an integer")
+      usage({ empty_array_keys = {}, empty_array_depth = 1.5 }, "'empty_array_depth' must be an integer")
+      usage("values", "options must be a table, got string")
     end)
 
     it("round-trips a decoded response's empty arrays and objects", function()

@@ -668,6 +668,7 @@ typedef struct jenc {
   lua_State *L;
   mast_json_error *err;
   const char *root;
+  const mast_json_encode_options *opt;  /* NULL: none */
   char *b;                /* output so far: b[0,n), capacity cap */
   size_t n, cap;
   int bufslot, seenslot, amtslot, omtslot;
@@ -857,14 +858,17 @@ static int key_cmp (const void *a, const void *b) {
   return (x->len > y->len) - (x->len < y->len);
 }
 
-/* The empty-unmarked-table rule (see json.h) */
-static int empty_is_array (const jpath *path, int depth) {
-  static const char *const names[] = {"values", "filters", "fields", "data"};
+/* The caller's empty-array keys (see json.h): is an empty unmarked table at
+   path (depth components) an array? */
+static int empty_is_array (const jenc *e, const jpath *path, int depth) {
+  const mast_json_encode_options *o = e->opt;
   size_t i;
-  if (path == NULL || path->key == NULL || depth < 2) return 0;
-  for (i = 0; i < sizeof names / sizeof names[0]; i++)
-    if (path->klen == strlen(names[i]) && memcmp(path->key, names[i], path->klen) == 0)
-      return 1;
+  if (o == NULL || path == NULL || path->key == NULL || depth < o->empty_array_depth)
+    return 0;
+  for (i = 0; i < o->n_empty_array_keys; i++) {
+    const mast_json_name *k = &o->empty_array_keys[i];
+    if (path->klen == k->len && memcmp(path->key, k->s, k->len) == 0) return 1;
+  }
   return 0;
 }
 
@@ -1010,7 +1014,7 @@ JSON_NOINLINE static int enc_classify (jenc *e, int t, int depth, const jpath *p
                        (long long)miss, (long long)maxint);
     }
     if (*mark == MARK_NONE && nint == 0 && nstr == 0)
-      *mark = empty_is_array(path, depth) ? MARK_ARRAY : MARK_OBJECT;
+      *mark = empty_is_array(e, path, depth) ? MARK_ARRAY : MARK_OBJECT;
     else if (*mark == MARK_NONE)
       *mark = (nint > 0) ? MARK_ARRAY : MARK_OBJECT;
   }
@@ -1098,6 +1102,11 @@ static int enc_value (jenc *e, int idx, int depth, const jpath *path) {
 
 int mast_json_encode (lua_State *L, int idx, const char *root,
                       mast_json_error *err) {
+  return mast_json_encode_opt(L, idx, root, NULL, err);
+}
+
+int mast_json_encode_opt (lua_State *L, int idx, const char *root,
+                          const mast_json_encode_options *opt, mast_json_error *err) {
   jenc e;
   mast_json_error dummy;
   int base, ok;
@@ -1107,6 +1116,7 @@ int mast_json_encode (lua_State *L, int idx, const char *root,
   e.L = L;
   e.err = err;
   e.root = (root != NULL) ? root : "value";
+  e.opt = (opt != NULL && opt->n_empty_array_keys > 0) ? opt : NULL;
   idx = lua_absindex(L, idx);
   if (!lua_checkstack(L, 8)) {
     snprintf(err->msg, sizeof err->msg, "%s: Lua stack overflow", e.root);

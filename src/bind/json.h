@@ -42,12 +42,14 @@
 **                   Object keys are written in bytewise sorted order, so the same
 **                   table always gives the same bytes. Other metatables are ignored
 **                   (raw access only).
-**                   EMPTY UNMARKED TABLES: "[]" when the table is the value of a
-**                   string key named "values", "filters", "fields" or "data" and its
-**                   path from the root has at least two components (MAST requests:
-**                   params.filters = {}, a filter's values = {}, an upload's fields
-**                   and data); "{}" everywhere else (so params = {} stays an object).
-**                   Use the marker metatables to force either form.
+**                   EMPTY UNMARKED TABLES are "{}"; use the marker metatables to
+**                   force either form. A caller whose schema says otherwise names
+**                   the keys (mast_json_encode_opt's empty_array_keys): an empty
+**                   unmarked table that is the value of one of them, with a path
+**                   of at least empty_array_depth components, is "[]". (MAST
+**                   requests are one such schema: mast.query passes "values",
+**                   "filters", "fields", "data" at depth 2, for params.filters =
+**                   {}, a filter's values = {}, an upload's fields and data.)
 **   cycles, nesting deeper than MAST_JSON_MAX_DEPTH, functions, threads, full
 **   userdata and non-NULL lightuserdata are errors.
 **   Error messages name the JSON path from the root, e.g.
@@ -90,5 +92,23 @@ int mast_json_decode(lua_State *L, const char *buf, size_t len, mast_json_error 
    with the path (rooted at `root`, "value" when NULL) and the problem, e.g.
    "request.params.filters[2].values[1]: cannot encode a function", and return 0. */
 int mast_json_encode(lua_State *L, int idx, const char *root, mast_json_error *err);
+
+/* A byte string (need not be NUL-terminated) */
+typedef struct mast_json_name {
+  const char *s;
+  size_t len;
+} mast_json_name;
+
+/* What a caller's schema adds to the general rules; all zero: nothing. */
+typedef struct mast_json_encode_options {
+  const mast_json_name *empty_array_keys;  /* an empty unmarked table under one of */
+  size_t n_empty_array_keys;               /* these keys is "[]" ... */
+  int empty_array_depth;                   /* ... when its path has at least this
+                                              many components (0 counts as 1) */
+} mast_json_encode_options;
+
+/* mast_json_encode with options (NULL: none; the strings must outlive the call) */
+int mast_json_encode_opt(lua_State *L, int idx, const char *root,
+                         const mast_json_encode_options *opt, mast_json_error *err);
 
 #endif

@@ -23,14 +23,66 @@ static int l_json_decode(lua_State *L) {
   return lua_error(L);
 }
 
-/* core.json_encode(value [, root]) -> text; raises a "usage" error naming
-** the path of what cannot be encoded. */
+/* The options table at index t for mast_json_encode_opt (keys, names: in a
+** userdata pushed on the stack, the strings anchored by t's list). Raises a
+** "usage" error naming what is wrong. */
+static void encode_options(lua_State *L, int t, mast_json_encode_options *o) {
+  mast_json_name *names;
+  lua_Integer i, n;
+  memset(o, 0, sizeof *o);
+  if (!lua_istable(L, t))
+    mast_raise(L, MAST_EUSAGE, "json_encode: options must be a table, got %s", luaL_typename(L, t));
+  lua_pushnil(L);
+  while (lua_next(L, t)) {   /* stack: ... k v */
+    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+    if (k == NULL || (strcmp(k, "empty_array_keys") != 0 && strcmp(k, "empty_array_depth") != 0))
+      mast_raise(L, MAST_EUSAGE, "json_encode: unknown option %s%s%s", k ? "'" : "",
+                 k ? k : luaL_typename(L, -2), k ? "'" : " key");
+    lua_pop(L, 1);
+  }
+  if (lua_getfield(L, t, "empty_array_depth") != LUA_TNIL) {   /* stack: ... depth */
+    int isint;
+    lua_Integer d = lua_tointegerx(L, -1, &isint);
+    if (!isint || d < 1 || d > MAST_JSON_MAX_DEPTH)
+      mast_raise(L, MAST_EUSAGE, "json_encode: option 'empty_array_depth' must be an integer "
+                 "from 1 to %d", MAST_JSON_MAX_DEPTH);
+    o->empty_array_depth = (int)d;
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, t, "empty_array_keys") == LUA_TNIL) {   /* stack: ... keys */
+    lua_pop(L, 1);
+    return;
+  }
+  if (!lua_istable(L, -1))
+    mast_raise(L, MAST_EUSAGE, "json_encode: option 'empty_array_keys' must be a list of "
+               "strings, got %s", luaL_typename(L, -1));
+  n = (lua_Integer)lua_rawlen(L, -1);
+  names = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *names, 0);  /* stack: ... keys ud */
+  for (i = 1; i <= n; i++) {
+    if (lua_rawgeti(L, -2, i) != LUA_TSTRING)   /* stack: ... keys ud key */
+      mast_raise(L, MAST_EUSAGE, "json_encode: option 'empty_array_keys'[%d] must be a string, "
+                 "got %s", (int)i, luaL_typename(L, -1));
+    names[i - 1].s = lua_tolstring(L, -1, &names[i - 1].len);   /* anchored by keys */
+    lua_pop(L, 1);
+  }
+  o->empty_array_keys = names;
+  o->n_empty_array_keys = (size_t)n;
+  /* stack: ... keys ud (both stay until the call returns) */
+}
+
+/* core.json_encode(value [, root [, options]]) -> text; raises a "usage"
+** error naming the path of what cannot be encoded. options:
+** {empty_array_keys = {names}, empty_array_depth = n} (json.h). */
 static int l_json_encode(lua_State *L) {
   const char *root = luaL_optstring(L, 2, "value");
+  mast_json_encode_options opt;
   mast_json_error err;
+  int has_opt;
   luaL_checkany(L, 1);
-  lua_settop(L, 2);
-  if (mast_json_encode(L, 1, root, &err)) return 1;
+  lua_settop(L, 3);
+  has_opt = !lua_isnil(L, 3);
+  if (has_opt) encode_options(L, 3, &opt);
+  if (mast_json_encode_opt(L, 1, root, has_opt ? &opt : NULL, &err)) return 1;
   return mast_raise(L, MAST_EUSAGE, "%s", err.msg);
 }
 

@@ -56,6 +56,11 @@
 **   "request.params.filters[2].values[1]: cannot encode a function" (array indices are
 **   1-based; keys that are not identifiers are written as ["key"]).
 **
+** This header is the codec's C interface for code linked with the binding: the
+** binding's files and, on purpose, the host runtime (src/host/embed.c encodes a
+** script's result with it). It is not installed. The Lua-free number and UTF-8
+** code below it is src/core/jsonnum.h.
+**
 ** Neither function keeps global state, prints or exits. Both may raise Lua memory
 ** errors (only those); scratch memory is Lua-owned, so nothing leaks when they do.
 */

@@ -17,7 +17,7 @@
 #include <lualib.h>
 
 #include "mast/mast_lua.h"
-#include "../bind/json.h"
+#include "../bind/json.h"   /* the codec's C interface, shared with the host on purpose */
 
 #define HOOK_EVERY 1000   /* instructions between limit and cancel checks */
 

@@ -32,7 +32,7 @@ end
 function M.query_all(request, opts)
   opts = O.options(FN, opts, OPTS)
   if type(request) ~= "table" then O.usage(FN, "the request must be a table, got " .. O.describe(request)) end
-  local t_end = core.now() + (opts.deadline or core.config("deadline"))
+  local t_end = core.now() + (opts.deadline or require("mast.config").get("deadline"))
   local function left() return math.max(t_end - core.now(), 0.001) end
   local req = {}
   for k, v in pairs(request) do req[k] = v end

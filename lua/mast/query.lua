@@ -112,7 +112,7 @@ end
 -- until all are done or the deadline passes. Fills slot.value or slot.err.
 local function run(slots, opts)
   local url = core.config("base_url") .. INVOKE
-  local deadline = opts.deadline or core.config("deadline")
+  local deadline = opts.deadline or require("mast.config").get("deadline")
   local t_end = core.now() + deadline
   local delay = FIRST_DELAY
   local label = #slots == 1 and slots[1].service or (#slots .. " queries")

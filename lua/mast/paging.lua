@@ -9,7 +9,7 @@ local DEFAULT_PAGESIZE = 50000   -- what astroquery asks for; MAST's limit is ~5
 local DEFAULT_CONCURRENCY = 4
 local O = require "mast.options"
 local V = O.validators
-local OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.posint, pagesize = V.posint,
+local OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.concurrency, pagesize = V.posint,
                max_rows = V.posint, max_bytes = V.posint }
 local FN = "mast.query_all"
 

@@ -23,7 +23,7 @@ table.sort(REQUEST_NAMES)
 local FORMATS = { json = true, csv = true, votable = true, extjs = true }
 local O = require "mast.options"
 local V = O.validators
-local OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.posint }
+local OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.concurrency }
 
 local function usage(msg)
   O.usage("mast.query", msg)

@@ -130,6 +130,21 @@ describe("mast.config", function()
     assert.matches("from 1 to 64", V.concurrency(0))
   end)
 
+  it("is documented in README's table exactly as the settings table defines it", function()
+    local documented = {}
+    local readme = H.read(H.root .. "/README.md")
+    local section = readme:match("\n## Configuration\n(.-)\n## ")
+    for names, envs in section:gmatch("\n| (`[^|]+`) | (`[^|]+`) |") do
+      local list_n, list_e = {}, {}
+      for n in names:gmatch("`([%w_]+)`") do list_n[#list_n + 1] = n end
+      for e in envs:gmatch("`([%w_]+)`") do list_e[#list_e + 1] = e end
+      for i, n in ipairs(list_n) do documented[n] = list_e[i] end
+    end
+    local defined = {}
+    for _, s in ipairs(require("mast.config").settings()) do defined[s.name] = s.env end
+    assert.same(defined, documented)
+  end)
+
   it("takes the Lua settings from the environment too, unless told not to (-E)", function()
     local env = { MAST_DEADLINE = "42", MAST_HLA_URL = "http://127.0.0.1:7/", MAST_PROGRESS = "off",
                   MAST_RETRIES = "7" }

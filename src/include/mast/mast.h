@@ -253,9 +253,6 @@ MAST_API int mast_sleep(mast_ctx *ctx, double seconds);
 /* Monotonic seconds. */
 MAST_API double mast_now(void);
 
-/* Percent-encodes s as Python's urllib.parse.quote does (safe "/", so
-** "unreserved" plus "/" stay as they are; space becomes %20). The result is
-** allocated with ctx's allocator; free with mast_free(). NULL on ENOMEM. */
 /* Whether s is safe as one component of a local path (a product's
 ** obs_collection, obs_id or file name): NULL if so, else why not. */
 MAST_API const char *mast_unsafe_name(const char *s, size_t len);
@@ -272,6 +269,9 @@ typedef int (*mast_entry_fn)(void *ud, const char *path, int64_t size);
 MAST_API int mast_extract(mast_ctx *ctx, const char *archive, const char *dir, mast_entry_fn fn,
                           void *ud, char **message);
 
+/* Percent-encodes s as Python's urllib.parse.quote does (safe "/", so
+** "unreserved" plus "/" stay as they are; space becomes %20). The result is
+** allocated with ctx's allocator; free it with mast_free(ctx, p). NULL on ENOMEM. */
 MAST_API char *mast_urlencode(mast_ctx *ctx, const char *s, size_t len, const char *safe,
                               size_t *outlen);
 /* Frees memory mast handed to the host (mast_urlencode's result,

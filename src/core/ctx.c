@@ -14,9 +14,6 @@
 
 #include "internal.h"
 
-#define DEFAULT_BASE_URL "https://mast.stsci.edu"
-#define DEFAULT_HLA_URL "https://hla.stsci.edu"
-
 #define CODE_NAMES(X) \
   X(OK, "ok") X(EUSAGE, "usage") X(EHTTP, "http") X(EMAST, "mast") X(ETIMEOUT, "timeout") \
   X(EJSON, "json") X(EIO, "io") X(ENET, "network") X(ECANCELLED, "cancelled") \

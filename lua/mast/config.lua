@@ -1,14 +1,128 @@
 --- mast.config: read and change the settings of this Lua state.
+-- The settings of the C core are defined in src/core/settings.h; the ones
+-- only the Lua modules use are defined here, once, in LUA_SETTINGS.
 local core = require "mast.core"
 
 local M = {}
 
-local function usage(msg)
-  error(core.error("usage", msg), 3)
+local function raise(code, msg)
+  error(core.error(code, msg), 3)
 end
 
-local function known_list()
-  return table.concat(core.config_keys(), ", ")
+--- The settings only Lua reads: name, environment variable, type, default,
+-- bounds, owner ("host": read-only to a script once the host locks them).
+local LUA_SETTINGS = {
+  { name = "hla_url", env = "MAST_HLA_URL", type = "url", default = "https://hla.stsci.edu",
+    owner = "host" },
+  { name = "deadline", env = "MAST_DEADLINE", type = "number", default = 600,
+    min = 0.001, max = 30 * 86400, owner = "script" },
+  { name = "progress", env = "MAST_PROGRESS", type = "enum", values = { "auto", "on", "off" },
+    aliases = { [true] = "on", [false] = "off", ["true"] = "on", ["false"] = "off" },
+    default = "auto", owner = "host" },
+}
+
+local lua_row = {}
+for _, s in ipairs(LUA_SETTINGS) do lua_row[s.name] = s end
+
+local c_row = {}
+for _, s in ipairs(core.settings()) do c_row[s.name] = s end
+
+--- Every setting's descriptor, C ones first: {name, env, type, owner, secret, min, max}.
+function M.settings()
+  local all = core.settings()
+  for _, s in ipairs(LUA_SETTINGS) do all[#all + 1] = s end
+  return all
+end
+
+local function names()
+  local list = core.config_keys()
+  for _, s in ipairs(LUA_SETTINGS) do list[#list + 1] = s.name end
+  return list
+end
+
+local function unknown(k)
+  raise("usage", ("mast.config: unknown setting '%s' (known: %s)"):format(tostring(k),
+    table.concat(names(), ", ")))
+end
+
+-- Checks v as the value of Lua setting s: the value to keep, or nil and why not.
+local function check(s, v)
+  if s.type == "url" then
+    if v == nil or v == false or v == "" then return nil, s.name .. " must not be empty" end
+    if type(v) ~= "string" then return nil, ("%s cannot be a %s"):format(s.name, type(v)) end
+    local scheme = v:sub(1, 8):lower()
+    if scheme:sub(1, 7) ~= "http://" and scheme ~= "https://" then
+      return nil, ("%s must be an http:// or https:// URL, got '%s'"):format(s.name, v:sub(1, 200))
+    end
+    if v:find("[\r\n]") then return nil, s.name .. " must not contain line breaks" end
+    return (v:gsub("/+$", ""))   -- kept without its trailing slashes
+  elseif s.type == "number" then
+    local d = v
+    if type(v) == "string" then d = math.tointeger(v) or tonumber(v) end
+    if type(d) ~= "number" or d ~= d or d == math.huge or d == -math.huge then
+      return nil, ("%s must be a number, got '%s'"):format(s.name, v and tostring(v) or "")
+    end
+    if d < s.min or d > s.max then
+      return nil, ("%s must be a number from %g to %g, got %s"):format(s.name, s.min, s.max, tostring(v))
+    end
+    return d
+  else   -- enum
+    local e = s.aliases[v] or v
+    for _, allowed in ipairs(s.values) do
+      if e == allowed then return e end
+    end
+    local quoted = {}
+    for i, allowed in ipairs(s.values) do quoted[i] = "'" .. allowed .. "'" end
+    local last = table.remove(quoted)
+    return nil, ("%s must be %s or %s, got '%s'"):format(s.name, table.concat(quoted, ", "), last,
+      tostring(v))
+  end
+end
+
+-- The values of the Lua settings: defaults, then the environment (unless
+-- the host said to ignore it, as the C settings do).
+local values = {}
+for _, s in ipairs(LUA_SETTINGS) do
+  values[s.name] = check(s, s.default)
+  local env = core.env(s.env)
+  if env ~= nil then
+    local v, why = check(s, env)
+    if v == nil then
+      error(core.error("usage", ("environment variable %s: %s"):format(s.env, why)), 0)
+    end
+    values[s.name] = v
+  end
+end
+
+--- The value of one setting (for the modules of mast).
+function M.get(k)
+  if lua_row[k] then return values[k] end
+  return core.config(k)
+end
+
+local function set(arg)
+  local staged, c_part = {}, {}
+  for k in pairs(arg) do
+    if not lua_row[k] and not c_row[k] then unknown(k) end
+  end
+  for k, v in pairs(arg) do
+    local s = lua_row[k]
+    if s then
+      if s.owner == "host" and core.config_locked() then
+        raise("denied", ("mast.config: %s is owned by the host and cannot be changed here"):format(k))
+      end
+      local ok, why = check(s, v)
+      if ok == nil then raise("usage", "mast.config: " .. why) end
+      staged[k] = ok
+    else
+      c_part[k] = v
+    end
+  end
+  -- all or none: the C settings change together (or not at all), then ours,
+  -- which can no longer fail
+  local ok, err = pcall(core.config_set, c_part)
+  if not ok then error(err, 3) end
+  for k, v in pairs(staged) do values[k] = v end
 end
 
 --- mast.config() -> a table of every setting.
@@ -18,40 +132,16 @@ end
 function M.config(arg)
   local t = type(arg)
   if t == "string" then
-    local ok, v = pcall(core.config, arg)
-    if not ok then usage(("mast.config: unknown setting '%s' (known: %s)"):format(arg, known_list())) end
-    return v
+    if not lua_row[arg] and not c_row[arg] then unknown(arg) end
+    return M.get(arg)
   end
   if t == "table" then
-    local valid = {}
-    for _, k in ipairs(core.config_keys()) do valid[k] = true end
-    for k in pairs(arg) do
-      if not valid[k] then
-        usage(("mast.config: unknown setting '%s' (known: %s)"):format(tostring(k), known_list()))
-      end
-    end
-    -- all or none: on a bad value, put back what was already changed
-    -- (the token, which cannot be read back, is set last)
-    local keys = {}
-    for k in pairs(arg) do keys[#keys + 1] = k end
-    table.sort(keys, function(a, b)
-      if (a == "token") ~= (b == "token") then return b == "token" end
-      return a < b
-    end)
-    local old = {}
-    for _, k in ipairs(keys) do
-      if k ~= "token" then old[k] = core.config(k) end
-      local ok, err = pcall(core.config, k, arg[k])
-      if not ok then
-        for done_k, v in pairs(old) do pcall(core.config, done_k, v) end
-        error(err, 2)
-      end
-    end
+    set(arg)
   elseif t ~= "nil" then
-    usage("mast.config: expected nothing, a setting name or a table of settings, got " .. t)
+    raise("usage", "mast.config: expected nothing, a setting name or a table of settings, got " .. t)
   end
   local all = {}
-  for _, k in ipairs(core.config_keys()) do all[k] = core.config(k) end
+  for _, k in ipairs(names()) do all[k] = M.get(k) end
   return all
 end
 

@@ -90,7 +90,7 @@ function M.download(src, dest, opts)
            resumed = r.resumed, seconds = r.seconds }
 end
 
-local MANY_OPTS = { concurrency = V.posint, overwrite = V.boolean, progress = V.callback, resume = V.boolean }
+local MANY_OPTS = { concurrency = V.concurrency, overwrite = V.boolean, progress = V.callback, resume = V.boolean }
 local ITEM = { uri = V.string, dest = V.string, size = V.size }
 
 --- mast.download_many(items [, opts]) -> one result per item, in order

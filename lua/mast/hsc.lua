@@ -79,7 +79,7 @@ function M.spectrum_url(row)
   if not kind then S.usage(fn, ("the row for %s has no SpectrumType"):format(name)) end
   local ok, why = core.safe_name(name)
   if not ok then S.usage(fn, ("refused the DatasetName '%s': %s"):format(name, why)) end
-  local base = core.config("hla_url")
+  local base = require("mast.config").get("hla_url")
   if kind < 2 then
     return base .. "/cgi-bin/getdata.cgi?config=ops&dataset=" .. core.urlencode(name), name
   end

@@ -78,6 +78,14 @@ end
 function V.number(v) if not finite(v) then return "a number" end end
 function V.positive(v) if not finite(v) or v <= 0 then return "a positive number" end end
 function V.posint(v) if math.type(v) ~= "integer" or v < 1 then return "a positive whole number" end end
+-- concurrency: the bounds of the setting, from the C table (one rule everywhere)
+local CONCURRENCY
+for _, s in ipairs(core.settings()) do if s.name == "concurrency" then CONCURRENCY = s end end
+function V.concurrency(v)
+  if math.type(v) ~= "integer" or v < CONCURRENCY.min or v > CONCURRENCY.max then
+    return ("a whole number from %d to %d"):format(CONCURRENCY.min, CONCURRENCY.max)
+  end
+end
 function V.boolean(v) if type(v) ~= "boolean" then return "true or false" end end
 function V.string(v) if type(v) ~= "string" or v == "" then return "a non-empty string" end end
 function V.table(v) if type(v) ~= "table" then return "a table" end end

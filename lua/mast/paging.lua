@@ -9,7 +9,7 @@ local DEFAULT_PAGESIZE = 50000   -- what astroquery asks for; MAST's limit is ~5
 local DEFAULT_CONCURRENCY = 4
 local O = require "mast.options"
 local V = O.validators
-local OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.posint, pagesize = V.posint,
+local OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.concurrency, pagesize = V.posint,
                max_rows = V.posint, max_bytes = V.posint }
 local FN = "mast.query_all"
 
@@ -32,7 +32,7 @@ end
 function M.query_all(request, opts)
   opts = O.options(FN, opts, OPTS)
   if type(request) ~= "table" then O.usage(FN, "the request must be a table, got " .. O.describe(request)) end
-  local t_end = core.now() + (opts.deadline or core.config("deadline"))
+  local t_end = core.now() + (opts.deadline or require("mast.config").get("deadline"))
   local function left() return math.max(t_end - core.now(), 0.001) end
   local req = {}
   for k, v in pairs(request) do req[k] = v end

@@ -41,7 +41,7 @@ local function join(answers)
   return first
 end
 
-local PRODUCTS_OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.posint }
+local PRODUCTS_OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.concurrency }
 
 --- mast.products(obsids [, opts]) -> one result with the products of every observation
 -- obsids: an obsid (integer or string) or a list of them (the `obsid` column of a
@@ -151,7 +151,7 @@ function M.filter_products(products, criteria)
   return result.wrap(res, "filtered products")
 end
 
-local DOWNLOAD_OPTS = { flat = V.boolean, concurrency = V.posint, overwrite = V.boolean,
+local DOWNLOAD_OPTS = { flat = V.boolean, concurrency = V.concurrency, overwrite = V.boolean,
                         progress = V.callback, manifest = V.string }
 
 local function field(row, k)

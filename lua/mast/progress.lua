@@ -2,6 +2,7 @@
 -- Everything goes to stderr, and only when stderr is a terminal (or the
 -- progress setting is "on"); with progress "off" nothing is shown.
 local core = require "mast.core"
+local config = require "mast.config"
 
 local M = {}
 
@@ -9,7 +10,10 @@ local M = {}
 -- nothing is printed here.
 local function enabled()
   if core.has_progress_hook() then return false end
-  local mode = core.config("progress")
+  -- only the program that owns the terminal lets mast draw on it; a host
+  -- that embeds mast (mast_runtime) never does
+  if not core.terminal() then return false end
+  local mode = config.get("progress")
   if mode == "off" then return false end
   if mode == "on" then return true end
   return core.isatty(2)

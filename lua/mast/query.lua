@@ -23,7 +23,7 @@ table.sort(REQUEST_NAMES)
 local FORMATS = { json = true, csv = true, votable = true, extjs = true }
 local O = require "mast.options"
 local V = O.validators
-local OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.posint }
+local OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.concurrency }
 
 local function usage(msg)
   O.usage("mast.query", msg)
@@ -115,7 +115,7 @@ end
 -- until all are done or the deadline passes. Fills slot.value or slot.err.
 local function run(slots, opts)
   local url = core.config("base_url") .. INVOKE
-  local deadline = opts.deadline or core.config("deadline")
+  local deadline = opts.deadline or require("mast.config").get("deadline")
   local t_end = core.now() + deadline
   local delay = FIRST_DELAY
   local label = #slots == 1 and slots[1].service or (#slots .. " queries")

@@ -24,7 +24,7 @@ M.REQUEST = {
 }
 -- How the query runs here.
 M.RUN = {
-  all = V.boolean, deadline = V.deadline, progress = V.progress, concurrency = V.posint,
+  all = V.boolean, deadline = V.deadline, progress = V.progress, concurrency = V.concurrency,
   max_rows = V.posint, max_bytes = V.posint,
 }
 local RUN_ALL_ONLY = { "concurrency", "max_rows", "max_bytes" }

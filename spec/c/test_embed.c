@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -309,6 +311,219 @@ static void test_own_state(void) {
         host_heap.live);
 }
 
+/* ---- settings, owners, printing, set-up, codes, mast_free ---- */
+
+static void test_settings_table(void) {
+  counted_heap heap = {0, 0};
+  mast_ctx *ctx = mast_ctx_new(counted_alloc, &heap);
+  const char *const *keys = mast_config_keys();
+  const mast_setting *d;
+  const char *sv;
+  char err[300], *enc;
+  double dv;
+  long long live;
+  size_t i, outlen;
+  mast_config_value many[2];
+  CHECK(ctx != NULL, "context");
+  for (i = 0; (d = mast_setting_at(i)) != NULL; i++)
+    CHECK(keys[i] != NULL && strcmp(keys[i], d->name) == 0, "key %zu: %s", i, d->name);
+  CHECK(keys[i] == NULL, "as many keys as descriptors");
+  d = mast_setting_find("token");
+  CHECK(d && d->secret && d->type == MAST_SETTING_STRING, "the token is a secret string");
+  d = mast_setting_find("concurrency");
+  CHECK(d && d->type == MAST_SETTING_INTEGER && d->min == 1 && d->max == 64, "concurrency bounds");
+  CHECK(mast_setting_find("base_url")->owner == MAST_OWNER_HOST, "base_url is the host's");
+  CHECK(mast_setting_find("deadline") == NULL, "deadline is a Lua setting");
+  /* typed get/set */
+  CHECK(mast_config_set_string(ctx, "user_agent", "12345", err, sizeof err) == MAST_OK, "%s", err);
+  CHECK(mast_config_get_string(ctx, "user_agent", &sv) == MAST_OK && strcmp(sv, "12345") == 0, "ua");
+  CHECK(mast_config_set_number(ctx, "retries", 5, err, sizeof err) == MAST_OK, "%s", err);
+  CHECK(mast_config_get_number(ctx, "retries", &dv) == MAST_OK && dv == 5, "retries %g", dv);
+  CHECK(mast_config_set_number(ctx, "retries", 1.5, err, sizeof err) == MAST_EUSAGE, "whole");
+  CHECK(mast_config_set_number(ctx, "user_agent", 1, err, sizeof err) == MAST_EUSAGE, "not a number");
+  CHECK(mast_config_get_number(ctx, "user_agent", &dv) == MAST_EUSAGE, "a string is not a number");
+  /* all or none */
+  many[0].key = "retries"; many[0].is_number = 1; many[0].number = 7; many[0].text = NULL;
+  many[1].key = "timeout"; many[1].is_number = 0; many[1].text = "soon"; many[1].number = 0;
+  CHECK(mast_config_set_many(ctx, many, 2, err, sizeof err) == MAST_EUSAGE, "one bad value");
+  CHECK(strstr(err, "timeout must be a number, got 'soon'") != NULL, "%s", err);
+  mast_config_get_number(ctx, "retries", &dv);
+  CHECK(dv == 5, "nothing changed: retries %g", dv);
+  many[1].text = "30";
+  CHECK(mast_config_set_many(ctx, many, 2, err, sizeof err) == MAST_OK, "%s", err);
+  mast_config_get_number(ctx, "retries", &dv);
+  CHECK(dv == 7, "both changed: retries %g", dv);
+  /* the secret */
+  CHECK(mast_config_set(ctx, "token", "abcdef123456", err, sizeof err) == MAST_OK, "%s", err);
+  CHECK(mast_config_get_string(ctx, "token", &sv) == MAST_OK && strcmp(sv, "<set>") == 0, "<set>");
+  /* the lock */
+  mast_config_lock(ctx);
+  CHECK(mast_config_set(ctx, "base_url", "http://127.0.0.1:1", err, sizeof err) == MAST_EDENIED,
+        "base_url is locked");
+  CHECK(strstr(err, "base_url") && strstr(err, "owned by the host"), "%s", err);
+  mast_config_get_string(ctx, "base_url", &sv);
+  CHECK(strcmp(sv, "https://mast.stsci.edu") == 0, "unchanged: %s", sv);
+  CHECK(mast_config_set(ctx, "retries", "2", err, sizeof err) == MAST_OK, "a script's setting: %s", err);
+  /* memory handed to the host is freed without a size */
+  live = heap.live;
+  enc = mast_urlencode(ctx, "a b/c", 5, "/", &outlen);
+  CHECK(enc && strcmp(enc, "a%20b/c") == 0, "urlencode %s", enc ? enc : "(null)");
+  mast_free(ctx, enc);
+  mast_free(ctx, NULL);
+  CHECK(heap.live == live, "mast_free gave back every byte (%lld)", heap.live - live);
+  {
+    char *msg = NULL;
+    CHECK(mast_extract(ctx, "/nonexistent/x.tar", root, NULL, NULL, &msg) != MAST_OK && msg != NULL,
+          "an extraction that fails has a message");
+    mast_free(ctx, msg);
+    CHECK(heap.live == live, "its message freed without a size (%lld)", heap.live - live);
+  }
+  mast_ctx_free(ctx);
+  CHECK(heap.live == 0, "all freed (%lld)", heap.live);
+}
+
+static void test_codes(void) {
+  int c;
+  for (c = 0; c < MAST_NCODES; c++)
+    CHECK(mast_code_from_name(mast_code_name(c)) == c, "code %d (%s)", c, mast_code_name(c));
+  CHECK(strcmp(mast_code_name(MAST_EDENIED), "denied") == 0, "denied");
+  CHECK(mast_code_from_name("nonsense") == -1 && mast_code_from_name(NULL) == -1, "no such code");
+  CHECK(strcmp(mast_code_name(MAST_NCODES), "unknown") == 0, "past the last");
+}
+
+static mast_runtime *sandboxed(void) {
+  mast_runtime_options o;
+  memset(&o, 0, sizeof o);
+  o.profile = MAST_PROFILE_SANDBOX;
+  o.base_url = base_url;
+  o.download_root = root;
+  return mast_runtime_new(&o);
+}
+
+static void test_owners(void) {
+  static const char *const host_owned[] = {
+    "base_url = 'http://127.0.0.1:1'", "ca_file = '/etc/hosts'", "ca_path = '/etc'",
+    "user_agent = 'evil/1'", "progress = 'on'", "hla_url = 'http://127.0.0.1:1'", NULL
+  };
+  mast_runtime *rt = sandboxed();
+  char code[512], *json = NULL;
+  int i, rc;
+  CHECK(rt != NULL, "sandbox runtime");
+  for (i = 0; host_owned[i] != NULL; i++) {
+    snprintf(code, sizeof code, "mast.config{retries = 1, %s}", host_owned[i]);
+    rc = run(rt, code, NULL);
+    CHECK(rc == MAST_EDENIED, "%s: denied, got %d: %s", host_owned[i], rc, mast_runtime_error(rt));
+    CHECK(strstr(mast_runtime_error(rt), "owned by the host") != NULL, "%s", mast_runtime_error(rt));
+  }
+  CHECK(run(rt, "local c = mast.config() return {c.base_url, c.user_agent:match('^mast%-lua') ~= nil, "
+                "c.progress, c.hla_url, c.retries}", &json) == MAST_OK, "%s", mast_runtime_error(rt));
+  snprintf(code, sizeof code, "[\"%s\",true,\"off\",\"https://hla.stsci.edu\",3]", base_url);
+  CHECK(json && strcmp(json, code) == 0, "unchanged, and readable: %s", json ? json : "(null)");
+  free(json);
+  CHECK(run(rt, "mast.config{retries = 2, deadline = 30} return mast.config('retries')", &json) ==
+        MAST_OK, "a script's own settings: %s", mast_runtime_error(rt));
+  CHECK(json && strcmp(json, "2") == 0, "retries %s", json ? json : "(null)");
+  free(json);
+  mast_runtime_close(rt);
+  /* the full profile has no lock */
+  rt = full();
+  CHECK(run(rt, "mast.config{user_agent = 'mine/1', progress = 'on'}", NULL) == MAST_OK, "%s",
+        mast_runtime_error(rt));
+  mast_runtime_close(rt);
+}
+
+/* Runs code in rt with fd 2 sent to a file; returns the bytes written there. */
+static long stderr_bytes(mast_runtime *rt, const char *code, int *rc) {
+  char path[300];
+  struct stat st;
+  int saved, fd;
+  snprintf(path, sizeof path, "%s/stderr.txt", root);
+  fflush(stderr);
+  saved = dup(2);
+  fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  dup2(fd, 2);
+  close(fd);
+  *rc = run(rt, code, NULL);
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  if (stat(path, &st) != 0) return -1;
+  unlink(path);
+  return (long)st.st_size;
+}
+
+static void test_never_prints(void) {
+  char code[2048], dir[300];
+  mast_runtime *rt;
+  long n;
+  int rc, profile;
+  for (profile = 0; profile < 2; profile++) {
+    sandbox_faults("[{\"kind\": \"executing\", \"count\": 2, \"match\": {\"service\": \"Mast.Caom.Cone\"}}]");
+    rt = profile ? sandboxed() : full();
+    CHECK(rt != NULL, "runtime");
+    /* the sandbox takes relative paths from its root */
+    snprintf(dir, sizeof dir, "%s", profile ? "" : root);
+    /* ask for the progress line: the full profile lets a script set it, the
+       sandbox does not; neither may print */
+    snprintf(code, sizeof code,
+             "pcall(mast.config, {progress = 'on'})\n"
+             "local d = mast.download('mast:SANDBOX/size/3000000/quiet.bin', '%s/quiet.bin')\n"
+             "mast.download_many({{uri = 'mast:SANDBOX/size/1000/q1.bin', dest = '%s/q1.bin'}, "
+             "{uri = 'mast:SANDBOX/size/1000/q2.bin', dest = '%s/q2.bin'}})\n"
+             "local r = mast.query{service='Mast.Caom.Cone', "
+             "params={ra=254.28746, dec=-4.09933, radius=0.2}}\n"
+             "return d.bytes + #r.data", profile ? "." : dir, profile ? "." : dir,
+             profile ? "." : dir);
+    n = stderr_bytes(rt, code, &rc);
+    CHECK(rc == MAST_OK, "profile %d: %s", profile, mast_runtime_error(rt));
+    CHECK(n == 0, "profile %d: nothing written to stderr (%ld bytes)", profile, n);
+    mast_runtime_close(rt);
+  }
+  sandbox_faults("[]");
+}
+
+/* mast_lua_setup: the host's cancel flag works with no registry key. */
+static void test_lua_setup(void) {
+  lua_State *L = luaL_newstate();
+  mast_lua_options o;
+  mast_flag flag;
+  double t0;
+  int status;
+  atomic_init(&flag, 0);
+  luaL_openlibs(L);
+  memset(&o, 0, sizeof o);
+  o.struct_size = sizeof o;
+  o.cancel_flag = &flag;
+  o.noenv = 1;
+  o.terminal = 0;
+  CHECK(mast_lua_setup(L, &o) == MAST_OK, "setup");
+  o.struct_size = 1;
+  CHECK(mast_lua_setup(L, &o) == MAST_EUSAGE, "a struct too short is refused");
+  mast_openlibs(L, 0);
+  setenv("MAST_RETRIES", "9", 1);
+  setenv("MAST_DEADLINE", "42", 1);
+  status = luaL_dostring(L,
+    "local core = require 'mast.core'\n"
+    "local mast = require 'mast'\n"
+    "assert(mast.config('retries') == 3, 'noenv: C settings')\n"
+    "assert(mast.config('deadline') == 600, 'noenv: Lua settings')\n"
+    "assert(core.terminal() == false, 'no terminal')\n"
+    "assert(debug.getregistry()['mast.cancel_flag'] == nil, 'no registry side channel')\n"
+    "assert(debug.getregistry()['mast.noenv'] == nil, 'no registry side channel')");
+  CHECK(status == LUA_OK, "%s", lua_tostring(L, -1));
+  unsetenv("MAST_RETRIES");
+  unsetenv("MAST_DEADLINE");
+  lua_settop(L, 0);
+  atomic_store(&flag, 1);   /* what the host's signal handler does */
+  t0 = mast_now();
+  status = luaL_dostring(L, "local ok, e = pcall(require('mast.core').sleep, 5)\n"
+                            "assert(not ok and e.code == 'cancelled', tostring(e))");
+  CHECK(status == LUA_OK, "%s", lua_tostring(L, -1));
+  CHECK(mast_now() - t0 < 2, "the flag stopped the wait (%.1f s)", mast_now() - t0);
+  CHECK(mast_cancelled(mast_lua_ctx(L)), "the context watches the host's flag");
+  lua_close(L);
+}
+
 /* ---- several threads, a state each ---- */
 
 static void *worker(void *ud) {
@@ -363,6 +578,11 @@ int main(int argc, char **argv) {
     test_query_and_hooks();
     test_cancel();
     test_sandbox();
+    test_settings_table();
+    test_codes();
+    test_owners();
+    test_never_prints();
+    test_lua_setup();
   }
   test_threads();
   {

@@ -174,7 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     nftw(out, count_one, 16, FTW_PHYS);
     CHECK(count_entries == 0, "a refused archive left %d entries: %s", count_entries, msg);
   }
-  if (msg != NULL) mast_free(ctx, msg, strlen(msg) + 1);
+  mast_free(ctx, msg);
   mast_ctx_free(ctx);
   CHECK(heap.live == 0, "%lld bytes left allocated", heap.live);
   return 0;

@@ -102,8 +102,13 @@ static void setup(void) {
   CHECK(L != NULL, "luaL_newstate");
   atexit(close_state);
   luaL_openlibs(L);
-  lua_pushboolean(L, 1);
-  lua_setfield(L, LUA_REGISTRYINDEX, "mast.noenv");   /* ignore MAST_* variables */
+  {
+    mast_lua_options o;   /* ignore MAST_* variables */
+    memset(&o, 0, sizeof o);
+    o.struct_size = sizeof o;
+    o.noenv = 1;
+    mast_lua_setup(L, &o);
+  }
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   lua_pushcfunction(L, luaopen_mast_core);
   lua_setfield(L, -2, "mast.core");

@@ -88,7 +88,7 @@ static void check_encoding(mast_ctx *ctx, const char *s, size_t len, const char 
   free(back);
   if (safe != NULL && *safe == '\0')
     CHECK(strpbrk(out, "&=+#? /:") == NULL, "a form value lets a separator through: %s", out);
-  mast_free(ctx, out, outlen + 1);
+  mast_free(ctx, out);
 }
 
 static int contains(const char *hay, size_t n, const char *needle, size_t m) {

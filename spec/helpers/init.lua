@@ -116,8 +116,7 @@ function H.reset()
   core.config("retry_delay", 0.05)
   core.config("retries", 3)
   core.config("timeout", 60)
-  core.config("deadline", 600)
-  core.config("progress", "off")
+  require("mast.config").config { deadline = 600, progress = "off" }   -- Lua's own settings
 end
 
 --- Adds fault rules, e.g. H.faults{{kind = "status", status = 503, times = 2}}.

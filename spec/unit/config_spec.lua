@@ -68,6 +68,97 @@ describe("mast.config", function()
     end)
   end)
 
+  it("keeps the types of values: strings stay strings, integers integers", function()
+    mast.config { user_agent = "12345", retries = 4, timeout = 2.5 }
+    assert.equal("string", math.type(mast.config("user_agent")) or type(mast.config("user_agent")))
+    assert.equal("12345", mast.config("user_agent"))
+    assert.equal("integer", math.type(mast.config("retries")))
+    assert.equal(2.5, mast.config("timeout"))
+    assert.equal("number", type(mast.config().timeout))
+    mast.config { user_agent = "9" }
+    assert.equal("string", type(mast.config().user_agent))
+  end)
+
+  it("changes the C settings all or none in C itself", function()
+    local core = require "mast.core"
+    local before = mast.config("retries")
+    local ok, e = pcall(core.config_set, { retries = before + 1, timeout = "soon" })
+    assert.is_false(ok)
+    assert.equal("usage", e.code)
+    assert.equal(before, mast.config("retries"))
+    -- and a bad Lua setting leaves the C ones alone
+    H.raises("usage", mast.config, { retries = before + 1, progress = "sometimes" })
+    assert.equal(before, mast.config("retries"))
+    -- a bad C setting leaves the Lua ones alone
+    local deadline = mast.config("deadline")
+    H.raises("usage", mast.config, { deadline = deadline + 1, concurrency = 100 })
+    assert.equal(deadline, mast.config("deadline"))
+  end)
+
+  it("keeps the settings only Lua uses in Lua, and lists them with the others", function()
+    local core = require "mast.core"
+    local in_c = {}
+    for _, k in ipairs(core.config_keys()) do in_c[k] = true end
+    local c = mast.config()
+    for _, k in ipairs({ "deadline", "hla_url", "progress" }) do
+      assert.is_nil(in_c[k], k .. " is not stored in C")
+      assert.is_not_nil(c[k], k .. " is listed")
+    end
+    mast.config { progress = true, hla_url = "http://127.0.0.1:1/" }
+    assert.equal("on", mast.config("progress"))
+    assert.equal("http://127.0.0.1:1", mast.config("hla_url"))
+    local e = H.raises("usage", mast.config, { hla_url = "ftp://x" })
+    assert.matches("hla_url must be an http:// or https:// URL", e.message)
+  end)
+
+  it("names the Lua settings too when a name is unknown", function()
+    local e = H.raises("usage", mast.config, { colour = 1 })
+    assert.matches("known: base_url.*deadline.*progress", e.message)
+  end)
+
+  it("describes every setting from the one table, with the bounds C checks", function()
+    local core = require "mast.core"
+    local by = {}
+    for _, s in ipairs(core.settings()) do by[s.name] = s end
+    assert.same({ 1, 64 }, { by.concurrency.min, by.concurrency.max })
+    assert.equal("integer", by.concurrency.type)
+    assert.is_true(by.token.secret)
+    assert.equal("host", by.base_url.owner)
+    local V = require("mast.options").validators
+    assert.is_nil(V.concurrency(64))
+    assert.matches("from 1 to 64", V.concurrency(65))
+    assert.matches("from 1 to 64", V.concurrency(0))
+  end)
+
+  it("is documented in README's table exactly as the settings table defines it", function()
+    local documented = {}
+    local readme = H.read(H.root .. "/README.md")
+    local section = readme:match("\n## Configuration\n(.-)\n## ")
+    for names, envs in section:gmatch("\n| (`[^|]+`) | (`[^|]+`) |") do
+      local list_n, list_e = {}, {}
+      for n in names:gmatch("`([%w_]+)`") do list_n[#list_n + 1] = n end
+      for e in envs:gmatch("`([%w_]+)`") do list_e[#list_e + 1] = e end
+      for i, n in ipairs(list_n) do documented[n] = list_e[i] end
+    end
+    local defined = {}
+    for _, s in ipairs(require("mast.config").settings()) do defined[s.name] = s.env end
+    assert.same(defined, documented)
+  end)
+
+  it("takes the Lua settings from the environment too, unless told not to (-E)", function()
+    local env = { MAST_DEADLINE = "42", MAST_HLA_URL = "http://127.0.0.1:7/", MAST_PROGRESS = "off",
+                  MAST_RETRIES = "7" }
+    local script = "local c = mast.config() print(c.deadline, c.hla_url, c.progress, c.retries)"
+    local code, out = H.mast({ "-e", script }, nil, env)
+    assert.equal(0, code)
+    assert.equal("42\thttp://127.0.0.1:7\toff\t7\n", out)
+    code, out = H.mast({ "-E", "-e", script }, nil, env)
+    assert.equal(0, code)
+    assert.equal("600\thttps://hla.stsci.edu\tauto\t3\n", out)
+    local _, _, err = H.mast({ "-e", "print(mast.config('progress'))" }, nil, { MAST_PROGRESS = "loud" })
+    assert.matches("environment variable MAST_PROGRESS: progress must be 'auto', 'on' or 'off'", err)
+  end)
+
   it("takes its defaults from MAST_* environment variables", function()
     local code, out = H.mast({ "-e", "local c = mast.config() print(c.base_url, c.deadline, c.retries, c.token)" },
       nil, { MAST_BASE_URL = "http://127.0.0.1:9999", MAST_DEADLINE = "42", MAST_RETRIES = "7",

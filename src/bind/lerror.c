@@ -1,9 +1,8 @@
 /*
 ** lerror.c -- the error objects mast raises.
 **
-** Every failure mast reports is a table with a stable `code` ("usage",
-** "http", "mast", "timeout", "json", "io", "network", "cancelled",
-** "memory", "denied", "callback") and a `message` that says what went wrong
+** Every failure mast reports is a table with a stable `code` (the names
+** of mast_code_name) and a `message` that says what went wrong
 ** and what to do; tostring(err) gives the message. Extra fields (status,
 ** url, service, ...) depend on the code.
 */
@@ -12,7 +11,7 @@
 #include <string.h>
 
 #include "bind.h"
-#include "../core/internal.h"
+#include "../core/bind_api.h"
 
 static int e_tostring(lua_State *L) {
   lua_getfield(L, 1, "message");
@@ -85,10 +84,11 @@ void mast_push_result_error(lua_State *L, const mast_result *r) {
 /* core.error(code, message [, fields]) -> a new error object.
 ** code must be one of the stable names. */
 static int l_error(lua_State *L) {
-  static const char *const codes[] = {"ok", "usage", "http", "mast", "timeout", "json", "io",
-                                      "network", "cancelled", "memory", "denied", "callback",
-                                      "script", "limit", NULL};
-  int code = luaL_checkoption(L, 1, NULL, codes);
+  const char *codes[MAST_NCODES + 1];   /* luaL_checkoption's list, from the one C table */
+  int i, code;
+  for (i = 0; i < MAST_NCODES; i++) codes[i] = mast_code_name(i);
+  codes[i] = NULL;
+  code = luaL_checkoption(L, 1, NULL, codes);
   const char *msg = luaL_checkstring(L, 2);
   mast_push_error(L, code, msg);
   if (lua_istable(L, 3)) {

@@ -22,8 +22,7 @@
 #include "bind.h"
 #include "json.h"
 #include "mast/mast_lua.h"
-#include "../core/files.h"
-#include "../core/internal.h"
+#include "../core/bind_api.h"   /* the core's one header for the binding */
 
 /* ---- the per-state context ---- */
 
@@ -42,12 +41,29 @@ static int ctx_gc(lua_State *L) {
   return 0;
 }
 
-/* Creates the context on first use. Environment defaults apply unless the
-** host asked for none (registry field "mast.noenv"). */
+/* ---- what the host said before the context was made (mast_lua_setup) ---- */
+
+/* The host's options: the copy mast_lua_setup stored, or the defaults of
+** a plain Lua (environment read, terminal output allowed). */
+static const mast_lua_options *host_options(lua_State *L, mast_lua_options *def) {
+  const mast_lua_options *o = NULL;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, MAST_OPTIONS_KEY) == LUA_TUSERDATA)
+    o = luaL_testudata(L, -1, MAST_OPTIONS_MT);
+  lua_pop(L, 1);   /* the registry keeps it */
+  if (o != NULL) return o;
+  memset(def, 0, sizeof *def);
+  def->struct_size = sizeof *def;
+  def->terminal = 1;
+  return def;
+}
+
+/* Creates the context on first use, as the host's options say. */
 mast_ctx *mast_bind_ctx(lua_State *L) {
   ctxbox *b;
   void *aud;
   lua_Alloc af;
+  mast_lua_options def;
+  const mast_lua_options *o;
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, &ctx_key) == LUA_TUSERDATA) {
     b = lua_touserdata(L, -1);
     lua_pop(L, 1);
@@ -55,6 +71,7 @@ mast_ctx *mast_bind_ctx(lua_State *L) {
     luaL_error(L, "the mast context of this state is closed");
   }
   lua_pop(L, 1);
+  o = host_options(L, &def);
   b = lua_newuserdatauv(L, sizeof *b, 0);   /* closed box first, then the resource */
   b->ctx = NULL;
   if (luaL_newmetatable(L, MAST_CONTEXT_MT)) {
@@ -67,19 +84,12 @@ mast_ctx *mast_bind_ctx(lua_State *L) {
   if (b->ctx == NULL) luaL_error(L, "cannot create the mast context (out of memory, or libcurl "
                                     "failed to initialise)");
   lua_rawsetp(L, LUA_REGISTRYINDEX, &ctx_key);
-  /* a host may own the cancel flag (its signal handler sets it) */
-  if (lua_getfield(L, LUA_REGISTRYINDEX, "mast.cancel_flag") == LUA_TLIGHTUSERDATA)
-    mast_ctx_use_cancel_flag(b->ctx, lua_touserdata(L, -1));
-  lua_pop(L, 1);
-  lua_getfield(L, LUA_REGISTRYINDEX, "mast.noenv");
-  if (!lua_toboolean(L, -1)) {
+  if (o->cancel_flag != NULL) mast_ctx_use_cancel_flag(b->ctx, o->cancel_flag);
+  if (!o->noenv) {
     char err[300];
-    if (mast_config_from_env(b->ctx, err, sizeof err) != MAST_OK) {
-      lua_pop(L, 1);
+    if (mast_config_from_env(b->ctx, err, sizeof err) != MAST_OK)
       mast_raise(L, MAST_EUSAGE, "%s", err);
-    }
   }
-  lua_pop(L, 1);
   return b->ctx;
 }
 
@@ -316,9 +326,14 @@ static void get_batch_opts(lua_State *L, int o, mast_batch *b, progress_ud *pu) 
   memset(b, 0, sizeof *b);
   if (lua_isnoneornil(L, o)) return;
   luaL_checktype(L, o, LUA_TTABLE);
-  b->concurrency = (int)mast_opt_number(L, o, "concurrency", 0);
-  if (b->concurrency < 0 || b->concurrency > 64)
-    mast_raise(L, MAST_EUSAGE, "concurrency must be from 1 to 64, got %d", b->concurrency);
+  {
+    const mast_setting *c = mast_setting_find("concurrency");   /* 0: the setting */
+    double d = mast_opt_number(L, o, "concurrency", 0);
+    if (d != 0 && (d < c->min || d > c->max || d != floor(d)))
+      mast_raise(L, MAST_EUSAGE, "concurrency must be from %d to %d, got %s", (int)c->min,
+                 (int)c->max, lua_pushfstring(L, "%f", d));
+    b->concurrency = (int)d;
+  }
   {
     double d = mast_opt_number(L, o, "deadline", 0);
     if (d > 0) b->deadline = mast_now() + d;
@@ -487,11 +502,7 @@ static int l_waiting(lua_State *L) {
 ** piece of it): for the REPL, which must not write such a line to its
 ** history. */
 static int l_mentions_token(lua_State *L) {
-  const char *text = luaL_checkstring(L, 1);
-  mast_ctx *ctx = mast_bind_ctx(L);
-  char *scrubbed = mast_scrub(ctx, text);
-  lua_pushboolean(L, scrubbed != NULL && strcmp(scrubbed, text) != 0);
-  if (scrubbed != NULL) mast_strfree(ctx, scrubbed);
+  lua_pushboolean(L, mast_mentions_token(mast_bind_ctx(L), luaL_checkstring(L, 1)));
   return 1;
 }
 
@@ -505,45 +516,107 @@ static int l_cancelled(lua_State *L) {
   return 1;
 }
 
-/* core.config(key) -> value; core.config(key, value) sets it (nil or ""
-** clears a string setting). Numbers come back as numbers. */
+/* ---- settings ---- */
+
+static void push_setting(lua_State *L, mast_ctx *ctx, const mast_setting *d) {
+  if (d->type == MAST_SETTING_STRING) {
+    const char *v;
+    mast_config_get_string(ctx, d->name, &v);
+    if (v != NULL) lua_pushstring(L, v);
+    else lua_pushnil(L);
+  } else {
+    double v;
+    mast_config_get_number(ctx, d->name, &v);
+    /* an integer setting is a Lua integer; a number one too when whole */
+    if (d->type == MAST_SETTING_INTEGER || (v == floor(v) && fabs(v) < 1e15))
+      lua_pushinteger(L, (lua_Integer)v);
+    else
+      lua_pushnumber(L, v);
+  }
+}
+
+/* Reads the Lua value at index i as the value of setting key into *v;
+** strings made here are kept alive in the table at index anchor. */
+static void to_value(lua_State *L, int i, const char *key, int anchor, mast_config_value *v) {
+  const mast_setting *d = mast_setting_find(key);
+  v->key = key;
+  v->is_number = 0;
+  v->text = NULL;
+  v->number = 0;
+  switch (lua_type(L, i)) {
+    case LUA_TNIL: break;
+    case LUA_TBOOLEAN:
+      if (lua_toboolean(L, i)) mast_raise(L, MAST_EUSAGE, "mast.config: %s cannot be true", key);
+      break;   /* false clears */
+    case LUA_TNUMBER:
+      if (d != NULL && d->type != MAST_SETTING_STRING) {
+        v->is_number = 1;
+        v->number = lua_tonumber(L, i);
+      } else {   /* a number for a string setting: its text */
+        lua_pushvalue(L, i);
+        v->text = lua_tostring(L, -1);
+        lua_rawseti(L, anchor, (lua_Integer)lua_rawlen(L, anchor) + 1);
+      }
+      break;
+    case LUA_TSTRING: v->text = lua_tostring(L, i); break;
+    default:
+      mast_raise(L, MAST_EUSAGE, "mast.config: %s cannot be a %s", key, luaL_typename(L, i));
+  }
+}
+
+static int config_error(lua_State *L, int rc, const char *err) {
+  return mast_raise(L, rc, "mast.config: %s", err);
+}
+
+/* core.config(key) -> value, typed; core.config(key, value) sets it (nil
+** or false clears a string setting). */
 static int l_config(lua_State *L) {
   mast_ctx *ctx = mast_bind_ctx(L);
   const char *key = luaL_checkstring(L, 1);
-  char buf[2048];
+  const mast_setting *d = mast_setting_find(key);
   if (lua_gettop(L) >= 2) {
     char err[400];
-    const char *v;
-    if (lua_isnil(L, 2)) v = NULL;
-    else if (lua_type(L, 2) == LUA_TBOOLEAN && strcmp(key, "progress") == 0)
-      v = lua_toboolean(L, 2) ? "on" : "off";
-    else if (lua_type(L, 2) == LUA_TBOOLEAN && !lua_toboolean(L, 2)) v = NULL;   /* clears */
-    else if (lua_type(L, 2) == LUA_TBOOLEAN)
-      return mast_raise(L, MAST_EUSAGE, "mast.config: %s cannot be true", key);
-    else if (lua_type(L, 2) == LUA_TSTRING || lua_type(L, 2) == LUA_TNUMBER) v = lua_tostring(L, 2);
-    else return mast_raise(L, MAST_EUSAGE, "mast.config: %s cannot be a %s", key,
-                           luaL_typename(L, 2));
-    if (mast_config_set(ctx, key, v, err, sizeof err) != MAST_OK)
-      return mast_raise(L, MAST_EUSAGE, "mast.config: %s", err);
+    mast_config_value v;
+    int rc;
+    lua_settop(L, 2);
+    lua_newtable(L);
+    to_value(L, 2, key, 3, &v);
+    rc = mast_config_set_many(ctx, &v, 1, err, sizeof err);
+    if (rc != MAST_OK) return config_error(L, rc, err);
     return 0;
   }
-  if (mast_config_get(ctx, key, buf, sizeof buf) != MAST_OK)
-    return mast_raise(L, MAST_EUSAGE, "mast.config: unknown setting '%s'", key);
-  if (strcmp(key, "token") == 0 && buf[0] == '\0') {
-    lua_pushnil(L);
-  } else {
-    char *end;
-    double d = strtod(buf, &end);
-    if (*buf && *end == '\0' && strcmp(key, "base_url") != 0) {
-      if (d == floor(d) && fabs(d) < 1e15) lua_pushinteger(L, (lua_Integer)d);
-      else lua_pushnumber(L, d);
-    } else if (*buf == '\0') {
-      lua_pushnil(L);
-    } else {
-      lua_pushstring(L, buf);
-    }
-  }
+  if (d == NULL) return mast_raise(L, MAST_EUSAGE, "mast.config: unknown setting '%s'", key);
+  push_setting(L, ctx, d);
   return 1;
+}
+
+/* core.config_set{key = value, ...}: all or none. */
+static int l_config_set(lua_State *L) {
+  mast_ctx *ctx = mast_bind_ctx(L);
+  mast_config_value *v;
+  size_t n = 0, i = 0;
+  char err[400];
+  int rc;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  lua_newtable(L);   /* 2: anchor */
+  lua_pushnil(L);
+  while (lua_next(L, 1)) {
+    lua_pop(L, 1);
+    n++;
+  }
+  v = lua_newuserdatauv(L, (n ? n : 1) * sizeof *v, 0);   /* Lua-owned: no leak on error */
+  lua_pushnil(L);
+  while (lua_next(L, 1)) {
+    if (lua_type(L, -2) != LUA_TSTRING)
+      return mast_raise(L, MAST_EUSAGE, "mast.config: setting names are strings, got %s",
+                        luaL_typename(L, -2));
+    to_value(L, lua_gettop(L), lua_tostring(L, -2), 2, &v[i++]);
+    lua_pop(L, 1);
+  }
+  rc = mast_config_set_many(ctx, v, n, err, sizeof err);
+  if (rc != MAST_OK) return config_error(L, rc, err);
+  return 0;
 }
 
 static int l_config_keys(lua_State *L) {
@@ -554,6 +627,67 @@ static int l_config_keys(lua_State *L) {
     lua_pushstring(L, k[i]);
     lua_rawseti(L, -2, i + 1);
   }
+  return 1;
+}
+
+/* core.settings() -> list of {name, env, type, owner, secret, min, max}:
+** the C table, so Lua checks with the same bounds. */
+static int l_settings(lua_State *L) {
+  static const char *const types[] = {"?", "string", "number", "integer"};
+  const mast_setting *d;
+  size_t i;
+  lua_newtable(L);
+  for (i = 0; (d = mast_setting_at(i)) != NULL; i++) {
+    lua_createtable(L, 0, 7);
+    lua_pushstring(L, d->name);
+    lua_setfield(L, -2, "name");
+    lua_pushstring(L, d->env);
+    lua_setfield(L, -2, "env");
+    lua_pushstring(L, types[d->type >= 1 && d->type <= 3 ? d->type : 0]);
+    lua_setfield(L, -2, "type");
+    lua_pushstring(L, d->owner == MAST_OWNER_HOST ? "host" : "script");
+    lua_setfield(L, -2, "owner");
+    lua_pushboolean(L, d->secret);
+    lua_setfield(L, -2, "secret");
+    if (d->type != MAST_SETTING_STRING) {
+      if (d->type == MAST_SETTING_INTEGER) {
+        lua_pushinteger(L, (lua_Integer)d->min);
+        lua_setfield(L, -2, "min");
+        lua_pushinteger(L, (lua_Integer)d->max);
+      } else {
+        lua_pushnumber(L, d->min);
+        lua_setfield(L, -2, "min");
+        lua_pushnumber(L, d->max);
+      }
+      lua_setfield(L, -2, "max");
+    }
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/* core.config_locked() -> whether host-owned settings are read-only. */
+static int l_config_locked(lua_State *L) {
+  lua_pushboolean(L, mast_config_locked(mast_bind_ctx(L)));
+  return 1;
+}
+
+/* core.env(name) -> a MAST_* environment variable, or nil (also when the
+** host said to ignore the environment). */
+static int l_env(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  mast_lua_options def;
+  const char *v = NULL;
+  if (strncmp(name, "MAST_", 5) == 0 && !host_options(L, &def)->noenv) v = getenv(name);
+  if (v != NULL && *v != '\0') lua_pushstring(L, v);
+  else lua_pushnil(L);
+  return 1;
+}
+
+/* core.terminal() -> whether mast may draw on the terminal (stderr). */
+static int l_terminal(lua_State *L) {
+  mast_lua_options def;
+  lua_pushboolean(L, host_options(L, &def)->terminal);
   return 1;
 }
 
@@ -579,7 +713,7 @@ static int l_urlencode(lua_State *L) {
   lua_pushlightuserdata(L, out);
   lua_pushinteger(L, (lua_Integer)outlen);
   status = lua_pcall(L, 2, 1, 0);
-  mast_free(ctx, out, outlen + 1);
+  mast_free(ctx, out);
   if (status != LUA_OK) return lua_error(L);
   return 1;
 }
@@ -600,8 +734,8 @@ static int l_stat(lua_State *L) {
 ** download root, a relative path is taken from the root. */
 static int l_resolve_path(lua_State *L) {
   const char *p = luaL_checkstring(L, 1);
-  mast_ctx *ctx = mast_bind_ctx(L);
-  if (ctx->download_root != NULL && p[0] != '/') lua_pushfstring(L, "%s/%s", ctx->download_root, p);
+  const char *root = mast_download_root(mast_bind_ctx(L));
+  if (root != NULL && p[0] != '/') lua_pushfstring(L, "%s/%s", root, p);
   else lua_pushvalue(L, 1);
   return 1;
 }
@@ -684,7 +818,7 @@ static int l_extract(lua_State *L) {
   code = mast_extract(ctx, archive, dir, on_entry, &u, &msg);
   if (code != MAST_OK) {
     lua_pushstring(L, msg ? msg : "extraction failed");
-    if (msg) mast_free(ctx, msg, strlen(msg) + 1);
+    mast_free(ctx, msg);
     mast_push_error(L, code, lua_tostring(L, -1));
     return lua_error(L);
   }
@@ -706,6 +840,11 @@ static const luaL_Reg core_funcs[] = {
   {"mentions_token", l_mentions_token},
   {"config", l_config},
   {"config_keys", l_config_keys},
+  {"config_set", l_config_set},
+  {"config_locked", l_config_locked},
+  {"settings", l_settings},
+  {"env", l_env},
+  {"terminal", l_terminal},
   {"urlencode", l_urlencode},
   {"stat", l_stat},
   {"mkdirs", l_mkdirs},

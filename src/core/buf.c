@@ -1,6 +1,8 @@
 /*
 ** buf.c -- memory through the context's allocator, and a growable buffer.
 */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +17,52 @@ void *mast_realloc(mast_ctx *ctx, void *p, size_t old, size_t n) {
   return ctx->alloc(ctx->alloc_ud, p, old, n);
 }
 
-void mast_free(mast_ctx *ctx, void *p, size_t size) {
+void mast_sfree(mast_ctx *ctx, void *p, size_t size) {
   if (p != NULL) ctx->alloc(ctx->alloc_ud, p, size, 0);
+}
+
+void *mast_default_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  (void)ud;
+  (void)osize;
+  if (nsize == 0) {
+    free(ptr);
+    return NULL;
+  }
+  return realloc(ptr, nsize);
+}
+
+/* Memory handed to a host keeps its size in a header in front, so the host
+** frees it with mast_free(ctx, p) alone (the allocator wants the size). */
+typedef union host_head {
+  size_t size;
+  max_align_t align;
+} host_head;
+
+void *mast_hmalloc(mast_ctx *ctx, size_t n) {
+  host_head *h;
+  if (n > SIZE_MAX - sizeof *h) return NULL;
+  h = mast_malloc(ctx, sizeof *h + n);
+  if (h == NULL) return NULL;
+  h->size = sizeof *h + n;
+  return h + 1;
+}
+
+void mast_free(mast_ctx *ctx, void *p) {
+  host_head *h;
+  if (p == NULL) return;
+  h = (host_head *)p - 1;
+  mast_sfree(ctx, h, h->size);
+}
+
+char *mast_host_string(mast_ctx *ctx, char *s) {
+  char *out;
+  size_t n;
+  if (s == NULL) return NULL;
+  n = strlen(s) + 1;
+  out = mast_hmalloc(ctx, n);
+  if (out != NULL) memcpy(out, s, n);
+  mast_strfree(ctx, s);
+  return out;
 }
 
 char *mast_strdup(mast_ctx *ctx, const char *s) {
@@ -30,7 +76,7 @@ char *mast_strdup(mast_ctx *ctx, const char *s) {
 }
 
 void mast_strfree(mast_ctx *ctx, char *s) {
-  if (s != NULL) mast_free(ctx, s, strlen(s) + 1);
+  if (s != NULL) mast_sfree(ctx, s, strlen(s) + 1);
 }
 
 char *mast_vformat(mast_ctx *ctx, const char *fmt, va_list ap) {
@@ -77,7 +123,7 @@ int mast_buf_add(mast_ctx *ctx, mast_buf *b, const void *p, size_t n) {
 }
 
 void mast_buf_free(mast_ctx *ctx, mast_buf *b) {
-  mast_free(ctx, b->data, b->cap);
+  mast_sfree(ctx, b->data, b->cap);
   b->data = NULL;
   b->len = b->cap = 0;
 }

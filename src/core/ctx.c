@@ -14,17 +14,30 @@
 
 #include "internal.h"
 
-#define DEFAULT_BASE_URL "https://mast.stsci.edu"
-#define DEFAULT_HLA_URL "https://hla.stsci.edu"
+#define CODE_NAMES(X) \
+  X(OK, "ok") X(EUSAGE, "usage") X(EHTTP, "http") X(EMAST, "mast") X(ETIMEOUT, "timeout") \
+  X(EJSON, "json") X(EIO, "io") X(ENET, "network") X(ECANCELLED, "cancelled") \
+  X(ENOMEM, "memory") X(EDENIED, "denied") X(ECALLBACK, "callback") X(ESCRIPT, "script") \
+  X(ELIMIT, "limit")
 
-static const char *const code_names[] = {
-  "ok", "usage", "http", "mast", "timeout", "json", "io", "network",
-  "cancelled", "memory", "denied", "callback", "script", "limit"
-};
+/* The one list of the codes' names, indexed by code. */
+#define CODE_ENTRY(c, name) [MAST_##c] = name,
+static const char *const code_names[] = {CODE_NAMES(CODE_ENTRY)};
+#undef CODE_ENTRY
+#define NCODES ((int)(sizeof code_names / sizeof *code_names))
+_Static_assert(sizeof code_names / sizeof *code_names == MAST_NCODES, "a code without a name");
 
 const char *mast_code_name(int code) {
-  if (code < 0 || code >= (int)(sizeof code_names / sizeof *code_names)) return "unknown";
+  if (code < 0 || code >= NCODES || code_names[code] == NULL) return "unknown";
   return code_names[code];
+}
+
+int mast_code_from_name(const char *name) {
+  int i;
+  if (name == NULL) return -1;
+  for (i = 0; i < NCODES; i++)
+    if (code_names[i] != NULL && strcmp(code_names[i], name) == 0) return i;
+  return -1;
 }
 
 const char *mast_version(void) { return MAST_VERSION_STRING; }
@@ -36,12 +49,6 @@ double mast_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void *default_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-  (void)ud; (void)osize;
-  if (nsize == 0) { free(ptr); return NULL; }
-  return realloc(ptr, nsize);
-}
-
 /* curl_global_init is the one piece of process-wide state; it runs once. */
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_result = CURLE_OK;
@@ -50,34 +57,298 @@ static void curl_init_once(void) {
   if (getenv("MAST_NO_CURL_INIT") == NULL) curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-static int set_string(mast_ctx *ctx, char **slot, const char *value) {
-  char *copy = NULL;
-  if (value != NULL && *value != '\0') {
-    copy = mast_strdup(ctx, value);
-    if (copy == NULL) return 0;
-  }
-  mast_strfree(ctx, *slot);
-  *slot = copy;
-  return 1;
+/* ---- configuration: everything comes from MAST_SETTINGS ---- */
+
+typedef struct setting_row {
+  mast_setting pub;   /* first: mast_setting_at hands out &pub */
+  const char *def;
+  unsigned flags;
+  size_t offset;
+} setting_row;
+
+#define ROW(name, env, type, def, lo, hi, owner, flags)                                       \
+  {{#name, env, MAST_SETTING_##type, MAST_OWNER_##owner, (MAST_SF_##flags & MAST_SF_SECRET) != 0, \
+    lo, hi},                                                                                  \
+   def, MAST_SF_##flags, offsetof(mast_config, name)},
+static const setting_row rows[] = {MAST_SETTINGS(ROW)};
+#undef ROW
+#define NROWS (sizeof rows / sizeof *rows)
+
+#define NAME(name, env, type, def, lo, hi, owner, flags) #name,
+static const char *const key_names[] = {MAST_SETTINGS(NAME) NULL};
+#undef NAME
+
+const char *const *mast_config_keys(void) { return key_names; }
+
+const mast_setting *mast_setting_at(size_t i) { return i < NROWS ? &rows[i].pub : NULL; }
+
+static const setting_row *find_row(const char *name) {
+  size_t i;
+  if (name == NULL) return NULL;
+  for (i = 0; i < NROWS; i++)
+    if (strcmp(rows[i].pub.name, name) == 0) return &rows[i];
+  return NULL;
 }
 
-/* Frees the token without leaving it in freed memory: wiped first, then
-** freed with its size (strlen of the wiped bytes would be 0). */
-static void free_token(mast_ctx *ctx) {
-  if (ctx->cfg.token != NULL) {
-    size_t n = strlen(ctx->cfg.token), i = n;
-    volatile char *t = ctx->cfg.token;
+const mast_setting *mast_setting_find(const char *name) {
+  const setting_row *r = find_row(name);
+  return r ? &r->pub : NULL;
+}
+
+static char **str_slot(mast_ctx *ctx, const setting_row *r) {
+  return (char **)((char *)&ctx->cfg + r->offset);
+}
+
+/* Frees a string; a secret is wiped first (then freed with its size:
+** strlen of the wiped bytes would be 0). */
+static void free_value(mast_ctx *ctx, char *s, int secret) {
+  size_t n, i;
+  volatile char *t = s;
+  if (s == NULL) return;
+  n = i = strlen(s);
+  if (secret)
     while (i--) t[i] = 0;
-    mast_free(ctx, ctx->cfg.token, n + 1);
-    ctx->cfg.token = NULL;
+  mast_sfree(ctx, s, n + 1);
+}
+
+static void unknown_setting(const char *key, char *err, size_t errlen) {
+  size_t i, o;
+  int n = snprintf(err, errlen, "unknown setting '%.100s' (known: ", key ? key : "");
+  o = n < 0 ? 0 : (size_t)n;
+  for (i = 0; i < NROWS && o < errlen; i++) {
+    n = snprintf(err + o, errlen - o, "%s%s", i ? ", " : "", rows[i].pub.name);
+    o += n < 0 ? 0 : (size_t)n;
+  }
+  if (o < errlen) snprintf(err + o, errlen - o, ")");
+}
+
+/* A value checked and copied, not yet in place. */
+typedef struct staged {
+  const setting_row *row;
+  char *s;
+  double d;
+} staged;
+
+static int stage_string(mast_ctx *ctx, const setting_row *r, const char *value, staged *out,
+                        char *err, size_t errlen) {
+  const char *key = r->pub.name;
+  size_t n;
+  if (r->flags & MAST_SF_URL) {
+    if (value == NULL || *value == '\0') {
+      snprintf(err, errlen, "%s must not be empty", key);
+      return MAST_EUSAGE;
+    }
+    if (strncasecmp(value, "http://", 7) != 0 && strncasecmp(value, "https://", 8) != 0) {
+      snprintf(err, errlen, "%s must be an http:// or https:// URL, got '%.200s'", key, value);
+      return MAST_EUSAGE;
+    }
+  }
+  if ((r->flags & MAST_SF_REQUIRED) && (value == NULL || *value == '\0')) {
+    snprintf(err, errlen, "%s must not be empty", key);
+    return MAST_EUSAGE;
+  }
+  if (value != NULL && strpbrk(value, "\r\n") != NULL) {
+    snprintf(err, errlen, "%s must not contain line breaks", key);
+    return MAST_EUSAGE;
+  }
+  if (value == NULL || *value == '\0') return MAST_OK;
+  n = strlen(value);
+  if (r->flags & MAST_SF_URL)   /* a base URL is kept without its trailing slashes */
+    while (n > 0 && value[n - 1] == '/') n--;
+  out->s = mast_malloc(ctx, n + 1);
+  if (out->s == NULL) {
+    snprintf(err, errlen, "out of memory");
+    return MAST_ENOMEM;
+  }
+  memcpy(out->s, value, n);
+  out->s[n] = '\0';
+  return MAST_OK;
+}
+
+static int stage(mast_ctx *ctx, const mast_config_value *v, staged *out, char *err,
+                 size_t errlen) {
+  const setting_row *r = find_row(v->key);
+  const char *key;
+  char text[64];
+  const char *shown;
+  double d;
+  out->row = r;
+  out->s = NULL;
+  out->d = 0;
+  if (r == NULL) {
+    unknown_setting(v->key, err, errlen);
+    return MAST_EUSAGE;
+  }
+  key = r->pub.name;
+  if (ctx->config_locked && r->pub.owner == MAST_OWNER_HOST) {
+    snprintf(err, errlen, "%s is owned by the host and cannot be changed here", key);
+    return MAST_EDENIED;
+  }
+  if (r->pub.type == MAST_SETTING_STRING) {
+    if (v->is_number) {
+      snprintf(err, errlen, "%s must be a string", key);
+      return MAST_EUSAGE;
+    }
+    return stage_string(ctx, r, v->text, out, err, errlen);
+  }
+  if (v->is_number) {
+    d = v->number;
+    snprintf(text, sizeof text, "%.14g", d);
+    shown = text;
+  } else {
+    char *end;
+    shown = v->text ? v->text : "";
+    errno = 0;
+    d = v->text ? strtod(v->text, &end) : 0;
+    if (v->text == NULL || end == v->text || *end != '\0' || errno != 0) {
+      snprintf(err, errlen, "%s must be a number, got '%.50s'", key, shown);
+      return MAST_EUSAGE;
+    }
+  }
+  if (!isfinite(d)) {
+    snprintf(err, errlen, "%s must be a number, got '%.50s'", key, shown);
+    return MAST_EUSAGE;
+  }
+  if (d < r->pub.min || d > r->pub.max || (r->pub.type == MAST_SETTING_INTEGER && d != floor(d))) {
+    snprintf(err, errlen, "%s must be %s from %g to %g, got %.50s", key,
+             r->pub.type == MAST_SETTING_INTEGER ? "a whole number" : "a number", r->pub.min,
+             r->pub.max, shown);
+    return MAST_EUSAGE;
+  }
+  out->d = d;
+  return MAST_OK;
+}
+
+static void commit(mast_ctx *ctx, const staged *v) {
+  const setting_row *r = v->row;
+  char *base = (char *)&ctx->cfg;
+  switch (r->pub.type) {
+    case MAST_SETTING_STRING:
+      free_value(ctx, *str_slot(ctx, r), r->pub.secret);
+      *str_slot(ctx, r) = v->s;
+      break;
+    case MAST_SETTING_INTEGER: *(int *)(base + r->offset) = (int)v->d; break;
+    default: *(double *)(base + r->offset) = v->d; break;
   }
 }
+
+int mast_config_set_many(mast_ctx *ctx, const mast_config_value *values, size_t n, char *err,
+                         size_t errlen) {
+  staged one, *st = &one;
+  size_t i, j;
+  int rc = MAST_OK;
+  if (n == 0) return MAST_OK;
+  if (n > 1) {
+    if (n > SIZE_MAX / sizeof *st || (st = mast_malloc(ctx, n * sizeof *st)) == NULL) {
+      snprintf(err, errlen, "out of memory");
+      return MAST_ENOMEM;
+    }
+  }
+  for (i = 0; i < n; i++) {
+    rc = stage(ctx, &values[i], &st[i], err, errlen);
+    if (rc != MAST_OK) break;
+  }
+  if (rc == MAST_OK) {
+    for (j = 0; j < n; j++) commit(ctx, &st[j]);
+  } else {
+    for (j = 0; j < i; j++)
+      if (st[j].s != NULL) free_value(ctx, st[j].s, st[j].row->pub.secret);
+  }
+  if (st != &one) mast_sfree(ctx, st, n * sizeof *st);
+  return rc;
+}
+
+int mast_config_set(mast_ctx *ctx, const char *key, const char *value, char *err, size_t errlen) {
+  mast_config_value v;
+  v.key = key;
+  v.is_number = 0;
+  v.text = value;
+  v.number = 0;
+  return mast_config_set_many(ctx, &v, 1, err, errlen);
+}
+
+int mast_config_set_string(mast_ctx *ctx, const char *key, const char *value, char *err,
+                           size_t errlen) {
+  const setting_row *r = find_row(key);
+  if (r != NULL && r->pub.type != MAST_SETTING_STRING) {
+    snprintf(err, errlen, "%s is a number, not a string", key);
+    return MAST_EUSAGE;
+  }
+  return mast_config_set(ctx, key, value, err, errlen);
+}
+
+int mast_config_set_number(mast_ctx *ctx, const char *key, double value, char *err,
+                           size_t errlen) {
+  mast_config_value v;
+  v.key = key;
+  v.is_number = 1;
+  v.text = NULL;
+  v.number = value;
+  return mast_config_set_many(ctx, &v, 1, err, errlen);
+}
+
+int mast_config_get_string(mast_ctx *ctx, const char *key, const char **value) {
+  const setting_row *r = find_row(key);
+  const char *s;
+  *value = NULL;
+  if (r == NULL || r->pub.type != MAST_SETTING_STRING) return MAST_EUSAGE;
+  s = *str_slot(ctx, r);
+  if (r->pub.secret) s = (s != NULL || ctx->token_fn != NULL) ? "<set>" : NULL;
+  *value = s;
+  return MAST_OK;
+}
+
+int mast_config_get_number(mast_ctx *ctx, const char *key, double *value) {
+  const setting_row *r = find_row(key);
+  char *base = (char *)&ctx->cfg;
+  *value = 0;
+  if (r == NULL || r->pub.type == MAST_SETTING_STRING) return MAST_EUSAGE;
+  if (r->pub.type == MAST_SETTING_INTEGER) *value = *(int *)(base + r->offset);
+  else *value = *(double *)(base + r->offset);
+  return MAST_OK;
+}
+
+int mast_config_get(mast_ctx *ctx, const char *key, char *buf, size_t len) {
+  const setting_row *r = find_row(key);
+  if (r == NULL || len == 0) return MAST_EUSAGE;
+  if (r->pub.type == MAST_SETTING_STRING) {
+    const char *s;
+    mast_config_get_string(ctx, key, &s);
+    snprintf(buf, len, "%s", s ? s : "");
+  } else {
+    double d;
+    mast_config_get_number(ctx, key, &d);
+    if (r->pub.type == MAST_SETTING_INTEGER) snprintf(buf, len, "%d", (int)d);
+    else snprintf(buf, len, "%.17g", d);
+  }
+  return MAST_OK;
+}
+
+int mast_config_from_env(mast_ctx *ctx, char *err, size_t errlen) {
+  size_t i;
+  for (i = 0; i < NROWS; i++) {
+    const char *v = getenv(rows[i].pub.env);
+    char msg[256];
+    int rc;
+    if (v == NULL || *v == '\0') continue;
+    rc = mast_config_set(ctx, rows[i].pub.name, v, msg, sizeof msg);
+    if (rc != MAST_OK) {
+      snprintf(err, errlen, "environment variable %s: %s", rows[i].pub.env, msg);
+      return rc;
+    }
+  }
+  return MAST_OK;
+}
+
+void mast_config_lock(mast_ctx *ctx) { ctx->config_locked = 1; }
+int mast_config_locked(mast_ctx *ctx) { return ctx->config_locked; }
 
 mast_ctx *mast_ctx_new(mast_alloc_fn alloc, void *ud) {
   mast_ctx *ctx;
-  char ua[128];
+  char ua[128], err[256];
   curl_version_info_data *cv;
-  if (alloc == NULL) alloc = default_alloc;
+  size_t i;
+  if (alloc == NULL) alloc = mast_default_alloc;
   pthread_once(&curl_once, curl_init_once);
   if (curl_init_result != CURLE_OK) return NULL;
   ctx = alloc(ud, NULL, 0, sizeof *ctx);
@@ -88,226 +359,40 @@ mast_ctx *mast_ctx_new(mast_alloc_fn alloc, void *ud) {
   atomic_init(&ctx->own_cancel, 0);
   ctx->cancel = &ctx->own_cancel;
   ctx->rng = (uint64_t)(mast_now() * 1e9) ^ (uint64_t)(uintptr_t)ctx ^ 0x9E3779B97F4A7C15ull;
-  ctx->cfg.connect_timeout = 30;
-  ctx->cfg.timeout = 60;
-  ctx->cfg.deadline = 600;
-  ctx->cfg.retry_delay = 0.5;
-  ctx->cfg.retries = 3;
-  ctx->cfg.concurrency = 4;
-  cv = curl_version_info(CURLVERSION_NOW);
-  snprintf(ua, sizeof ua, "mast-lua/%s libcurl/%s Lua/5.4", MAST_VERSION_STRING, cv->version);
   ctx->multi = curl_multi_init();
-  if (ctx->multi == NULL || !set_string(ctx, &ctx->cfg.base_url, DEFAULT_BASE_URL) ||
-      !set_string(ctx, &ctx->cfg.hla_url, DEFAULT_HLA_URL) ||
-      !set_string(ctx, &ctx->cfg.user_agent, ua)) {
+  if (ctx->multi == NULL) {
     mast_ctx_free(ctx);
     return NULL;
+  }
+  for (i = 0; i < NROWS; i++) {
+    const char *def = rows[i].def;
+    if (rows[i].offset == offsetof(mast_config, user_agent)) {
+      cv = curl_version_info(CURLVERSION_NOW);
+      snprintf(ua, sizeof ua, "mast-lua/%s libcurl/%s Lua/5.4", MAST_VERSION_STRING, cv->version);
+      def = ua;
+    }
+    if (def != NULL && mast_config_set(ctx, rows[i].pub.name, def, err, sizeof err) != MAST_OK) {
+      mast_ctx_free(ctx);   /* out of memory: the defaults themselves are valid */
+      return NULL;
+    }
   }
   return ctx;
 }
 
 void mast_ctx_free(mast_ctx *ctx) {
   mast_prefix *p;
+  size_t i;
   if (ctx == NULL) return;
   if (ctx->multi != NULL) curl_multi_cleanup(ctx->multi);
-  mast_strfree(ctx, ctx->cfg.base_url);
-  free_token(ctx);
-  mast_strfree(ctx, ctx->cfg.user_agent);
-  mast_strfree(ctx, ctx->cfg.hla_url);
-  mast_strfree(ctx, ctx->cfg.ca_file);
-  mast_strfree(ctx, ctx->cfg.ca_path);
+  for (i = 0; i < NROWS; i++)
+    if (rows[i].pub.type == MAST_SETTING_STRING)
+      free_value(ctx, *str_slot(ctx, &rows[i]), rows[i].pub.secret);
   mast_strfree(ctx, ctx->download_root);
   while ((p = ctx->allow) != NULL) {
     ctx->allow = p->next;
-    mast_free(ctx, p, sizeof *p + p->len + 1);
+    mast_sfree(ctx, p, sizeof *p + p->len + 1);
   }
   ctx->alloc(ctx->alloc_ud, ctx, sizeof *ctx, 0);
-}
-
-/* ---- configuration ---- */
-
-enum { K_STR, K_NUM, K_INT, K_PROGRESS };
-
-typedef struct key_info {
-  const char *name;
-  int kind;
-  size_t offset;
-  double min, max;
-} key_info;
-
-#define OFF(f) offsetof(mast_config, f)
-static const key_info keys[] = {
-  {"base_url", K_STR, OFF(base_url), 0, 0},
-  {"token", K_STR, OFF(token), 0, 0},
-  {"user_agent", K_STR, OFF(user_agent), 0, 0},
-  {"hla_url", K_STR, OFF(hla_url), 0, 0},
-  {"ca_file", K_STR, OFF(ca_file), 0, 0},
-  {"ca_path", K_STR, OFF(ca_path), 0, 0},
-  {"connect_timeout", K_NUM, OFF(connect_timeout), 0.001, 3600},
-  {"timeout", K_NUM, OFF(timeout), 1, 86400},
-  {"deadline", K_NUM, OFF(deadline), 0.001, 30 * 86400},
-  {"retries", K_INT, OFF(retries), 0, 100},
-  {"retry_delay", K_NUM, OFF(retry_delay), 0, 600},
-  {"concurrency", K_INT, OFF(concurrency), 1, 64},
-  {"progress", K_PROGRESS, OFF(progress), 0, 0},
-};
-#undef OFF
-
-static const char *const key_names[] = {
-  "base_url", "token", "user_agent", "hla_url", "ca_file", "ca_path", "connect_timeout",
-  "timeout", "deadline", "retries", "retry_delay", "concurrency", "progress", NULL
-};
-
-const char *const *mast_config_keys(void) { return key_names; }
-
-static const key_info *find_key(const char *name) {
-  size_t i;
-  for (i = 0; i < sizeof keys / sizeof *keys; i++)
-    if (strcmp(keys[i].name, name) == 0) return &keys[i];
-  return NULL;
-}
-
-static int check_url(const char *value, char *err, size_t errlen, const char *key) {
-  if (value == NULL || *value == '\0') {
-    snprintf(err, errlen, "%s must not be empty", key);
-    return 0;
-  }
-  if (strncasecmp(value, "http://", 7) != 0 && strncasecmp(value, "https://", 8) != 0) {
-    snprintf(err, errlen, "%s must be an http:// or https:// URL, got '%.200s'", key, value);
-    return 0;
-  }
-  return 1;
-}
-
-int mast_config_set(mast_ctx *ctx, const char *key, const char *value, char *err, size_t errlen) {
-  const key_info *k = find_key(key);
-  char *base = (char *)&ctx->cfg;
-  if (k == NULL) {
-    snprintf(err, errlen, "unknown setting '%.100s' (known: base_url, token, user_agent, hla_url, "
-             "ca_file, ca_path, connect_timeout, timeout, deadline, retries, retry_delay, "
-             "concurrency, progress)", key);
-    return MAST_EUSAGE;
-  }
-  switch (k->kind) {
-    case K_STR: {
-      char *copy;
-      size_t n;
-      if ((strcmp(key, "base_url") == 0 || strcmp(key, "hla_url") == 0) &&
-          !check_url(value, err, errlen, key))
-        return MAST_EUSAGE;
-      if (strcmp(key, "user_agent") == 0 && (value == NULL || *value == '\0')) {
-        snprintf(err, errlen, "user_agent must not be empty");
-        return MAST_EUSAGE;
-      }
-      if (value != NULL && strpbrk(value, "\r\n") != NULL) {
-        snprintf(err, errlen, "%s must not contain line breaks", key);
-        return MAST_EUSAGE;
-      }
-      copy = NULL;
-      if (value != NULL && *value != '\0') {
-        n = strlen(value);
-        /* a base URL is kept without its trailing slashes */
-        if (strcmp(key, "base_url") == 0 || strcmp(key, "hla_url") == 0)
-          while (n > 0 && value[n - 1] == '/') n--;
-        copy = mast_malloc(ctx, n + 1);
-        if (copy == NULL) {
-          snprintf(err, errlen, "out of memory");
-          return MAST_ENOMEM;
-        }
-        memcpy(copy, value, n);
-        copy[n] = '\0';
-      }
-      if (k->offset == offsetof(mast_config, token)) free_token(ctx);
-      mast_strfree(ctx, *(char **)(base + k->offset));
-      *(char **)(base + k->offset) = copy;
-      return MAST_OK;
-    }
-    case K_PROGRESS: {
-      int *slot = (int *)(base + k->offset);
-      if (value != NULL && strcmp(value, "auto") == 0) *slot = 0;
-      else if (value != NULL && (strcmp(value, "on") == 0 || strcmp(value, "true") == 0)) *slot = 1;
-      else if (value != NULL && (strcmp(value, "off") == 0 || strcmp(value, "false") == 0)) *slot = 2;
-      else {
-        snprintf(err, errlen, "progress must be 'auto', 'on' or 'off', got '%.50s'", value ? value : "");
-        return MAST_EUSAGE;
-      }
-      return MAST_OK;
-    }
-    default: {
-      char *end;
-      double d;
-      errno = 0;
-      d = value ? strtod(value, &end) : 0;
-      if (value == NULL || end == value || *end != '\0' || errno != 0 || !isfinite(d)) {
-        snprintf(err, errlen, "%s must be a number, got '%.50s'", key, value ? value : "");
-        return MAST_EUSAGE;
-      }
-      if (d < k->min || d > k->max || (k->kind == K_INT && d != floor(d))) {
-        snprintf(err, errlen, "%s must be %s from %g to %g, got %.50s", key,
-                 k->kind == K_INT ? "a whole number" : "a number", k->min, k->max, value);
-        return MAST_EUSAGE;
-      }
-      if (k->kind == K_INT) *(int *)(base + k->offset) = (int)d;
-      else *(double *)(base + k->offset) = d;
-      return MAST_OK;
-    }
-  }
-}
-
-int mast_config_get(mast_ctx *ctx, const char *key, char *buf, size_t len) {
-  const key_info *k = find_key(key);
-  char *base = (char *)&ctx->cfg;
-  if (k == NULL || len == 0) return MAST_EUSAGE;
-  switch (k->kind) {
-    case K_STR: {
-      const char *s = *(char **)(base + k->offset);
-      if (strcmp(key, "token") == 0) s = (s != NULL || ctx->token_fn != NULL) ? "<set>" : NULL;
-      snprintf(buf, len, "%s", s ? s : "");
-      break;
-    }
-    case K_PROGRESS: {
-      static const char *const names[] = {"auto", "on", "off"};
-      snprintf(buf, len, "%s", names[*(int *)(base + k->offset)]);
-      break;
-    }
-    case K_INT: snprintf(buf, len, "%d", *(int *)(base + k->offset)); break;
-    default: snprintf(buf, len, "%.17g", *(double *)(base + k->offset)); break;
-  }
-  return MAST_OK;
-}
-
-double mast_config_number(mast_ctx *ctx, const char *key) {
-  const key_info *k = find_key(key);
-  char *base = (char *)&ctx->cfg;
-  if (k == NULL) return 0;
-  if (k->kind == K_INT || k->kind == K_PROGRESS) return *(int *)(base + k->offset);
-  if (k->kind == K_NUM) return *(double *)(base + k->offset);
-  return 0;
-}
-
-int mast_config_from_env(mast_ctx *ctx, char *err, size_t errlen) {
-  static const char *const env[][2] = {
-    {"MAST_BASE_URL", "base_url"}, {"MAST_API_TOKEN", "token"},
-    {"MAST_USER_AGENT", "user_agent"}, {"MAST_HLA_URL", "hla_url"},
-    {"MAST_CA_FILE", "ca_file"}, {"MAST_CA_PATH", "ca_path"},
-    {"MAST_CONNECT_TIMEOUT", "connect_timeout"}, {"MAST_TIMEOUT", "timeout"},
-    {"MAST_DEADLINE", "deadline"}, {"MAST_RETRIES", "retries"},
-    {"MAST_RETRY_DELAY", "retry_delay"}, {"MAST_CONCURRENCY", "concurrency"},
-    {"MAST_PROGRESS", "progress"},
-  };
-  size_t i;
-  for (i = 0; i < sizeof env / sizeof *env; i++) {
-    const char *v = getenv(env[i][0]);
-    char msg[256];
-    int rc;
-    if (v == NULL || *v == '\0') continue;
-    rc = mast_config_set(ctx, env[i][1], v, msg, sizeof msg);
-    if (rc != MAST_OK) {
-      snprintf(err, errlen, "environment variable %s: %s", env[i][0], msg);
-      return rc;
-    }
-  }
-  return MAST_OK;
 }
 
 void mast_set_token_provider(mast_ctx *ctx, mast_token_fn fn, void *ud) {
@@ -418,6 +503,8 @@ void mast_cancel(mast_ctx *ctx) {
 void mast_interrupt(mast_ctx *ctx) { atomic_store(ctx->cancel, 1); }
 void mast_cancel_reset(mast_ctx *ctx) { atomic_store(ctx->cancel, 0); }
 int mast_cancelled(mast_ctx *ctx) { return atomic_load(ctx->cancel) != 0; }
+
+const char *mast_download_root(mast_ctx *ctx) { return ctx->download_root; }
 
 void mast_ctx_use_cancel_flag(mast_ctx *ctx, atomic_int *flag) {
   ctx->cancel = flag ? flag : &ctx->own_cancel;

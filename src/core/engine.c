@@ -831,12 +831,12 @@ int mast_perform(mast_ctx *ctx, const mast_request *reqs, mast_result *res, size
     mast_strfree(ctx, x->fail_msg);
     if (res[i].code != MAST_OK && first_error == MAST_OK) first_error = res[i].code;
   }
-  mast_free(ctx, xs, n * sizeof *xs);
+  mast_sfree(ctx, xs, n * sizeof *xs);
   return first_error;
 }
 
 void mast_result_clear(mast_ctx *ctx, mast_result *r) {
-  if (r->body != NULL) mast_free(ctx, r->body, r->body_len + 1);
+  if (r->body != NULL) mast_sfree(ctx, r->body, r->body_len + 1);
   mast_strfree(ctx, r->content_type);
   mast_strfree(ctx, r->url);
   mast_strfree(ctx, r->message);

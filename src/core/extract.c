@@ -74,7 +74,7 @@ static int names_add(mast_ctx *ctx, names *l, const char *s) {
 static void names_free(mast_ctx *ctx, names *l) {
   size_t k;
   for (k = 0; k < l->n; k++) mast_strfree(ctx, l->v[k]);
-  mast_free(ctx, l->v, l->cap * sizeof *l->v);
+  mast_sfree(ctx, l->v, l->cap * sizeof *l->v);
   memset(l, 0, sizeof *l);
 }
 
@@ -332,8 +332,8 @@ io_error:
   }
 }
 
-int mast_extract(mast_ctx *ctx, const char *archive, const char *dir, mast_entry_fn fn, void *ud,
-                 char **message) {
+static int extract(mast_ctx *ctx, const char *archive, const char *dir, mast_entry_fn fn, void *ud,
+                   char **message) {
   struct archive *a;
   struct archive_entry *e;
   int count, r, err = 0, code = MAST_OK;
@@ -409,5 +409,13 @@ int mast_extract(mast_ctx *ctx, const char *archive, const char *dir, mast_entry
   }
   archive_read_free(a);
   *message = msg;
+  return code;
+}
+
+int mast_extract(mast_ctx *ctx, const char *archive, const char *dir, mast_entry_fn fn, void *ud,
+                 char **message) {
+  char *m = NULL;
+  int code = extract(ctx, archive, dir, fn, ud, &m);
+  *message = mast_host_string(ctx, m);   /* the host frees it with mast_free */
   return code;
 }

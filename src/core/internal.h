@@ -9,6 +9,8 @@
 #include <curl/curl.h>
 
 #include "mast/mast.h"
+#include "bind_api.h"
+#include "settings.h"
 
 /* A growable byte buffer that allocates through the context. */
 typedef struct mast_buf {
@@ -16,11 +18,15 @@ typedef struct mast_buf {
   size_t len, cap;
 } mast_buf;
 
+/* The storage of the settings, one field per row of MAST_SETTINGS. */
+#define MAST_FIELD_STRING(n) char *n;
+#define MAST_FIELD_NUMBER(n) double n;
+#define MAST_FIELD_INTEGER(n) int n;
+#define MAST_FIELD(name, env, type, def, lo, hi, owner, flags) MAST_FIELD_##type(name)
 typedef struct mast_config {
-  char *base_url, *token, *user_agent, *hla_url, *ca_file, *ca_path;
-  double connect_timeout, timeout, deadline, retry_delay;
-  int retries, concurrency, progress;   /* progress: 0 auto, 1 on, 2 off */
+  MAST_SETTINGS(MAST_FIELD)
 } mast_config;
+#undef MAST_FIELD
 
 typedef struct mast_prefix {
   struct mast_prefix *next;
@@ -33,6 +39,7 @@ struct mast_ctx {
   void *alloc_ud;
   CURLM *multi;
   mast_config cfg;
+  int config_locked;         /* host-owned settings are read-only */
   mast_token_fn token_fn;
   void *token_ud;
   mast_log_fn log_fn;
@@ -46,8 +53,14 @@ struct mast_ctx {
   uint64_t rng;              /* jitter */
 };
 
+/* Sized memory of the core (lua_Alloc's contract). What is handed to a
+** host comes from mast_hmalloc instead and is freed by mast_free(ctx, p). */
 void *mast_malloc(mast_ctx *ctx, size_t n);
 void *mast_realloc(mast_ctx *ctx, void *p, size_t old, size_t n);
+void mast_sfree(mast_ctx *ctx, void *p, size_t size);
+void *mast_hmalloc(mast_ctx *ctx, size_t n);
+/* s (from mast_malloc) moved into host memory; NULL when out of memory. */
+char *mast_host_string(mast_ctx *ctx, char *s);
 char *mast_strdup(mast_ctx *ctx, const char *s);
 void mast_strfree(mast_ctx *ctx, char *s);
 char *mast_vformat(mast_ctx *ctx, const char *fmt, va_list ap);
@@ -67,10 +80,6 @@ void mast_log(mast_ctx *ctx, int level, const char *fmt, ...)
   ;
 double mast_random(mast_ctx *ctx);   /* uniform in [0, 1) */
 
-/* Makes ctx watch a cancel flag that the host owns (for a host whose signal
-** handler cannot call into the library). */
-void mast_ctx_use_cancel_flag(mast_ctx *ctx, atomic_int *flag);
-
 /* url.c */
 int mast_same_origin(const char *a, const char *b);
 int mast_url_allowed(mast_ctx *ctx, const char *url);
@@ -83,16 +92,7 @@ char *mast_scrub(mast_ctx *ctx, const char *s);
 /* How many bytes at s (of sl) are the token or a piece of it that
 ** mast_scrub replaces; 0 if none. */
 size_t mast_token_match(const char *s, size_t sl, const char *t, size_t tl);
-/* The one scrubbing walk, for every sink: calls emit(ud, piece, n) with the
-** sl bytes at s in order, "<token>" standing for the token and its pieces
-** (ctx may be NULL: no token). Stops at the first non-zero emit and returns
-** it; 0 when all was emitted. */
-typedef int (*mast_scrub_emit)(void *ud, const char *piece, size_t n);
-int mast_scrub_each(mast_ctx *ctx, const char *s, size_t sl, mast_scrub_emit emit, void *ud);
 /* The token to send, or NULL. Writes into buf. */
 const char *mast_token(mast_ctx *ctx, char *buf, size_t len);
-
-/* files.c */
-int mast_path_allowed(mast_ctx *ctx, const char *path);
 
 #endif

@@ -22,7 +22,7 @@ char *mast_urlencode(mast_ctx *ctx, const char *s, size_t len, const char *safe,
     unsigned char c = (unsigned char)s[i];
     n += (is_unreserved(c) || (c != 0 && strchr(safe, c) != NULL)) ? 1 : 3;
   }
-  out = mast_malloc(ctx, n + 1);
+  out = mast_hmalloc(ctx, n + 1);   /* the host frees it with mast_free */
   if (out == NULL) return NULL;
   for (o = out, i = 0; i < len; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -140,6 +140,13 @@ typedef struct buf_sink {
 static int to_buf(void *ud, const char *piece, size_t n) {
   buf_sink *k = ud;
   return mast_buf_add(k->ctx, &k->b, piece, n) ? 0 : 1;
+}
+
+int mast_mentions_token(mast_ctx *ctx, const char *text) {
+  char *scrubbed = mast_scrub(ctx, text);
+  int found = scrubbed == NULL || strcmp(scrubbed, text) != 0;   /* cannot tell: say yes */
+  mast_strfree(ctx, scrubbed);
+  return found;
 }
 
 char *mast_scrub(mast_ctx *ctx, const char *s) {

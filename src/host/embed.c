@@ -18,6 +18,7 @@
 
 #include "mast/mast_lua.h"
 #include "../bind/json.h"   /* the codec's C interface, shared with the host on purpose */
+#include "../core/bind_api.h"   /* mast_default_alloc */
 
 #define HOOK_EVERY 1000   /* instructions between limit and cancel checks */
 
@@ -37,15 +38,6 @@ struct mast_runtime {
   void *log_ud;
   char *error;
 };
-
-static void *default_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-  (void)ud; (void)osize;
-  if (nsize == 0) {
-    free(ptr);
-    return NULL;
-  }
-  return realloc(ptr, nsize);
-}
 
 /* Counts the Lua heap and refuses to grow it past the limit. */
 static void *limited_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -111,13 +103,16 @@ static int setup(lua_State *L) {
   const mast_runtime_options *o = lua_touserdata(L, 1);
   mast_runtime *rt = runtime_of(L);
   mast_ctx *ctx;
+  mast_lua_options lo;
   luaL_openlibs(L);
-  /* the context will watch the runtime's cancel flag */
-  lua_pushlightuserdata(L, &rt->cancel);
-  lua_setfield(L, LUA_REGISTRYINDEX, "mast.cancel_flag");
-  mast_openlibs(L, o->use_environment ? 0 : MAST_OPEN_NOENV);
+  memset(&lo, 0, sizeof lo);
+  lo.struct_size = sizeof lo;
+  lo.cancel_flag = &rt->cancel;           /* the context watches the runtime's flag */
+  lo.noenv = !o->use_environment;
+  lo.terminal = 0;                        /* a library never prints: events go to the hook */
+  mast_lua_setup(L, &lo);
+  mast_openlibs(L, 0);
   ctx = rt->ctx = mast_lua_ctx(L);
-  set(L, ctx, "progress", "off");   /* a library host does not print */
   if (o->base_url != NULL) set(L, ctx, "base_url", o->base_url);
   if (o->token != NULL) mast_set_token_provider(ctx, o->token, o->token_ud);
   if (o->log != NULL) mast_set_log_hook(ctx, o->log, o->log_ud);
@@ -129,6 +124,11 @@ static int setup(lua_State *L) {
   lua_getglobal(L, "require");
   lua_pushliteral(L, "mast");
   lua_call(L, 1, 1);
+  lua_getfield(L, -1, "config");   /* a library host shows no progress line */
+  lua_createtable(L, 0, 1);
+  lua_pushliteral(L, "off");
+  lua_setfield(L, -2, "progress");
+  lua_call(L, 1, 0);
   lua_setglobal(L, "mast");
   if (rt->sandbox) {
     char base[2048];
@@ -156,6 +156,7 @@ static int setup(lua_State *L) {
     lua_setfield(L, -2, "mast");
     lua_call(L, 1, 1);                  /* stack: opts, sandbox, env */
     rt->env_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    mast_config_lock(ctx);   /* the host's settings are set: scripts may only read them */
   }
   return 0;
 }
@@ -168,7 +169,7 @@ MAST_API mast_runtime *mast_runtime_new(const mast_runtime_options *opts) {
     memset(&none, 0, sizeof none);
     opts = &none;
   }
-  alloc = opts->alloc ? opts->alloc : default_alloc;
+  alloc = opts->alloc ? opts->alloc : mast_default_alloc;
   rt = alloc(opts->alloc_ud, NULL, 0, sizeof *rt);
   if (rt == NULL) return NULL;
   memset(rt, 0, sizeof *rt);
@@ -223,17 +224,13 @@ static int traceback(lua_State *L) {
 /* The code of a failed run, from the error object (at the top of the
 ** stack: {error, text}) and the runtime's flags. */
 static int code_of(mast_runtime *rt, lua_State *L) {
-  static const char *const names[] = {"ok", "usage", "http", "mast", "timeout", "json", "io",
-                                      "network", "cancelled", "memory", "denied", "callback",
-                                      "script", "limit"};
   int code = MAST_ESCRIPT;
-  size_t i;
   if (rt->over_memory || rt->over_instructions) return MAST_ELIMIT;
   if (atomic_load(&rt->cancel)) return MAST_ECANCELLED;
   lua_rawgeti(L, -1, 1);
   if (lua_type(L, -1) == LUA_TTABLE && lua_getfield(L, -1, "code") == LUA_TSTRING) {
-    for (i = 0; i < sizeof names / sizeof *names; i++)
-      if (strcmp(names[i], lua_tostring(L, -1)) == 0) code = (int)i;
+    int c = mast_code_from_name(lua_tostring(L, -1));
+    if (c >= 0) code = c;
     lua_pop(L, 1);
   } else if (lua_type(L, -1) == LUA_TTABLE) {
     lua_pop(L, 1);

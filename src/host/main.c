@@ -631,9 +631,16 @@ static int pmain(lua_State *L) {
     lua_setfield(L, LUA_REGISTRYINDEX, "LUA_NOENV");
   }
   luaL_openlibs(L);
-  lua_pushlightuserdata(L, &interrupted);
-  lua_setfield(L, LUA_REGISTRYINDEX, "mast.cancel_flag");
-  mast_preload_lua(L, noenv ? MAST_OPEN_NOENV : 0);
+  {
+    mast_lua_options o;   /* the terminal is ours: mast may draw its progress line */
+    memset(&o, 0, sizeof o);
+    o.struct_size = sizeof o;
+    o.cancel_flag = &interrupted;
+    o.noenv = noenv;
+    o.terminal = 1;
+    mast_lua_setup(L, &o);
+  }
+  mast_preload_lua(L, 0);
   setup_paths(L, noenv);
   install_lazy_mast(L);
   createargtable(L, argv, argc, script);

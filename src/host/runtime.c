@@ -1,13 +1,45 @@
 /*
 ** runtime.c -- making mast available inside a lua_State.
 */
+#include <stddef.h>
 #include <string.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
 
 #include "mast/mast_lua.h"
+#include "../bind/bind.h"
 #include "embedded.h"
+
+MAST_API int mast_lua_setup(lua_State *L, const mast_lua_options *o) {
+  mast_lua_options *box;
+  size_t n;
+  if (o == NULL || o->struct_size < offsetof(mast_lua_options, terminal) + sizeof o->terminal)
+    return MAST_EUSAGE;
+  box = lua_newuserdatauv(L, sizeof *box, 0);
+  memset(box, 0, sizeof *box);
+  n = o->struct_size < sizeof *box ? o->struct_size : sizeof *box;   /* an older host's struct */
+  memcpy(box, o, n);
+  box->struct_size = sizeof *box;
+  luaL_newmetatable(L, MAST_OPTIONS_MT);
+  lua_setmetatable(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, MAST_OPTIONS_KEY);
+  return MAST_OK;
+}
+
+/* MAST_OPEN_NOENV: the host's options (or the defaults) with noenv set. */
+static void set_noenv(lua_State *L) {
+  mast_lua_options o;
+  memset(&o, 0, sizeof o);
+  o.struct_size = sizeof o;
+  o.terminal = 1;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, MAST_OPTIONS_KEY) == LUA_TUSERDATA &&
+      luaL_testudata(L, -1, MAST_OPTIONS_MT) != NULL)
+    o = *(mast_lua_options *)lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  o.noenv = 1;
+  mast_lua_setup(L, &o);
+}
 
 /* package.preload loader of an embedded module: upvalue 1 is its index. */
 static int load_embedded(lua_State *L) {
@@ -21,10 +53,7 @@ static int load_embedded(lua_State *L) {
 
 MAST_API void mast_preload_lua(lua_State *L, unsigned flags) {
   int i;
-  if (flags & MAST_OPEN_NOENV) {
-    lua_pushboolean(L, 1);
-    lua_setfield(L, LUA_REGISTRYINDEX, "mast.noenv");
-  }
+  if (flags & MAST_OPEN_NOENV) set_noenv(L);
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   for (i = 0; mast_embedded_modules[i].name != NULL; i++) {
     lua_pushinteger(L, i);

@@ -51,8 +51,11 @@ typedef enum mast_code {
   MAST_ESCRIPT,    /* "script": a script raised an error of its own */
   MAST_ELIMIT      /* "limit": a script hit the host's instruction or memory limit */
 } mast_code;
+#define MAST_NCODES (MAST_ELIMIT + 1)
 
+/* The stable name of a code ("unknown" for none), and back (-1 for none). */
 MAST_API const char *mast_code_name(int code);
+MAST_API int mast_code_from_name(const char *name);
 MAST_API const char *mast_version(void);
 MAST_API int mast_version_num(void);
 
@@ -68,35 +71,69 @@ typedef void *(*mast_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
 MAST_API mast_ctx *mast_ctx_new(mast_alloc_fn alloc, void *ud);
 MAST_API void mast_ctx_free(mast_ctx *ctx);
 
-/* Configuration, by name. Keys:
-**   base_url         MAST's base URL (default https://mast.stsci.edu)
-**   token            MAST API token, sent as "Authorization: token <T>"
-**                    only to the base URL's scheme, host and port
-**   user_agent       default "mast-lua/<v> libcurl/<v> Lua/5.4"
-**   hla_url          Hubble Legacy Archive base (default https://hla.stsci.edu)
-**   ca_file, ca_path TLS trust store (verification is always on)
-**   connect_timeout  seconds to establish a connection (default 30)
-**   timeout          seconds a transfer may go without receiving a byte
-**                    before it counts as stalled (default 60)
-**   deadline         seconds one mast.query may take in all, polling and
-**                    retries included (default 600)
-**   retries          retries of a failed transfer (default 3)
-**   retry_delay      first retry's delay in seconds (default 0.5)
-**   concurrency      transfers at once in a batch (default 4)
-**   progress         "auto" (on a terminal), "on" or "off"
-** mast_config_set returns MAST_OK or MAST_EUSAGE (message in err). Values
-** are text; numbers are parsed. mast_config_get copies the value into buf
-** (token reads back as "<set>" or ""). mast_config_defaults applies the
-** environment: MAST_BASE_URL, MAST_API_TOKEN, MAST_USER_AGENT, MAST_HLA_URL,
-** MAST_CA_FILE, MAST_CA_PATH, MAST_CONNECT_TIMEOUT, MAST_TIMEOUT,
-** MAST_DEADLINE, MAST_RETRIES, MAST_RETRY_DELAY, MAST_CONCURRENCY,
-** MAST_PROGRESS. */
+/* Configuration. The settings of the C core (see mast_setting_at for the
+** list with types and bounds; README lists them with their meaning):
+**   base_url, token, user_agent, ca_file, ca_path, connect_timeout,
+**   timeout, retries, retry_delay, concurrency
+** Each has an environment variable (MAST_BASE_URL, MAST_API_TOKEN, ...) that
+** mast_config_from_env applies. The token is secret: it reads back as
+** "<set>" (or nothing) and is wiped from memory when replaced.
+**
+** Every setter returns MAST_OK, MAST_EUSAGE (bad name or value),
+** MAST_EDENIED (a host-owned setting after mast_config_lock) or
+** MAST_ENOMEM, with a message in err. */
+enum { MAST_SETTING_STRING = 1, MAST_SETTING_NUMBER = 2, MAST_SETTING_INTEGER = 3 };
+enum { MAST_OWNER_SCRIPT = 0, MAST_OWNER_HOST = 1 };
+
+/* A setting's descriptor (read-only; new fields are only ever added at the
+** end). */
+typedef struct mast_setting {
+  const char *name;
+  const char *env;          /* its environment variable */
+  int type;                 /* MAST_SETTING_* */
+  int owner;                /* MAST_OWNER_*: who may change it once locked */
+  int secret;               /* never read back */
+  double min, max;          /* bounds of a number or integer */
+} mast_setting;
+
+/* The i-th setting (from 0), NULL past the last. */
+MAST_API const mast_setting *mast_setting_at(size_t i);
+MAST_API const mast_setting *mast_setting_find(const char *name);
+MAST_API const char *const *mast_config_keys(void);   /* NULL-terminated */
+
+/* Text: numbers are parsed; NULL or "" clears a string setting. */
 MAST_API int mast_config_set(mast_ctx *ctx, const char *key, const char *value,
                              char *err, size_t errlen);
+/* Copies the value as text into buf ("" when unset). */
 MAST_API int mast_config_get(mast_ctx *ctx, const char *key, char *buf, size_t len);
 MAST_API int mast_config_from_env(mast_ctx *ctx, char *err, size_t errlen);
-MAST_API const char *const *mast_config_keys(void);   /* NULL-terminated */
-MAST_API double mast_config_number(mast_ctx *ctx, const char *key);
+
+/* Typed. A string read is NULL when unset and stays valid until the
+** setting next changes. */
+MAST_API int mast_config_set_string(mast_ctx *ctx, const char *key, const char *value,
+                                    char *err, size_t errlen);
+MAST_API int mast_config_set_number(mast_ctx *ctx, const char *key, double value,
+                                    char *err, size_t errlen);
+MAST_API int mast_config_get_string(mast_ctx *ctx, const char *key, const char **value);
+MAST_API int mast_config_get_number(mast_ctx *ctx, const char *key, double *value);
+
+/* All or none: either every value is valid and all are set, or nothing
+** changes. A value is a number (is_number) or text (parsed for a number
+** setting; NULL clears a string setting). */
+typedef struct mast_config_value {
+  const char *key;
+  int is_number;
+  const char *text;
+  double number;
+} mast_config_value;
+MAST_API int mast_config_set_many(mast_ctx *ctx, const mast_config_value *values, size_t n,
+                                  char *err, size_t errlen);
+
+/* From now on the settings owned by the host (base_url, user_agent, TLS
+** trust) are read-only: setting one is MAST_EDENIED. There is no unlock; a
+** sandboxing host calls it after applying its own options. */
+MAST_API void mast_config_lock(mast_ctx *ctx);
+MAST_API int mast_config_locked(mast_ctx *ctx);
 
 /* A token provider is asked for the token each time one is needed, in
 ** place of the configured value. It writes at most len-1 bytes to buf and
@@ -216,9 +253,6 @@ MAST_API int mast_sleep(mast_ctx *ctx, double seconds);
 /* Monotonic seconds. */
 MAST_API double mast_now(void);
 
-/* Percent-encodes s as Python's urllib.parse.quote does (safe "/", so
-** "unreserved" plus "/" stay as they are; space becomes %20). The result is
-** allocated with ctx's allocator; free with mast_free(). NULL on ENOMEM. */
 /* Whether s is safe as one component of a local path (a product's
 ** obs_collection, obs_id or file name): NULL if so, else why not. */
 MAST_API const char *mast_unsafe_name(const char *s, size_t len);
@@ -230,14 +264,19 @@ MAST_API const char *mast_unsafe_path(const char *s, size_t len);
 ** ".." component, lies below a symlink entry, is a link leading outside dir,
 ** or is not a file, directory or link. fn (may be NULL) is told of each
 ** file written; non-zero from it stops. On failure *message is set (free
-** with mast_free(ctx, m, strlen(m) + 1)). */
+** it with mast_free(ctx, m)). */
 typedef int (*mast_entry_fn)(void *ud, const char *path, int64_t size);
 MAST_API int mast_extract(mast_ctx *ctx, const char *archive, const char *dir, mast_entry_fn fn,
                           void *ud, char **message);
 
+/* Percent-encodes s as Python's urllib.parse.quote does (safe "/", so
+** "unreserved" plus "/" stay as they are; space becomes %20). The result is
+** allocated with ctx's allocator; free it with mast_free(ctx, p). NULL on ENOMEM. */
 MAST_API char *mast_urlencode(mast_ctx *ctx, const char *s, size_t len, const char *safe,
                               size_t *outlen);
-MAST_API void mast_free(mast_ctx *ctx, void *p, size_t size);
+/* Frees memory mast handed to the host (mast_urlencode's result,
+** mast_extract's message); NULL is fine. */
+MAST_API void mast_free(mast_ctx *ctx, void *p);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
 **
 **   lua_State *L = luaL_newstate();
 **   luaL_openlibs(L);
+**   mast_lua_setup(L, &opts);             -- optional: cancel flag, noenv, terminal
 **   mast_openlibs(L, 0);                  -- require "mast" now works
 **   mast_ctx *ctx = mast_lua_ctx(L);      -- configure it from C if you like
 **
@@ -16,8 +17,35 @@
 #include "mast/mast.h"
 
 #ifdef __cplusplus
+#include <atomic>
+typedef std::atomic<int> mast_flag;
+#else
+#include <stdatomic.h>
+typedef atomic_int mast_flag;
+#endif
+
+#ifdef __cplusplus
 extern "C" {
 #endif
+
+/* What a host tells mast about itself, before the context exists.
+** Call mast_lua_setup before the first require of mast.core (the context
+** is made then, and reads noenv then); a later call changes the cancel
+** flag and terminal only. Without it, mast behaves as in a plain Lua
+** interpreter: the environment is read, terminal output is allowed, and
+** there is no host cancel flag. Start from memset 0 and set struct_size
+** to sizeof(mast_lua_options): fields are only ever added at the end.
+** Returns MAST_OK, or MAST_EUSAGE for a NULL or too short struct. */
+typedef struct mast_lua_options {
+  size_t struct_size;       /* sizeof(mast_lua_options) */
+  mast_flag *cancel_flag;   /* a flag the host's signal handler may set to
+                               1 (atomic_store) to cancel transfers and polling
+                               waits, as mast_interrupt does; NULL: none */
+  int noenv;                /* ignore the MAST_* environment variables */
+  int terminal;             /* mast may draw its progress line on stderr: only
+                               a program that owns the terminal sets this */
+} mast_lua_options;
+MAST_API int mast_lua_setup(lua_State *L, const mast_lua_options *o);
 
 /* The C module behind require "mast.core". */
 MAST_API int luaopen_mast_core(lua_State *L);
@@ -26,7 +54,8 @@ MAST_API int luaopen_mast_core(lua_State *L);
 ** memory error if it cannot be). */
 MAST_API mast_ctx *mast_lua_ctx(lua_State *L);
 
-#define MAST_OPEN_NOENV 0x01u   /* ignore the MAST_* environment variables */
+#define MAST_OPEN_NOENV 0x01u   /* ignore the MAST_* environment variables
+                                   (the noenv of mast_lua_setup) */
 
 /* Makes mast.core and every Lua module of mast (compiled into the library)
 ** available to require, through package.preload. Opens nothing else: the

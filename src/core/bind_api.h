@@ -1,0 +1,41 @@
+/*
+** bind_api.h -- what the C core offers the Lua binding beyond mast.h.
+**
+** The binding (src/bind/) includes only the public headers and this one;
+** it never sees struct mast_ctx. Everything here is internal to libmast
+** (not installed, not exported).
+*/
+#ifndef MAST_BIND_API_H
+#define MAST_BIND_API_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+
+#include "mast/mast.h"
+#include "files.h"   /* mast_mkdirs */
+
+/* malloc/realloc/free with lua_Alloc's signature: the allocator when a
+** host gives none. */
+void *mast_default_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+
+/* Makes ctx watch a cancel flag that the host owns (set by its signal
+** handler, which cannot call into the library); NULL: ctx's own flag. */
+void mast_ctx_use_cancel_flag(mast_ctx *ctx, atomic_int *flag);
+
+/* The realpath of the host's download root, or NULL when there is none. */
+const char *mast_download_root(mast_ctx *ctx);
+
+/* Whether the library may write at path under the host's policy. */
+int mast_path_allowed(mast_ctx *ctx, const char *path);
+
+/* Whether text holds the token or a piece of it mast_scrub would replace. */
+int mast_mentions_token(mast_ctx *ctx, const char *text);
+
+/* The one scrubbing walk, for every sink: calls emit(ud, piece, n) with the
+** sl bytes at s in order, "<token>" standing for the token and its pieces
+** (ctx may be NULL: no token). Stops at the first non-zero emit and returns
+** it; 0 when all was emitted. */
+typedef int (*mast_scrub_emit)(void *ud, const char *piece, size_t n);
+int mast_scrub_each(mast_ctx *ctx, const char *s, size_t sl, mast_scrub_emit emit, void *ud);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+** settings.h -- the one definition of every setting the C core keeps.
+**
+** Each row: name, environment variable, type, default (text, or NULL for
+** none), lowest and highest value (numbers), owner, flags. The table makes
+** the storage (mast_config in internal.h), the environment defaults, the
+** typed get/set, the key list and the descriptors of mast_setting_at().
+** Settings only the Lua modules use are defined in lua/mast/config.lua.
+**
+** Owners: HOST settings say where requests go and whom they trust; once the
+** host locks the configuration (mast_config_lock) a script cannot change
+** them. Flags: URL (http/https, trailing slashes dropped), REQUIRED (never
+** empty), SECRET (never read back; wiped when replaced).
+*/
+#ifndef MAST_SETTINGS_H
+#define MAST_SETTINGS_H
+
+#define MAST_SETTINGS(X)                                                                        \
+  X(base_url, "MAST_BASE_URL", STRING, "https://mast.stsci.edu", 0, 0, HOST, URL)              \
+  X(token, "MAST_API_TOKEN", STRING, NULL, 0, 0, SCRIPT, SECRET)                               \
+  X(user_agent, "MAST_USER_AGENT", STRING, NULL, 0, 0, HOST, REQUIRED)                         \
+  X(ca_file, "MAST_CA_FILE", STRING, NULL, 0, 0, HOST, NONE)                                   \
+  X(ca_path, "MAST_CA_PATH", STRING, NULL, 0, 0, HOST, NONE)                                   \
+  X(connect_timeout, "MAST_CONNECT_TIMEOUT", NUMBER, "30", 0.001, 3600, SCRIPT, NONE)          \
+  X(timeout, "MAST_TIMEOUT", NUMBER, "60", 1, 86400, SCRIPT, NONE)                             \
+  X(retries, "MAST_RETRIES", INTEGER, "3", 0, 100, SCRIPT, NONE)                               \
+  X(retry_delay, "MAST_RETRY_DELAY", NUMBER, "0.5", 0, 600, SCRIPT, NONE)                      \
+  X(concurrency, "MAST_CONCURRENCY", INTEGER, "4", 1, 64, SCRIPT, NONE)
+
+/* user_agent has no fixed default: mast_ctx_new makes it from the versions. */
+
+#define MAST_SF_NONE 0u
+#define MAST_SF_URL 1u
+#define MAST_SF_REQUIRED 2u
+#define MAST_SF_SECRET 4u
+
+#endif

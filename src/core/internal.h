@@ -35,6 +35,8 @@ struct mast_ctx {
   mast_config cfg;
   mast_token_fn token_fn;
   void *token_ud;
+  mast_credential_fn credential_fn;   /* engine.c: mast_set_credential_provider */
+  void *credential_ud;
   mast_log_fn log_fn;
   void *log_ud;
   mast_event_fn event_fn;

@@ -237,6 +237,7 @@ typedef struct sink_ud {
 static int call_sink(lua_State *L) {
   const char *data = lua_touserdata(L, 2);
   lua_settop(L, 3);
+  lua_pushvalue(L, 1);
   if (data != NULL) lua_pushlstring(L, data, (size_t)lua_tointeger(L, 3));
   else lua_pushnil(L);
   lua_call(L, 1, 1);
@@ -504,6 +505,7 @@ static resbox *run(lua_State *L, progress_ud *pu) {
 /* If request i's sink raised an error, its result's error says so (with
 ** the Lua error's text) and keeps it as `cause`. */
 static void sink_error(lua_State *L, int anchor, int results, lua_Integer i) {
+  const char *what;
   int err;
   lua_rawgeti(L, anchor, sink_err_key(i));
   err = lua_gettop(L);
@@ -516,8 +518,8 @@ static void sink_error(lua_State *L, int anchor, int results, lua_Integer i) {
       lua_pop(L, 1);
       lua_getfield(L, -1, "url");
     }
-    lua_pushfstring(L, "%s: the sink raised an error: %s", lua_tostring(L, -1),
-                    luaL_tolstring(L, err, NULL));
+    what = lua_tostring(L, -1);
+    lua_pushfstring(L, "%s: the sink raised an error: %s", what, luaL_tolstring(L, err, NULL));
     lua_setfield(L, err + 2, "message");
     lua_pushvalue(L, err);
     lua_setfield(L, err + 2, "cause");

@@ -378,6 +378,10 @@ static void push_result(lua_State *L, const mast_result *r, int decode, const ch
     lua_pushstring(L, r->url);
     lua_setfield(L, -2, "url");
   }
+  if (r->curl_code != 0) {
+    lua_pushinteger(L, r->curl_code);
+    lua_setfield(L, -2, "curl_code");
+  }
   if (r->content_type != NULL) {
     lua_pushstring(L, r->content_type);
     lua_setfield(L, -2, "content_type");
@@ -577,9 +581,15 @@ static int collect(lua_State *L, progress_ud *pu, resbox *b) {
 }
 
 /* core.perform(specs [, opts]) -> results
+** A spec: {url, method, body, content_type, dest, size, overwrite, resume,
+** retry, any_status, label, max_body, stall_timeout, decode,
+** headers = {"Name: value", ...} or {Name = "value"},
+** auth = "mast" (default) | "none" | {credential = "<name>"},
+** sink = function(chunk) (the body in pieces; chunk nil: it starts again;
+** an error or a false return stops that item with code "callback")}.
 ** Each result: {ok, status, body (or value, with decode = "json"), url,
 ** content_type, content_length, bytes, attempts, resumed, skipped, seconds,
-** error}. One failure does not stop the others. */
+** curl_code, error}. One failure does not stop the others. */
 static int l_perform(lua_State *L) {
   progress_ud pu;
   resbox *b = run(L, &pu);

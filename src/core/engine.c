@@ -70,6 +70,8 @@ typedef struct xfer {
   xstate state;
   double wake;               /* a waiting transfer starts at this time */
   double started;
+  char *cred;                /* the provider's last value, to keep out of messages */
+  size_t cred_len;
   int fail_code;             /* set when a callback aborts the transfer */
   char *fail_msg;
   char errbuf[CURL_ERROR_SIZE];
@@ -85,9 +87,41 @@ static int ok_status(long s) { return s >= 200 && s < 300; }
 
 /* ---- results ---- */
 
+/* msg with each piece of the credential that mast_token_match finds (an
+** error page may echo it) replaced by "<credential>"; NULL on ENOMEM. */
+static char *scrub_credential(xfer *x, const char *msg) {
+  mast_buf b = {NULL, 0, 0};
+  size_t i = 0, n = strlen(msg), m;
+  char *out;
+  while (i < n) {
+    m = mast_token_match(msg + i, n - i, x->cred, x->cred_len);
+    if (!(m ? mast_buf_add(x->ctx, &b, "<credential>", 12) : mast_buf_add(x->ctx, &b, msg + i, 1))) {
+      mast_buf_free(x->ctx, &b);
+      return NULL;
+    }
+    i += m ? m : 1;
+  }
+  out = mast_strdup(x->ctx, b.data ? b.data : "");
+  mast_buf_free(x->ctx, &b);
+  return out;
+}
+
+static void forget_credential(xfer *x) {
+  if (x->cred == NULL) return;
+  memset(x->cred, 0, x->cred_len);
+  mast_free(x->ctx, x->cred, x->cred_len + 1);
+  x->cred = NULL;
+  x->cred_len = 0;
+}
+
 static void set_message(xfer *x, char *msg) {
   mast_result *r = x->res;
   mast_strfree(x->ctx, r->message);
+  if (msg != NULL && x->cred != NULL) {
+    char *clean = scrub_credential(x, msg);
+    mast_strfree(x->ctx, msg);
+    msg = clean;
+  }
   r->message = msg ? mast_scrub(x->ctx, msg) : NULL;
   mast_strfree(x->ctx, msg);
 }
@@ -301,6 +335,13 @@ static int authorise(xfer *x) {
         return MAST_EUSAGE;
       }
       ok = add_auth(x, "", buf, (size_t)n);
+      forget_credential(x);
+      if (ok && (x->cred = mast_malloc(ctx, (size_t)n + 1)) != NULL) {
+        memcpy(x->cred, buf, (size_t)n);
+        x->cred[n] = '\0';
+        x->cred_len = (size_t)n;
+      }
+      ok = ok && x->cred != NULL;
     }
   }
   memset(buf, 0, sizeof buf);
@@ -1013,6 +1054,7 @@ static int teardown(batch *b) {
     mast_strfree(b->ctx, x->url);
     mast_strfree(b->ctx, x->part);
     mast_strfree(b->ctx, x->fail_msg);
+    forget_credential(x);
     if (x->res->code != MAST_OK && first_error == MAST_OK) first_error = x->res->code;
   }
   mast_free(b->ctx, b->xs, b->n * sizeof *b->xs);

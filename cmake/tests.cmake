@@ -124,6 +124,14 @@ add_test(NAME c-token COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} --token ${MAST_TES
 set_tests_properties(c-token PROPERTIES TIMEOUT 300
                      ENVIRONMENT "MAST_TEST_TOKEN=${MAST_TEST_TOKEN};${MAST_SAN_ENV}")
 
+# What a request can say through the C API: struct_size, headers, auth
+# policies, the chunk sink, http(s) only, facts in messages
+add_executable(test_request spec/c/test_request.c)
+mast_target_setup(test_request)
+target_link_libraries(test_request PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE Threads::Threads m)
+add_test(NAME c-request COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_request>)
+set_tests_properties(c-request PROPERTIES TIMEOUT 300 ENVIRONMENT "${MAST_SAN_ENV}")
+
 # The same, with four threads (a state each) querying at once, built with
 # ThreadSanitizer from the library's sources (not with the ASan build).
 if(NOT MAST_SANITIZE)

@@ -5,6 +5,7 @@
 -- resumes.
 local core = require "mast.core"
 local progress = require "mast.progress"
+local hints = require "mast.hints"
 
 local M = {}
 
@@ -23,6 +24,11 @@ function M.url_of(src)
   end
   if src:match("^[Hh][Tt][Tt][Pp][Ss]?://") then return src end
   return nil
+end
+
+-- Whose advice a failure to fetch src gets (see mast.hints).
+local function family_of(src)
+  return src:match("^[Mm][Aa][Ss][Tt]:") and "mast" or "download"
 end
 
 -- The last path component of a URI or URL (without a query string).
@@ -85,7 +91,7 @@ function M.download(src, dest, opts)
   done()
   if not ok then error(results, 2) end
   local r = results[1]
-  if not r.ok then error(r.error, 2) end
+  if not r.ok then error(hints.add(r.error, family_of(src)), 2) end
   return { path = dest, bytes = r.bytes, status = r.status, url = r.url, skipped = r.skipped,
            resumed = r.resumed, seconds = r.seconds }
 end
@@ -119,6 +125,7 @@ function M.download_many(items, opts)
   if not ok then error(results, 2) end
   local out = {}
   for i, r in ipairs(results) do
+    if r.error then hints.add(r.error, family_of(items[i].uri)) end
     out[i] = { ok = r.ok, uri = items[i].uri, path = paths[i], bytes = r.bytes, status = r.status,
                url = r.url, skipped = r.skipped, resumed = r.resumed, error = r.error }
   end
@@ -165,7 +172,7 @@ function M.bundle(uris, dest, opts)
   done()
   if not ok then error(results, 2) end
   local r = results[1]
-  if not r.ok then error(r.error, 2) end
+  if not r.ok then error(hints.add(r.error, "mast"), 2) end
   local out = { path = dest, bytes = r.bytes, status = r.status, url = r.url }
   if opts.extract ~= nil then
     out.files = core.extract(dest, core.resolve_path(opts.extract))

@@ -1,5 +1,6 @@
 --- mast.query: send one request to MAST's invoke endpoint and return its answer.
 local core = require "mast.core"
+local hints = require "mast.hints"
 local result = require "mast.result"
 local progress = require "mast.progress"
 
@@ -59,11 +60,8 @@ end
 local function annotate(e, service)
   if core.is_error(e) and not e.service then
     e.service = service
-    local msg = service .. ": " .. e.message
-    if e.code == "network" then
-      msg = msg .. " (is the network up, and is base_url " .. tostring(core.config("base_url")) .. " right?)"
-    end
-    e.message = msg
+    e.message = service .. ": " .. e.message
+    hints.add(e, "mast")
   end
   return e
 end

@@ -20,7 +20,8 @@
 ** these mostly reach the C core's). Swept: runtime creation; a query; a
 ** query answered 503 and then cut mid-body (retries); a query answered
 ** EXECUTING once (polling); a 306-row query printed as a grid; a download;
-** a download cut mid-body and resumed; a bundle extracted.
+** a download cut mid-body and resumed; a chunk sink cut and retried; a
+** bundle extracted.
 ** A successful run must give exactly the reference answer; a failed
 ** download leaves nothing at dest (or the whole file, when only building
 ** the Lua result failed after it was in place), never part of it.
@@ -125,6 +126,18 @@ static const char *QUERY_BIG =
   "local n = 0\n"
   "for _, row in ipairs(r.data) do n = n + #tostring(row.obs_id) + (row.obsid % 7) end\n"
   "return {rows = #r.data, sum = n, text = tostring(r):sub(1, 300)}\n";
+
+/* a chunk sink (and extra headers), cut once and retried from byte 0 */
+static const char *SINK =
+  "local core = require 'mast.core'\n"
+  "local parts, restarts = {}, 0\n"
+  "local r = core.request{url = mast.config('base_url') ..\n"
+  "  '/api/v0.1/Download/file?uri=mast:SANDBOX/size/100000/swept-sink.fits',\n"
+  "  headers = {'X-Swept: 1'}, sink = function(c)\n"
+  "    if c == nil then parts, restarts = {}, restarts + 1 else parts[#parts + 1] = c end\n"
+  "  end}\n"
+  "local s = table.concat(parts)\n"
+  "return {bytes = r.bytes, len = #s, first = s:byte(1), last = s:byte(-1), restarts = restarts}\n";
 
 static char DOWNLOAD[512], BUNDLE[1024];
 
@@ -353,6 +366,8 @@ int main(int argc, char **argv) {
     sweep("download", SETUP, DOWNLOAD, dest, 0, 1);
     sweep("download (cut, resumed)", SETUP_RESUME, DOWNLOAD, dest, 1, 1);
     sweep("download (cut, resumed)", SETUP_RESUME, DOWNLOAD, dest, 0, 1);
+    sweep("sink (cut, retried)", SETUP_RESUME, SINK, NULL, 1, 1);
+    sweep("sink (cut, retried)", SETUP_RESUME, SINK, NULL, 0, 1);
     sweep("bundle + extract", SETUP, BUNDLE, NULL, 1, 1);
     sweep("bundle + extract", SETUP, BUNDLE, NULL, 0, 1);
     unlink(dest);

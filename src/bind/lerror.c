@@ -19,6 +19,11 @@ static int e_tostring(lua_State *L) {
     lua_pop(L, 1);
     lua_pushliteral(L, "mast error");
   }
+  if (lua_getfield(L, 1, "hint") == LUA_TSTRING) {   /* advice a layer added (hints.lua) */
+    lua_pushfstring(L, "%s (%s)", lua_tostring(L, -2), lua_tostring(L, -1));
+    return 1;
+  }
+  lua_pop(L, 1);
   return 1;
 }
 
@@ -76,6 +81,10 @@ void mast_push_result_error(lua_State *L, const mast_result *r) {
   if (r->url != NULL) {
     lua_pushstring(L, r->url);
     lua_setfield(L, -2, "url");
+  }
+  if (r->curl_code != 0) {
+    lua_pushinteger(L, r->curl_code);
+    lua_setfield(L, -2, "curl_code");
   }
   lua_pushinteger(L, r->attempts);
   lua_setfield(L, -2, "attempts");

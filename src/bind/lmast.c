@@ -147,7 +147,7 @@ static resbox *new_resbox(lua_State *L, mast_ctx *ctx, size_t n) {
 
 static const char *const spec_keys[] = {
   "method", "url", "body", "content_type", "dest", "size", "overwrite", "resume", "retry",
-  "any_status", "label", "max_body", "stall_timeout", "decode", NULL
+  "any_status", "label", "max_body", "stall_timeout", "decode", "headers", "auth", "sink", NULL
 };
 
 /* The string field k of the table at t, kept alive by the anchor table at
@@ -167,12 +167,142 @@ static const char *anchored(lua_State *L, int t, int a, const char *k, size_t *l
   return s;
 }
 
+/* headers = {"Name: value", ...} (sent as given) or {Name = "value", ...}
+** (sent as "Name: value", in no particular order): a NULL-terminated array
+** of anchored strings. The engine checks each line. */
+static void read_headers(lua_State *L, int t, int a, mast_request *q, lua_Integer i) {
+  const char **v;
+  size_t n = 0, k = 0;
+  int h;
+  if (lua_getfield(L, t, "headers") == LUA_TNIL) {
+    lua_pop(L, 1);
+    return;
+  }
+  if (!lua_istable(L, -1))
+    mast_raise(L, MAST_EUSAGE, "request %d: field 'headers' must be a table, got %s", (int)i,
+               luaL_typename(L, -1));
+  h = lua_gettop(L);
+  lua_pushnil(L);
+  while (lua_next(L, h)) {
+    lua_pop(L, 1);
+    n++;
+  }
+  v = lua_newuserdatauv(L, (n + 1) * sizeof *v, 0);
+  lua_rawseti(L, a, (lua_Integer)lua_rawlen(L, a) + 1);
+  lua_pushnil(L);
+  while (lua_next(L, h)) {   /* key, value */
+    if (lua_type(L, -1) != LUA_TSTRING)
+      mast_raise(L, MAST_EUSAGE, "request %d: headers: each value must be a string, got %s",
+                 (int)i, luaL_typename(L, -1));
+    if (lua_type(L, -2) == LUA_TSTRING) {
+      lua_pushfstring(L, "%s: %s", lua_tostring(L, -2), lua_tostring(L, -1));
+      lua_replace(L, -2);
+    } else if (!lua_isinteger(L, -2)) {
+      mast_raise(L, MAST_EUSAGE, "request %d: headers: keys must be names or list positions",
+                 (int)i);
+    }
+    v[k++] = lua_tostring(L, -1);
+    lua_rawseti(L, a, (lua_Integer)lua_rawlen(L, a) + 1);
+  }
+  v[k] = NULL;
+  q->headers = v;
+  lua_pop(L, 1);
+}
+
+/* auth = "mast" (the default) | "none" | {credential = "<name>"}. */
+static void read_auth(lua_State *L, int t, int a, mast_request *q, lua_Integer i) {
+  int type = lua_getfield(L, t, "auth");
+  if (type == LUA_TNIL) {
+    lua_pop(L, 1);
+    return;
+  }
+  if (type == LUA_TSTRING && strcmp(lua_tostring(L, -1), "mast") == 0) {
+    q->auth = MAST_AUTH_MAST;
+  } else if (type == LUA_TSTRING && strcmp(lua_tostring(L, -1), "none") == 0) {
+    q->auth = MAST_AUTH_NONE;
+  } else if (type == LUA_TTABLE) {
+    q->auth = MAST_AUTH_PROVIDER;
+    q->credential = anchored(L, lua_gettop(L), a, "credential", NULL, i);
+    if (q->credential == NULL)
+      mast_raise(L, MAST_EUSAGE, "request %d: auth = {credential = <name>} needs the name", (int)i);
+  } else {
+    mast_raise(L, MAST_EUSAGE, "request %d: auth must be \"mast\", \"none\" or "
+               "{credential = <name>}", (int)i);
+  }
+  lua_pop(L, 1);
+}
+
+/* A Lua chunk sink: the function, and where its error goes, both in the
+** anchor table (the error slot exists beforehand, so storing the error
+** allocates nothing outside the pcall). */
+typedef struct sink_ud {
+  lua_State *L;
+  int anchor;          /* stack index of the anchor table */
+  lua_Integer fn;      /* the function's key in it */
+  lua_Integer err;     /* the error's key: false until the sink raises */
+} sink_ud;
+
+/* Under pcall: fn(chunk) with chunk a string (arg 2 light userdata, arg 3
+** length) or nil (the body starts again). */
+static int call_sink(lua_State *L) {
+  const char *data = lua_touserdata(L, 2);
+  lua_settop(L, 3);
+  lua_pushvalue(L, 1);
+  if (data != NULL) lua_pushlstring(L, data, (size_t)lua_tointeger(L, 3));
+  else lua_pushnil(L);
+  lua_call(L, 1, 1);
+  return 1;
+}
+
+static int on_chunk(void *ud, const char *data, size_t len) {
+  sink_ud *u = ud;
+  lua_State *L = u->L;
+  int stop;
+  if (!lua_checkstack(L, 5)) return 1;
+  lua_pushcfunction(L, call_sink);
+  lua_rawgeti(L, u->anchor, u->fn);
+  lua_pushlightuserdata(L, (void *)data);
+  lua_pushinteger(L, (lua_Integer)len);
+  if (lua_pcall(L, 3, 1, 0) != LUA_OK) {
+    lua_rawseti(L, u->anchor, u->err);   /* an existing key: no allocation */
+    return 1;
+  }
+  stop = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return stop;   /* returning false stops, as a progress callback's does */
+}
+
+/* The key of request i's sink error in the anchor table. */
+static lua_Integer sink_err_key(lua_Integer i) { return -i; }
+
+/* sink = function(chunk): the body in pieces instead of in memory. */
+static void read_sink(lua_State *L, int t, int a, mast_request *q, lua_Integer i) {
+  sink_ud *u;
+  if (lua_getfield(L, t, "sink") == LUA_TNIL) {
+    lua_pop(L, 1);
+    return;
+  }
+  if (!lua_isfunction(L, -1))
+    mast_raise(L, MAST_EUSAGE, "request %d: field 'sink' must be a function, got %s", (int)i,
+               luaL_typename(L, -1));
+  u = lua_newuserdatauv(L, sizeof *u, 0);
+  u->L = L;
+  u->anchor = a;
+  u->err = sink_err_key(i);
+  lua_rawseti(L, a, (lua_Integer)lua_rawlen(L, a) + 1);
+  u->fn = (lua_Integer)lua_rawlen(L, a) + 1;
+  lua_rawseti(L, a, u->fn);
+  lua_pushboolean(L, 0);
+  lua_rawseti(L, a, u->err);
+  q->chunk = on_chunk;
+  q->chunk_ud = u;
+}
+
 /* Reads the spec table at index t into *q. */
 static void read_spec(lua_State *L, int t, int a, mast_request *q, lua_Integer i) {
   static const char *const methods[] = {"GET", "POST", "HEAD", NULL};
   const char *m;
-  memset(q, 0, sizeof *q);
-  q->expected_size = -1;
+  mast_request_init(q);
   luaL_checktype(L, t, LUA_TTABLE);
   /* unknown keys are mistakes: say so instead of ignoring them */
   lua_pushnil(L);
@@ -214,6 +344,9 @@ static void read_spec(lua_State *L, int t, int a, mast_request *q, lua_Integer i
   q->stall_timeout = mast_opt_number(L, t, "stall_timeout", 0);
   if (q->dest != NULL && q->method == MAST_HEAD)
     mast_raise(L, MAST_EUSAGE, "request %d: a HEAD request cannot have a dest", (int)i);
+  read_headers(L, t, a, q, i);
+  read_auth(L, t, a, q, i);
+  read_sink(L, t, a, q, i);
 }
 
 /* Decodes a successful body straight from the transfer's buffer (no Lua
@@ -255,6 +388,10 @@ static void push_result(lua_State *L, const mast_result *r, int decode, const ch
     lua_pushstring(L, r->url);
     lua_setfield(L, -2, "url");
   }
+  if (r->curl_code != 0) {
+    lua_pushinteger(L, r->curl_code);
+    lua_setfield(L, -2, "curl_code");
+  }
   if (r->content_type != NULL) {
     lua_pushstring(L, r->content_type);
     lua_setfield(L, -2, "content_type");
@@ -285,6 +422,7 @@ typedef struct progress_ud {
   lua_State *L;
   int fn;        /* stack index of the Lua function */
   int errslot;   /* stack index where a raised error is kept */
+  int anchor;    /* stack index of the specs' anchor table (sink errors) */
 } progress_ud;
 
 static int on_progress(void *ud, const mast_progress *p) {
@@ -323,7 +461,8 @@ static int on_progress(void *ud, const mast_progress *p) {
 }
 
 static void get_batch_opts(lua_State *L, int o, mast_batch *b, progress_ud *pu) {
-  memset(b, 0, sizeof *b);
+  const mast_batch init = MAST_BATCH_INIT;
+  *b = init;
   if (lua_isnoneornil(L, o)) return;
   luaL_checktype(L, o, LUA_TTABLE);
   {
@@ -371,7 +510,7 @@ static resbox *run(lua_State *L, progress_ud *pu) {
   memset(pu, 0, sizeof *pu);
   get_batch_opts(L, 2, &batch, pu);
   lua_newtable(L);
-  anchor = lua_gettop(L);
+  anchor = pu->anchor = lua_gettop(L);
   b = new_resbox(L, ctx, n);
   for (i = 0; i < n; i++) {
     lua_rawgeti(L, 1, (lua_Integer)i + 1);
@@ -380,6 +519,31 @@ static resbox *run(lua_State *L, progress_ud *pu) {
   }
   mast_perform(ctx, b->reqs, b->res, n, &batch);
   return b;
+}
+
+/* If request i's sink raised an error, its result's error says so (with
+** the Lua error's text) and keeps it as `cause`. */
+static void sink_error(lua_State *L, int anchor, int results, lua_Integer i) {
+  const char *what;
+  int err;
+  lua_rawgeti(L, anchor, sink_err_key(i));
+  err = lua_gettop(L);
+  if (lua_toboolean(L, err)) {
+    lua_rawgeti(L, results, i);
+    lua_getfield(L, -1, "error");
+    lua_rawgeti(L, 1, i);
+    lua_getfield(L, -1, "label");
+    if (lua_isnil(L, -1)) {
+      lua_pop(L, 1);
+      lua_getfield(L, -1, "url");
+    }
+    what = lua_tostring(L, -1);
+    lua_pushfstring(L, "%s: the sink raised an error: %s", what, luaL_tolstring(L, err, NULL));
+    lua_setfield(L, err + 2, "message");
+    lua_pushvalue(L, err);
+    lua_setfield(L, err + 2, "cause");
+  }
+  lua_settop(L, results);
 }
 
 /* Pushes the list of results of the batch that ran, freeing each C
@@ -415,6 +579,7 @@ static int collect(lua_State *L, progress_ud *pu, resbox *b) {
       lua_setfield(L, -2, "cause");
       lua_settop(L, results);
     }
+    if (b->res[i].code == MAST_ECALLBACK) sink_error(L, pu->anchor, results, (lua_Integer)i + 1);
     mast_result_clear(b->ctx, &b->res[i]);               /* free the body now */
   }
   if (!reported && pu->L != NULL && !lua_isnil(L, pu->errslot)) {
@@ -431,9 +596,15 @@ static int collect(lua_State *L, progress_ud *pu, resbox *b) {
 }
 
 /* core.perform(specs [, opts]) -> results
+** A spec: {url, method, body, content_type, dest, size, overwrite, resume,
+** retry, any_status, label, max_body, stall_timeout, decode,
+** headers = {"Name: value", ...} or {Name = "value"},
+** auth = "mast" (default) | "none" | {credential = "<name>"},
+** sink = function(chunk) (the body in pieces; chunk nil: it starts again;
+** an error or a false return stops that item with code "callback")}.
 ** Each result: {ok, status, body (or value, with decode = "json"), url,
 ** content_type, content_length, bytes, attempts, resumed, skipped, seconds,
-** error}. One failure does not stop the others. */
+** curl_code, error}. One failure does not stop the others. */
 static int l_perform(lua_State *L) {
   progress_ud pu;
   resbox *b = run(L, &pu);

@@ -9,8 +9,10 @@
 ** and the token is only ever attached for the base URL's origin.
 ** Downloads stream into <dest>.part, resume it with a range request, and
 ** are renamed into place only when complete and flushed to disk.
-** Nothing here calls back into Lua except through the progress hook, which
-** runs between libcurl calls, never inside one.
+** Nothing here calls back into Lua except through the progress hook and
+** the chunk sink, which run between libcurl calls, never inside one.
+** Messages state facts (what failed, where, the server's words); advice
+** that depends on who is asking is the caller's (lua/mast/hints.lua).
 */
 #define _XOPEN_SOURCE 700
 #ifdef __linux__
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -44,7 +47,8 @@ typedef enum { X_WAIT, X_ACTIVE, X_DONE } xstate;
 
 typedef struct xfer {
   mast_ctx *ctx;
-  const mast_request *req;
+  const mast_request *req;   /* &rq */
+  mast_request rq;           /* the caller's request, read within its struct_size */
   mast_result *res;
   CURL *easy;
   struct curl_slist *headers;
@@ -53,6 +57,8 @@ typedef struct xfer {
   int redirects;
   int restarts;              /* range restarts, bounded */
   mast_buf body;             /* in-memory body, or a failed download's body */
+  mast_buf chunk;            /* a chunk sink's bytes not yet delivered */
+  int64_t delivered;         /* bytes given to the chunk sink since the body began */
   int fd;                    /* the .part file of a download, or -1 */
   char *part;                /* <dest>.part */
   int64_t offset;            /* bytes already in .part when the attempt began */
@@ -64,6 +70,8 @@ typedef struct xfer {
   xstate state;
   double wake;               /* a waiting transfer starts at this time */
   double started;
+  char *cred;                /* the provider's last value, to keep out of messages */
+  size_t cred_len;
   int fail_code;             /* set when a callback aborts the transfer */
   char *fail_msg;
   char errbuf[CURL_ERROR_SIZE];
@@ -74,12 +82,46 @@ static const char *label_of(const xfer *x) {
 }
 
 static int is_download(const xfer *x) { return x->req->dest != NULL; }
+static int is_stream(const xfer *x) { return x->req->chunk != NULL; }
+static int ok_status(long s) { return s >= 200 && s < 300; }
 
 /* ---- results ---- */
+
+/* msg with each piece of the credential that mast_token_match finds (an
+** error page may echo it) replaced by "<credential>"; NULL on ENOMEM. */
+static char *scrub_credential(xfer *x, const char *msg) {
+  mast_buf b = {NULL, 0, 0};
+  size_t i = 0, n = strlen(msg), m;
+  char *out;
+  while (i < n) {
+    m = mast_token_match(msg + i, n - i, x->cred, x->cred_len);
+    if (!(m ? mast_buf_add(x->ctx, &b, "<credential>", 12) : mast_buf_add(x->ctx, &b, msg + i, 1))) {
+      mast_buf_free(x->ctx, &b);
+      return NULL;
+    }
+    i += m ? m : 1;
+  }
+  out = mast_strdup(x->ctx, b.data ? b.data : "");
+  mast_buf_free(x->ctx, &b);
+  return out;
+}
+
+static void forget_credential(xfer *x) {
+  if (x->cred == NULL) return;
+  memset(x->cred, 0, x->cred_len);
+  mast_sfree(x->ctx, x->cred, x->cred_len + 1);
+  x->cred = NULL;
+  x->cred_len = 0;
+}
 
 static void set_message(xfer *x, char *msg) {
   mast_result *r = x->res;
   mast_strfree(x->ctx, r->message);
+  if (msg != NULL && x->cred != NULL) {
+    char *clean = scrub_credential(x, msg);
+    mast_strfree(x->ctx, msg);
+    msg = clean;
+  }
   r->message = msg ? mast_scrub(x->ctx, msg) : NULL;
   mast_strfree(x->ctx, msg);
 }
@@ -188,7 +230,16 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud) {
     x->fail_msg = mast_format(x->ctx, "cannot write %s: %s", x->part, strerror(errno));
     return 0;
   }
-  if (is_download(x)) {   /* an error page: keep its start for the message */
+  if (is_stream(x) && ok_status(status)) {   /* handed to the sink after this round */
+    if (!mast_buf_add(x->ctx, &x->chunk, p, n)) {
+      x->fail_code = MAST_ENOMEM;
+      x->fail_msg = mast_format(x->ctx, "out of memory reading the response from %s", label_of(x));
+      return 0;
+    }
+    x->got += (int64_t)n;
+    return n;
+  }
+  if (is_download(x) || is_stream(x)) {   /* an error page: keep its start for the message */
     if (x->body.len < ERROR_BODY_MAX) {
       size_t keep = ERROR_BODY_MAX - x->body.len;
       if (!mast_buf_add(x->ctx, &x->body, p, n < keep ? n : keep)) return 0;
@@ -251,13 +302,81 @@ static int add_header(xfer *x, const char *h) {
   return 1;
 }
 
+/* Adds "Authorization: <scheme> <value>" (scheme may be ""), wiping the
+** copies made on the way: freeing does not wipe, so the credential lives
+** only in libcurl's copy. */
+static int add_auth(xfer *x, const char *scheme, const char *value, size_t len) {
+  char h[1200];
+  int ok;
+  snprintf(h, sizeof h, "Authorization: %s%s%.*s", scheme, *scheme ? " " : "", (int)len, value);
+  ok = add_header(x, h);
+  memset(h, 0, sizeof h);
+  return ok;
+}
+
+/* The request's authorisation policy, applied to this hop's URL. */
+static int authorise(xfer *x) {
+  mast_ctx *ctx = x->ctx;
+  char buf[1100];
+  const char *token;
+  int n, ok = 1;
+  if (x->req->auth == MAST_AUTH_MAST) {
+    /* the token goes to the configured base URL's origin and nowhere else */
+    if (ctx->cfg.base_url && mast_same_origin(x->url, ctx->cfg.base_url) &&
+        (token = mast_token(ctx, buf, sizeof buf)) != NULL)
+      ok = add_auth(x, "token", token, strlen(token));
+  } else if (x->req->auth == MAST_AUTH_PROVIDER && ctx->credential_fn != NULL) {
+    n = ctx->credential_fn(ctx->credential_ud, x->req->credential, x->url, buf, sizeof buf);
+    if (n >= 0 && (size_t)n < sizeof buf) {
+      if (memchr(buf, '\r', (size_t)n) || memchr(buf, '\n', (size_t)n)) {
+        memset(buf, 0, sizeof buf);
+        x->fail_msg = mast_format(ctx, "the credential provider's value for '%s' holds a line "
+                                  "break", x->req->credential);
+        return MAST_EUSAGE;
+      }
+      ok = add_auth(x, "", buf, (size_t)n);
+      forget_credential(x);
+      if (ok && (x->cred = mast_malloc(ctx, (size_t)n + 1)) != NULL) {
+        memcpy(x->cred, buf, (size_t)n);
+        x->cred[n] = '\0';
+        x->cred_len = (size_t)n;
+      }
+      ok = ok && x->cred != NULL;
+    }
+  }
+  memset(buf, 0, sizeof buf);
+  return ok ? MAST_OK : MAST_ENOMEM;
+}
+
+/* Tells a chunk sink that the body starts again, if it was given any. */
+static int rewind_sink(xfer *x) {
+  x->chunk.len = 0;
+  if (!is_stream(x) || x->delivered == 0) return MAST_OK;
+  x->delivered = 0;
+  if (x->req->chunk(x->req->chunk_ud, NULL, 0) == 0) return MAST_OK;
+  x->fail_msg = mast_format(x->ctx, "the chunk callback of %s stopped it", label_of(x));
+  return MAST_ECALLBACK;
+}
+
+/* Hands the bytes of the last libcurl round to the chunk sink. */
+static int deliver(xfer *x) {
+  int stop;
+  if (x->chunk.len == 0 || x->fail_code != MAST_OK) return 1;
+  stop = x->req->chunk(x->req->chunk_ud, x->chunk.data, x->chunk.len);
+  x->delivered += (int64_t)x->chunk.len;
+  x->chunk.len = 0;
+  if (stop == 0) return 1;
+  x->fail_code = MAST_ECALLBACK;
+  x->fail_msg = mast_format(x->ctx, "the chunk callback of %s stopped it", label_of(x));
+  return 0;
+}
+
 static int start(xfer *x) {
   mast_ctx *ctx = x->ctx;
   const mast_request *q = x->req;
   const mast_config *c = &ctx->cfg;
   CURL *e;
-  char tokbuf[1100];
-  const char *token;
+  int rc;
   double stall = q->stall_timeout > 0 ? q->stall_timeout : c->timeout;
 
   x->got = x->flushed = 0;
@@ -266,6 +385,7 @@ static int start(xfer *x) {
   x->fail_msg = NULL;
   x->body.len = 0;
   if (x->body.data) x->body.data[0] = '\0';
+  if ((rc = rewind_sink(x)) != MAST_OK) return rc;
   if (is_download(x) && !open_part(x)) return MAST_EIO;
 
   e = x->easy = curl_easy_init();
@@ -306,17 +426,12 @@ static int start(xfer *x) {
   } else if (x->method == MAST_HEAD) {
     curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
   }
-  /* the token goes to the configured base URL's origin and nowhere else */
-  if (c->base_url && mast_same_origin(x->url, c->base_url) &&
-      (token = mast_token(ctx, tokbuf, sizeof tokbuf)) != NULL) {
-    char h[1200];
-    int ok;
-    snprintf(h, sizeof h, "Authorization: token %s", token);
-    ok = add_header(x, h);
-    memset(h, 0, sizeof h);
-    memset(tokbuf, 0, sizeof tokbuf);
-    if (!ok) return MAST_ENOMEM;
+  if (q->headers != NULL) {
+    const char *const *h;
+    for (h = q->headers; *h != NULL; h++)
+      if (!add_header(x, *h)) return MAST_ENOMEM;
   }
+  if ((rc = authorise(x)) != MAST_OK) return rc;
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
   if (curl_multi_add_handle(ctx->multi, e) != CURLM_OK) return MAST_ENOMEM;
   x->attempt++;
@@ -460,10 +575,7 @@ static char *http_error_message(xfer *x, long status) {
   char *ex = excerpt(ctx, &x->body), *m;
   const char *lab = label_of(x);
   if (is_download(x) && status == 401)
-    m = mast_format(ctx, "HTTP 401 Unauthorized for %s: the file is in an exclusive access "
-                    "period (proprietary). Supply a MAST token with access to it: "
-                    "export MAST_API_TOKEN=<token> or mast.config{token=...} "
-                    "(create one at https://auth.mast.stsci.edu/token)", lab);
+    m = mast_format(ctx, "HTTP 401 Unauthorized for %s", lab);
   else if (is_download(x) && status == 404)
     m = mast_format(ctx, "HTTP 404 Not Found: %s does not exist at %s", lab, x->url);
   else
@@ -473,167 +585,259 @@ static char *http_error_message(xfer *x, long status) {
   return m;
 }
 
-static void on_done(xfer *x, CURLcode rc, double deadline) {
+/* ---- finishing an attempt: classify it, then one handler per outcome ---- */
+
+typedef enum { O_DONE, O_REDIRECT, O_RESTART, O_RETRY, O_FAIL } outcome;
+
+/* What a finished attempt said, and what classify() made of it. */
+typedef struct facts {
+  CURLcode rc;
+  long status;
+  double retry_after;
+  int64_t range_total;   /* N of "Content-Range: bytes * /N" on a 416, else -1 */
+  char *loc;             /* a redirect's target (owned), or NULL */
+  int complete;          /* O_DONE: the .part holds the whole file */
+  int code;              /* O_RETRY, O_FAIL: the error */
+  char *msg;
+} facts;
+
+/* Reads what libcurl knows of the attempt into f and the result, then lets
+** the handle go and hands the chunk sink what is left of the body. */
+static void read_facts(xfer *x, CURLcode rc, facts *f) {
   mast_ctx *ctx = x->ctx;
   mast_result *r = x->res;
-  long status = 0;
   curl_off_t cl = -1, retry_after = 0;
   char *loc = NULL, *ct = NULL, *eff = NULL;
-  int64_t range_total = -1;   /* N of "Content-Range: bytes * /N" on a 416 */
-
-  curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+  memset(f, 0, sizeof *f);
+  f->rc = rc;
+  f->range_total = -1;
+  curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &f->status);
   curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl);
   curl_easy_getinfo(x->easy, CURLINFO_RETRY_AFTER, &retry_after);
   curl_easy_getinfo(x->easy, CURLINFO_CONTENT_TYPE, &ct);
   curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
   curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &loc);
-  r->status = status;
+  f->retry_after = (double)retry_after;
+  r->status = f->status;
   r->content_length = cl;
+  r->curl_code = x->fail_code != MAST_OK ? 0 : (int)rc;   /* our own abort is not libcurl's */
   mast_strfree(ctx, r->content_type);
   r->content_type = mast_strdup(ctx, ct);
   mast_strfree(ctx, r->url);
   r->url = mast_strdup(ctx, eff ? eff : x->url);
-  if (loc != NULL) loc = mast_strdup(ctx, loc);   /* outlives the handle */
-  if (status == 416) {
+  if (loc != NULL) f->loc = mast_strdup(ctx, loc);   /* outlives the handle */
+  if (f->status == 416) {
     struct curl_header *h;
     if (curl_easy_header(x->easy, "Content-Range", 0, CURLH_HEADER, -1, &h) == CURLHE_OK) {
       const char *star = strchr(h->value, '/');
-      if (star != NULL) range_total = strtoll(star + 1, NULL, 10);
+      if (star != NULL) f->range_total = strtoll(star + 1, NULL, 10);
     }
   }
   release_easy(x);
+  if (is_stream(x)) deliver(x);
+}
 
+static outcome fail_with(facts *f, int code, char *msg) {
+  f->code = code;
+  f->msg = msg;
+  return O_FAIL;
+}
+
+/* A libcurl error: its code and the fact it states. */
+static outcome curl_failure(xfer *x, facts *f) {
+  mast_ctx *ctx = x->ctx;
+  const char *detail = x->errbuf[0] ? x->errbuf : curl_easy_strerror(f->rc);
+  f->code = MAST_ENET;
+  switch (f->rc) {
+    case CURLE_OPERATION_TIMEDOUT:
+      f->code = MAST_ETIMEOUT;
+      f->msg = mast_format(ctx, "%s stalled: %s", x->url, detail);
+      break;
+    case CURLE_URL_MALFORMAT: case CURLE_UNSUPPORTED_PROTOCOL:
+      return fail_with(f, MAST_EUSAGE, mast_format(ctx, "bad URL %s: %s", x->url, detail));
+    case CURLE_WRITE_ERROR:
+      return fail_with(f, MAST_EIO, mast_format(ctx, "cannot write the data from %s: %s", x->url,
+                                                detail));
+    case CURLE_SSL_CACERT_BADFILE:
+      f->msg = mast_format(ctx, "could not get %s: %s (the ca_file or ca_path setting names "
+                           "something that cannot be read)", x->url, detail);
+      break;
+    default:   /* TLS verification too: never retried, never relaxed */
+      f->msg = mast_format(ctx, "could not get %s: %s", x->url, detail);
+      break;
+  }
+  return retryable_curl(f->rc) ? O_RETRY : O_FAIL;
+}
+
+/* What the finished attempt means. Decides only; the handlers act. */
+static outcome classify(xfer *x, facts *f) {
+  long s = f->status;
   if (x->fail_code != MAST_OK) {              /* we aborted it ourselves */
     char *m = x->fail_msg;
     x->fail_msg = NULL;
-    mast_strfree(ctx, loc);
-    finish(x, x->fail_code, m);
-    return;
+    return fail_with(f, x->fail_code, m);
   }
-  if (rc == CURLE_OK && status >= 300 && status < 400 && status != 304 && loc != NULL) {
-    if (++x->redirects > MAX_REDIRECTS) {
-      finish(x, MAST_EHTTP, mast_format(ctx, "too many redirects (more than %d) from %s",
-                                        MAX_REDIRECTS, x->req->url));
-    } else if (!mast_url_allowed(ctx, loc)) {
-      finish(x, MAST_EDENIED, mast_format(ctx, "%s redirected to %s, which this host does not "
-                                          "allow", x->url, loc));
-    } else {
-      mast_strfree(ctx, x->url);
-      x->url = loc;
-      loc = NULL;
-      if (status == 303 || ((status == 301 || status == 302) && x->method == MAST_POST))
-        x->method = MAST_GET;
-      x->attempt--;                            /* a hop is not a new attempt */
-      close_part(x);
-      x->state = X_WAIT;
-      x->wake = 0;
-    }
-    mast_strfree(ctx, loc);
-    return;
+  if (f->rc == CURLE_OK && s >= 300 && s < 400 && s != 304 && f->loc != NULL) {
+    if (x->redirects >= MAX_REDIRECTS)
+      return fail_with(f, MAST_EHTTP, mast_format(x->ctx, "too many redirects (more than %d) "
+                                                  "from %s", MAX_REDIRECTS, x->req->url));
+    if (!mast_url_allowed(x->ctx, f->loc))
+      return fail_with(f, MAST_EDENIED, mast_format(x->ctx, "%s redirected to %s, which this "
+                                                    "host does not allow", x->url, f->loc));
+    return O_REDIRECT;
   }
-  mast_strfree(ctx, loc);
-
-  if (rc == CURLE_OK && status >= 200 && status < 300) {
-    if (!is_download(x)) {
-      if (!take_body(x)) {
-        finish(x, MAST_ENOMEM, mast_format(ctx, "out of memory keeping the response"));
-        return;
-      }
-      finish(x, MAST_OK, NULL);
-    } else if (x->method == MAST_HEAD) {
-      finish(x, MAST_OK, NULL);
-    } else {
-      complete_download(x);
-    }
-    return;
+  if (f->rc == CURLE_OK && ok_status(s)) {
+    f->complete = is_download(x) && x->method != MAST_HEAD;
+    return O_DONE;
   }
-  if (rc == CURLE_OK && status == 416 && is_download(x) && x->offset > 0) {
+  if (f->rc == CURLE_OK && s == 416 && is_download(x) && x->offset > 0) {
     /* our range starts at or past the end: complete, or a stale .part */
-    int64_t want = x->req->expected_size >= 0 ? x->req->expected_size : range_total;
+    int64_t want = x->req->expected_size >= 0 ? x->req->expected_size : f->range_total;
     if (want >= 0 && want == x->offset && x->fd >= 0) {
-      complete_download(x);
-      return;
+      f->complete = 1;
+      return O_DONE;
     }
-    if (x->restarts++ < 2) {
-      restart_download(x);
-      return;
-    }
+    if (x->restarts < 2) return O_RESTART;
   }
-  if ((rc == CURLE_RANGE_ERROR || rc == CURLE_BAD_DOWNLOAD_RESUME) && is_download(x) &&
-      x->restarts++ < 2) {
-    restart_download(x);   /* the server would not resume: start again */
-    return;
-  }
-  if (rc == CURLE_OK) {                       /* an HTTP error status */
-    char *m = http_error_message(x, status);
-    if (x->req->flags & MAST_F_ANY_STATUS) {
-      mast_strfree(ctx, m);
-      if (!is_download(x) && !take_body(x)) {
-        finish(x, MAST_ENOMEM, mast_format(ctx, "out of memory keeping the response"));
-        return;
-      }
-      finish(x, MAST_OK, NULL);
-      return;
-    }
-    if (retryable_status(status)) retry_or_fail(x, MAST_EHTTP, m, (double)retry_after, deadline);
-    else finish(x, MAST_EHTTP, m);
-    return;
-  }
-  {
-    const char *detail = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
-    char *m;
-    int code = MAST_ENET;
-    if (rc == CURLE_OPERATION_TIMEDOUT) {
-      code = MAST_ETIMEOUT;
-      m = mast_format(ctx, "%s stalled: %s (raise mast.config{timeout=...} for a slow server)",
-                      x->url, detail);
-    } else if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL) {
-      finish(x, MAST_EUSAGE, mast_format(ctx, "bad URL %s: %s", x->url, detail));
-      return;
-    } else if (rc == CURLE_WRITE_ERROR) {
-      finish(x, MAST_EIO, mast_format(ctx, "cannot write the data from %s: %s", x->url, detail));
-      return;
-    } else if (rc == CURLE_PEER_FAILED_VERIFICATION) {
-      /* never retried, never relaxed: say how to trust the server instead */
-      m = mast_format(ctx, "could not get %s: %s (TLS verification refused the server's "
-                      "certificate; if it is right, trust its CA with mast.config{ca_file = ...} "
-                      "or ca_path, or MAST_CA_FILE)", x->url, detail);
-    } else if (rc == CURLE_SSL_CACERT_BADFILE) {
-      m = mast_format(ctx, "could not get %s: %s (the ca_file or ca_path setting names "
-                      "something that cannot be read)", x->url, detail);
-    } else {
-      m = mast_format(ctx, "could not get %s: %s", x->url, detail);
-    }
-    if (retryable_curl(rc)) retry_or_fail(x, code, m, 0, deadline);
-    else finish(x, code, m);
+  if ((f->rc == CURLE_RANGE_ERROR || f->rc == CURLE_BAD_DOWNLOAD_RESUME) && is_download(x) &&
+      x->restarts < 2)
+    return O_RESTART;   /* the server would not resume: start again */
+  if (f->rc != CURLE_OK) return curl_failure(x, f);
+  if (x->req->flags & MAST_F_ANY_STATUS) return O_DONE;   /* the status is the answer */
+  f->code = MAST_EHTTP;
+  f->msg = http_error_message(x, s);
+  return retryable_status(s) ? O_RETRY : O_FAIL;
+}
+
+/* O_DONE: the file into place, or the body into the result. */
+static void on_success(xfer *x, const facts *f) {
+  if (f->complete) {
+    complete_download(x);
+  } else if (!is_download(x) && !(is_stream(x) && ok_status(f->status)) && !take_body(x)) {
+    finish(x, MAST_ENOMEM, mast_format(x->ctx, "out of memory keeping the response"));
+  } else {
+    if (is_stream(x)) x->res->bytes = x->delivered;
+    finish(x, MAST_OK, NULL);
   }
 }
 
-/* ---- the loop ---- */
+/* O_REDIRECT: the next hop, at once (a hop is not a new attempt). */
+static void follow(xfer *x, facts *f) {
+  mast_strfree(x->ctx, x->url);
+  x->url = f->loc;
+  f->loc = NULL;
+  x->redirects++;
+  if (f->status == 303 || ((f->status == 301 || f->status == 302) && x->method == MAST_POST))
+    x->method = MAST_GET;
+  x->attempt--;
+  close_part(x);
+  x->state = X_WAIT;
+  x->wake = 0;
+}
 
-static void abort_all(xfer *xs, size_t n, int code, const char *why) {
+static void on_done(xfer *x, CURLcode rc, double deadline) {
+  facts f;
+  read_facts(x, rc, &f);
+  switch (classify(x, &f)) {
+    case O_DONE: on_success(x, &f); break;
+    case O_REDIRECT: follow(x, &f); break;
+    case O_RESTART: x->restarts++; restart_download(x); break;
+    case O_RETRY: retry_or_fail(x, f.code, f.msg, f.retry_after, deadline); break;
+    case O_FAIL: finish(x, f.code, f.msg); break;
+  }
+  mast_strfree(x->ctx, f.loc);
+}
+
+/* ---- the batch ---- */
+
+typedef struct batch {
+  mast_ctx *ctx;
+  xfer *xs;
+  size_t n, active, left;
+  mast_batch opt;            /* the caller's options, read within struct_size */
+  int concurrency, stop, watched;   /* watched: someone wants progress */
+  double t0, last_t, rate;   /* rate: bytes per second, smoothed */
+  int64_t last_bytes;
+} batch;
+
+static void abort_all(batch *b, int code, const char *why) {
   size_t i;
-  for (i = 0; i < n; i++) {
-    xfer *x = &xs[i];
+  for (i = 0; i < b->n; i++) {
+    xfer *x = &b->xs[i];
     if (x->state == X_DONE) continue;
     release_easy(x);
     finish(x, code, mast_format(x->ctx, "%s: %s", label_of(x), why));
   }
 }
 
-static int prepare(mast_ctx *ctx, xfer *x, const mast_request *q, mast_result *r) {
+static int tchar(int c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
+/* Why the extra header h cannot be sent, or NULL; *n: its name's length. */
+static const char *bad_header(const char *h, size_t *n) {
+  size_t i;
+  *n = strcspn(h, ":\r\n");
+  if (h[strcspn(h, "\r\n")] != '\0') return "holds a line break (CR or LF)";
+  if (*n == 0 || h[*n] != ':') return "is not a \"Name: value\" line";
+  for (i = 0; i < *n; i++)
+    if (!tchar((unsigned char)h[i])) return "has a name that is not an HTTP token";
+  if (*n == 13 && strncasecmp(h, "Authorization", 13) == 0)
+    return "sets Authorization, which the request's auth policy decides";
+  return NULL;
+}
+
+/* The checks of the fields after the first version: headers, auth, sink. */
+static char *bad_request(mast_ctx *ctx, const xfer *x) {
+  const mast_request *q = x->req;
+  if (q->headers != NULL) {
+    const char *const *h;
+    for (h = q->headers; *h != NULL; h++) {
+      size_t n;
+      const char *why = bad_header(*h, &n);
+      if (why != NULL)
+        return mast_format(ctx, "%s: the header '%.*s' %s", label_of(x), (int)(n > 80 ? 80 : n),
+                           *h, why);
+    }
+  }
+  if (q->auth < MAST_AUTH_MAST || q->auth > MAST_AUTH_PROVIDER)
+    return mast_format(ctx, "%s: unknown auth policy %d", label_of(x), q->auth);
+  if (q->auth == MAST_AUTH_PROVIDER && (q->credential == NULL || *q->credential == '\0'))
+    return mast_format(ctx, "%s: the provider auth policy needs a credential name", label_of(x));
+  if (q->auth == MAST_AUTH_PROVIDER && ctx->credential_fn == NULL)
+    return mast_format(ctx, "%s: asks for the credential '%s', but the host set no credential "
+                       "provider", label_of(x), q->credential);
+  if (q->chunk != NULL && q->dest != NULL)
+    return mast_format(ctx, "%s: a request has one sink: a dest or a chunk callback, not both",
+                       label_of(x));
+  return NULL;
+}
+
+static int prepare(mast_ctx *ctx, xfer *x, const mast_request *q, size_t size, mast_result *r) {
+  char *bad;
   memset(x, 0, sizeof *x);
   memset(r, 0, sizeof *r);
   x->ctx = ctx;
-  x->req = q;
+  memcpy(&x->rq, q, size < sizeof x->rq ? size : sizeof x->rq);   /* the rest stays 0 */
+  x->req = q = &x->rq;
   x->res = r;
   x->fd = -1;
   x->total = -1;
   r->content_length = -1;
   x->started = mast_now();
   x->method = q->method;
+  if (q->struct_size != size) {
+    finish(x, MAST_EUSAGE, mast_format(ctx, "a request's struct_size is %zu, not %zu as the "
+                                       "array's first", q->struct_size, size));
+    return 0;
+  }
   if (q->url == NULL || *q->url == '\0') {
     finish(x, MAST_EUSAGE, mast_format(ctx, "no URL given"));
+    return 0;
+  }
+  if ((bad = bad_request(ctx, x)) != NULL) {
+    finish(x, MAST_EUSAGE, bad);
     return 0;
   }
   if (!mast_url_allowed(ctx, q->url)) {
@@ -673,19 +877,22 @@ static int prepare(mast_ctx *ctx, xfer *x, const mast_request *q, mast_result *r
   return 1;
 }
 
-static void report(xfer *xs, size_t n, const mast_batch *b, double t0, double *last_t,
-                   int64_t *last_bytes, double *rate, int *stop) {
+/* Bytes of x so far, for progress. */
+static int64_t have_of(const xfer *x) {
+  if (x->state != X_DONE) return is_download(x) ? x->offset + x->got : x->got;
+  if (is_download(x) || is_stream(x)) return x->res->code == MAST_OK ? x->res->bytes : 0;
+  return (int64_t)x->res->body_len;
+}
+
+static void report(batch *b) {
   mast_progress p;
   size_t i;
   double now = mast_now();
   memset(&p, 0, sizeof p);
-  p.total = n;
-  for (i = 0; i < n; i++) {
-    xfer *x = &xs[i];
-    int64_t have = x->state == X_DONE ? (x->res->code == MAST_OK ? x->res->bytes : 0)
-                                      : x->offset + x->got;
-    if (!is_download(x) && x->state != X_DONE) have = x->got;
-    if (!is_download(x) && x->state == X_DONE) have = (int64_t)x->res->body_len;
+  p.total = b->n;
+  for (i = 0; i < b->n; i++) {
+    xfer *x = &b->xs[i];
+    int64_t have = have_of(x);
     p.bytes_now += have;
     if (x->state == X_DONE) {
       if (x->res->code == MAST_OK) p.done++;
@@ -704,135 +911,190 @@ static void report(xfer *xs, size_t n, const mast_batch *b, double t0, double *l
       p.bytes_total = t < 0 ? -1 : p.bytes_total + t;
     }
   }
-  p.elapsed = now - t0;
-  if (now > *last_t) {
-    double inst = (double)(p.bytes_now - *last_bytes) / (now - *last_t);
-    *rate = *rate <= 0 ? inst : 0.7 * *rate + 0.3 * inst;
+  p.elapsed = now - b->t0;
+  if (now > b->last_t) {
+    double inst = (double)(p.bytes_now - b->last_bytes) / (now - b->last_t);
+    b->rate = b->rate <= 0 ? inst : 0.7 * b->rate + 0.3 * inst;
   }
-  p.rate = *rate > 0 ? *rate : 0;
-  *last_t = now;
-  *last_bytes = p.bytes_now;
-  if (xs[0].ctx->event_fn != NULL) {
+  p.rate = b->rate > 0 ? b->rate : 0;
+  b->last_t = now;
+  b->last_bytes = p.bytes_now;
+  if (b->ctx->event_fn != NULL) {
     mast_event e;
     memset(&e, 0, sizeof e);
     e.kind = MAST_EVENT_TRANSFER;
-    e.label = b->label ? b->label : label_of(&xs[0]);
+    e.label = b->opt.label ? b->opt.label : label_of(&b->xs[0]);
     e.transfer = &p;
     e.percent = -1;
     e.elapsed = p.elapsed;
-    mast_emit(xs[0].ctx, &e);
+    mast_emit(b->ctx, &e);
   }
-  if (b->progress != NULL && b->progress(b->progress_ud, &p) != 0) *stop = 1;
+  if (b->opt.progress != NULL && b->opt.progress(b->opt.progress_ud, &p) != 0) b->stop = 1;
+}
+
+/* Stops the batch if it was cancelled or stopped, or its deadline passed. */
+static int interrupted(batch *b) {
+  if (mast_cancelled(b->ctx)) abort_all(b, MAST_ECANCELLED, "cancelled");
+  else if (b->stop) abort_all(b, MAST_ECALLBACK, "stopped by the progress callback");
+  else if (b->opt.deadline > 0 && mast_now() >= b->opt.deadline)
+    abort_all(b, MAST_ETIMEOUT, "the deadline passed before it finished");
+  else return 0;
+  return 1;
+}
+
+/* Ends x now with the error its start or its sink left. */
+static void end_early(batch *b, xfer *x, int code) {
+  char *msg = x->fail_msg;
+  x->fail_msg = NULL;
+  release_easy(x);
+  finish(x, code, msg);
+  b->left--;
+}
+
+/* Starts the waiting transfers that are due, while slots are free; returns
+** the seconds until the next one is due (at most POLL_MS). */
+static double start_due(batch *b) {
+  double now = mast_now(), wait = POLL_MS / 1000.0;
+  size_t i;
+  for (i = 0; i < b->n && (int)b->active < b->concurrency; i++) {
+    xfer *x = &b->xs[i];
+    if (x->state == X_WAIT && x->wake <= now) {
+      int rc = start(x);
+      if (rc != MAST_OK) end_early(b, x, rc);
+      else b->active++;
+    } else if (x->state == X_WAIT && x->wake - now < wait) {
+      wait = x->wake - now;
+    }
+  }
+  return wait;
+}
+
+/* One libcurl round: moves data, settles finished transfers, then feeds
+** the chunk sinks (between libcurl calls). Returns the slots it freed. */
+static int round_trip(batch *b) {
+  int running = 0, q, freed = 0;
+  size_t i;
+  CURLMsg *m;
+  curl_multi_perform(b->ctx->multi, &running);
+  while ((m = curl_multi_info_read(b->ctx->multi, &q)) != NULL) {
+    xfer *x = NULL;
+    if (m->msg != CURLMSG_DONE) continue;
+    curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+    if (x == NULL) continue;
+    on_done(x, m->data.result, b->opt.deadline);
+    b->active--;
+    freed++;
+    if (x->state == X_DONE) b->left--;
+  }
+  for (i = 0; i < b->n; i++) {
+    xfer *x = &b->xs[i];
+    if (x->state == X_ACTIVE && is_stream(x) && !deliver(x)) {
+      end_early(b, x, x->fail_code);
+      b->active--;
+      freed++;
+    }
+  }
+  return freed;
+}
+
+/* Every result failed with code and message (nothing was sent). */
+static int fail_all(mast_ctx *ctx, mast_result *res, size_t n, int code, const char *msg) {
+  size_t i;
+  for (i = 0; i < n; i++) {
+    memset(&res[i], 0, sizeof res[i]);
+    res[i].code = code;
+    res[i].content_length = -1;
+    if (msg != NULL) res[i].message = mast_strdup(ctx, msg);
+  }
+  return code;
+}
+
+static int setup(batch *b, mast_ctx *ctx, const mast_request *reqs, mast_result *res, size_t n,
+                 const mast_batch *opt) {
+  size_t i, stride = reqs->struct_size;
+  memset(b, 0, sizeof *b);
+  b->ctx = ctx;
+  b->n = n;
+  if (opt != NULL && opt->struct_size < MAST_BATCH_V1_SIZE)
+    return fail_all(ctx, res, n, MAST_EUSAGE, "the batch's struct_size is too small "
+                    "(start from MAST_BATCH_INIT)");
+  if (stride < MAST_REQUEST_V1_SIZE)
+    return fail_all(ctx, res, n, MAST_EUSAGE, "the request's struct_size is too small "
+                    "(start from MAST_REQUEST_INIT)");
+  if (opt != NULL) memcpy(&b->opt, opt, opt->struct_size < sizeof b->opt ? opt->struct_size
+                                                                        : sizeof b->opt);
+  b->concurrency = b->opt.concurrency > 0 ? b->opt.concurrency : ctx->cfg.concurrency;
+  b->watched = b->opt.progress != NULL || ctx->event_fn != NULL;
+  b->t0 = b->last_t = mast_now();
+  b->xs = mast_malloc(ctx, n * sizeof *b->xs);
+  if (b->xs == NULL) return fail_all(ctx, res, n, MAST_ENOMEM, NULL);
+  for (i = 0; i < n; i++) {
+    xfer *x = &b->xs[i];
+    const void *q = (const char *)reqs + i * stride;   /* the caller's element size */
+    if (prepare(ctx, x, q, stride, &res[i])) b->left++;
+    /* large buffers for few downloads at once, smaller ones for many, so
+       that a batch's buffers stay within about 2-3 MB */
+    x->buffer = b->concurrency > 0 ? DOWNLOAD_BUFFERS / b->concurrency : DOWNLOAD_BUFFER_MAX;
+    if (x->buffer > DOWNLOAD_BUFFER_MAX) x->buffer = DOWNLOAD_BUFFER_MAX;
+    if (x->buffer < DOWNLOAD_BUFFER_MIN) x->buffer = DOWNLOAD_BUFFER_MIN;
+  }
+  return MAST_OK;
+}
+
+static int teardown(batch *b) {
+  size_t i;
+  int first_error = MAST_OK;
+  for (i = 0; i < b->n; i++) {
+    xfer *x = &b->xs[i];
+    release_easy(x);
+    close_part(x);
+    drop_empty_part(x);
+    mast_buf_free(b->ctx, &x->body);
+    mast_buf_free(b->ctx, &x->chunk);
+    mast_strfree(b->ctx, x->url);
+    mast_strfree(b->ctx, x->part);
+    mast_strfree(b->ctx, x->fail_msg);
+    forget_credential(x);
+    if (x->res->code != MAST_OK && first_error == MAST_OK) first_error = x->res->code;
+  }
+  mast_sfree(b->ctx, b->xs, b->n * sizeof *b->xs);
+  return first_error;
 }
 
 int mast_perform(mast_ctx *ctx, const mast_request *reqs, mast_result *res, size_t n,
-                 const mast_batch *batch) {
-  mast_batch none;
-  xfer *xs;
-  size_t i, active = 0, left = 0;
-  int concurrency, first_error = MAST_OK, stop = 0;
-  double t0 = mast_now(), last_report = t0, rate = 0;
-  int64_t last_bytes = 0;
-
-  if (batch == NULL) {
-    memset(&none, 0, sizeof none);
-    batch = &none;
-  }
-  concurrency = batch->concurrency > 0 ? batch->concurrency : ctx->cfg.concurrency;
+                 const mast_batch *opt) {
+  batch b;
+  int rc;
   if (n == 0) return MAST_OK;
-  xs = mast_malloc(ctx, n * sizeof *xs);
-  if (xs == NULL) {
-    for (i = 0; i < n; i++) {
-      memset(&res[i], 0, sizeof res[i]);
-      res[i].code = MAST_ENOMEM;
-    }
-    return MAST_ENOMEM;
-  }
-  for (i = 0; i < n; i++) {
-    if (prepare(ctx, &xs[i], &reqs[i], &res[i])) left++;
-    /* large buffers for few downloads at once, smaller ones for many, so
-       that a batch's buffers stay within about 2-3 MB */
-    xs[i].buffer = concurrency > 0 ? DOWNLOAD_BUFFERS / concurrency : DOWNLOAD_BUFFER_MAX;
-    if (xs[i].buffer > DOWNLOAD_BUFFER_MAX) xs[i].buffer = DOWNLOAD_BUFFER_MAX;
-    if (xs[i].buffer < DOWNLOAD_BUFFER_MIN) xs[i].buffer = DOWNLOAD_BUFFER_MIN;
-  }
-
-  while (left > 0) {
-    double now = mast_now(), wait = POLL_MS / 1000.0;
-    int running = 0, freed = 0;
-    CURLMsg *m;
-    int q;
-
-    if (mast_cancelled(ctx)) {
-      abort_all(xs, n, MAST_ECANCELLED, "cancelled");
-      break;
-    }
-    if (stop) {
-      abort_all(xs, n, MAST_ECALLBACK, "stopped by the progress callback");
-      break;
-    }
-    if (batch->deadline > 0 && now >= batch->deadline) {
-      abort_all(xs, n, MAST_ETIMEOUT, "the deadline passed before it finished");
-      break;
-    }
-    for (i = 0; i < n && (int)active < concurrency; i++) {
-      xfer *x = &xs[i];
-      if (x->state == X_WAIT && x->wake <= now) {
-        int rc = start(x);
-        if (rc != MAST_OK) {
-          char *msg = x->fail_msg;
-          x->fail_msg = NULL;
-          release_easy(x);
-          finish(x, rc, msg);
-          left--;
-        } else {
-          active++;
-        }
-      } else if (x->state == X_WAIT && x->wake - now < wait) {
-        wait = x->wake - now;
-      }
-    }
-    if (left == 0) break;
-    curl_multi_perform(ctx->multi, &running);
-    while ((m = curl_multi_info_read(ctx->multi, &q)) != NULL) {
-      xfer *x = NULL;
-      if (m->msg != CURLMSG_DONE) continue;
-      curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-      if (x == NULL) continue;
-      on_done(x, m->data.result, batch->deadline);
-      active--;
-      freed++;
-      if (x->state == X_DONE) left--;
-    }
-    if ((batch->progress != NULL || ctx->event_fn != NULL) && mast_now() - last_report >= PROGRESS_EVERY)
-      report(xs, n, batch, t0, &last_report, &last_bytes, &rate, &stop);
-    if (left == 0) break;
+  if ((rc = setup(&b, ctx, reqs, res, n, opt)) != MAST_OK) return rc;
+  while (b.left > 0 && !interrupted(&b)) {
+    double wait = start_due(&b);
+    int freed;
+    if (b.left == 0) break;
+    freed = round_trip(&b);
+    if (b.watched && mast_now() - b.last_t >= PROGRESS_EVERY) report(&b);
     /* a finished transfer freed a slot (or a redirect hop is due): start
        the next one now rather than after the poll below times out */
-    if (freed > 0) continue;
-    if (active > 0 || wait > 0) {
+    if (b.left == 0 || freed > 0) continue;
+    if (b.active > 0 || wait > 0) {
       int ms = (int)(wait * 1000);
       if (ms < 1) ms = 1;
       if (ms > POLL_MS) ms = POLL_MS;
       curl_multi_poll(ctx->multi, NULL, 0, ms, NULL);
     }
   }
-  if ((batch->progress != NULL || ctx->event_fn != NULL) && !stop)
-    report(xs, n, batch, t0, &last_report, &last_bytes, &rate, &stop);
+  if (b.watched && !b.stop) report(&b);
+  return teardown(&b);
+}
 
-  for (i = 0; i < n; i++) {
-    xfer *x = &xs[i];
-    release_easy(x);
-    close_part(x);
-    drop_empty_part(x);
-    mast_buf_free(ctx, &x->body);
-    mast_strfree(ctx, x->url);
-    mast_strfree(ctx, x->part);
-    mast_strfree(ctx, x->fail_msg);
-    if (res[i].code != MAST_OK && first_error == MAST_OK) first_error = res[i].code;
-  }
-  mast_sfree(ctx, xs, n * sizeof *xs);
-  return first_error;
+void mast_request_init(mast_request *q) {
+  const mast_request init = MAST_REQUEST_INIT;
+  *q = init;
+}
+
+void mast_set_credential_provider(mast_ctx *ctx, mast_credential_fn fn, void *ud) {
+  ctx->credential_fn = fn;
+  ctx->credential_ud = ud;
 }
 
 void mast_result_clear(mast_ctx *ctx, mast_result *r) {

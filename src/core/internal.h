@@ -42,6 +42,8 @@ struct mast_ctx {
   int config_locked;         /* host-owned settings are read-only */
   mast_token_fn token_fn;
   void *token_ud;
+  mast_credential_fn credential_fn;   /* engine.c: mast_set_credential_provider */
+  void *credential_ud;
   mast_log_fn log_fn;
   void *log_ud;
   mast_event_fn event_fn;

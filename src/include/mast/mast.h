@@ -47,7 +47,7 @@ typedef enum mast_code {
   MAST_ECANCELLED, /* "cancelled": mast_cancel(), Ctrl-C, or a callback */
   MAST_ENOMEM,     /* "memory": an allocation failed */
   MAST_EDENIED,    /* "denied": the host's policy forbids this URL or path */
-  MAST_ECALLBACK,  /* "callback": a progress callback raised an error */
+  MAST_ECALLBACK,  /* "callback": a progress or chunk callback stopped it */
   MAST_ESCRIPT,    /* "script": a script raised an error of its own */
   MAST_ELIMIT      /* "limit": a script hit the host's instruction or memory limit */
 } mast_code;
@@ -173,9 +173,32 @@ enum { MAST_GET = 0, MAST_POST, MAST_HEAD };
 #define MAST_F_OVERWRITE    0x04u /* download even if dest has the expected size */
 #define MAST_F_NO_RESUME    0x08u /* discard an existing <dest>.part */
 
+/* Who may be sent an Authorization header (request.auth). */
+enum {
+  MAST_AUTH_MAST = 0,   /* the MAST token, only to the base URL's origin (checked per hop) */
+  MAST_AUTH_NONE,       /* no Authorization header, ever */
+  MAST_AUTH_PROVIDER    /* ask the credential provider, per hop, for request.credential */
+};
+
+/* A chunk sink: called with each piece of a successful (2xx) body, in order,
+** between libcurl calls (never from inside one), so it may do anything but
+** call mast_perform on the same context. Returns 0 to go on; non-zero aborts
+** that transfer with MAST_ECALLBACK. data == NULL, len == 0 means "discard
+** what you were given: the body starts again from byte 0" (before a retry
+** or a restart re-delivers it). Nothing of the body is kept in memory
+** beyond the chunk being delivered. */
+typedef int (*mast_chunk_fn)(void *ud, const char *data, size_t len);
+
+/* A request. Start from MAST_REQUEST_INIT (or mast_request_init()), which
+** sets struct_size: the library reads only the fields that fit in
+** struct_size, so a host built against an older header keeps working when
+** fields are added at the end; a struct_size smaller than the first
+** version's is MAST_EUSAGE. In an array, every element must have the same
+** struct_size (the library steps through it by that size). */
 typedef struct mast_request {
+  size_t struct_size;       /* sizeof(mast_request) of the caller's header */
   int method;               /* MAST_GET, MAST_POST, MAST_HEAD */
-  const char *url;
+  const char *url;          /* http or https only (other schemes: MAST_EUSAGE) */
   const char *body;         /* POST body (copied); may be NULL */
   size_t body_len;
   const char *content_type; /* POST content type; NULL: form-urlencoded */
@@ -185,22 +208,46 @@ typedef struct mast_request {
   const char *label;        /* what this is, for messages (a service name or URI) */
   size_t max_body;          /* in-memory cap in bytes; 0: no cap */
   double stall_timeout;     /* seconds without a byte; 0: the configured timeout */
+  /* -- the fields above are the first version (MAST_REQUEST_V1_SIZE) -- */
+  const char *const *headers; /* NULL-terminated "Name: value" lines; no CR/LF, no
+                                 Authorization (that is `auth`'s job): else MAST_EUSAGE */
+  int auth;                 /* MAST_AUTH_*; 0 (MAST_AUTH_MAST) as before */
+  const char *credential;   /* MAST_AUTH_PROVIDER: the name the provider is asked for */
+  mast_chunk_fn chunk;      /* a chunk sink instead of memory (not with dest) */
+  void *chunk_ud;
 } mast_request;
+
+#define MAST_REQUEST_V1_SIZE (offsetof(mast_request, stall_timeout) + sizeof(double))
+#define MAST_REQUEST_INIT {sizeof(mast_request), MAST_GET, NULL, NULL, 0, NULL, NULL, -1, 0u, \
+                           NULL, 0, 0.0, NULL, MAST_AUTH_MAST, NULL, NULL, NULL}
+/* The same as MAST_REQUEST_INIT, for a request already allocated. */
+MAST_API void mast_request_init(mast_request *q);
+
+/* The credential provider, for requests with auth = MAST_AUTH_PROVIDER: asked
+** before every hop (redirects included) with the credential's name and that
+** hop's URL, so it decides per origin. It writes at most len-1 bytes of the
+** Authorization header's value (e.g. "Bearer abc") to buf and returns the
+** length, or -1 to send none to that URL. The value never appears in a
+** message. */
+typedef int (*mast_credential_fn)(void *ud, const char *name, const char *url, char *buf,
+                                  size_t len);
+MAST_API void mast_set_credential_provider(mast_ctx *ctx, mast_credential_fn fn, void *ud);
 
 typedef struct mast_result {
   int code;                 /* MAST_OK or an error code */
   long status;              /* last HTTP status, 0 if none */
   char *body;               /* in-memory body (NUL-terminated), owned by ctx */
   size_t body_len;
-  int64_t bytes;            /* bytes of the final file (downloads) */
+  int64_t bytes;            /* bytes of the final file (downloads), or given to the chunk sink */
   int64_t content_length;   /* from the last response, -1 if absent */
   char *content_type;
   char *url;                /* effective URL after redirects */
-  char *message;            /* error message, NULL on success */
+  char *message;            /* error message, NULL on success: facts only, no advice */
   int attempts;
   int resumed;              /* a download continued an existing .part */
   int skipped;              /* a download found dest complete and did nothing */
   double seconds;
+  int curl_code;            /* the last attempt's CURLcode, 0 if none */
 } mast_result;
 
 /* Progress of a whole batch, reported at most every 100 ms. */
@@ -232,17 +279,23 @@ MAST_API void mast_set_progress_hook(mast_ctx *ctx, mast_event_fn fn, void *ud);
 MAST_API int mast_has_progress_hook(mast_ctx *ctx);
 MAST_API void mast_emit(mast_ctx *ctx, const mast_event *e);
 
+/* Options of a batch; may be NULL. Start from MAST_BATCH_INIT (struct_size
+** as for mast_request). */
 typedef struct mast_batch {
+  size_t struct_size;       /* sizeof(mast_batch) of the caller's header */
   int concurrency;          /* 0: the configured concurrency */
   double deadline;          /* absolute mast_now() time; 0: none */
   mast_progress_fn progress;
   void *progress_ud;
   const char *label;        /* for the progress hook: what the batch is */
 } mast_batch;
+#define MAST_BATCH_V1_SIZE (offsetof(mast_batch, label) + sizeof(const char *))
+#define MAST_BATCH_INIT {sizeof(mast_batch), 0, 0.0, NULL, NULL, NULL}
 
 /* Runs n requests to completion (each succeeds or fails on its own) and
 ** fills res[0..n). Returns MAST_OK when all succeeded, else the first
-** failure's code (MAST_ECANCELLED if cancelled). Never calls exit(), never
+** failure's code (MAST_ECANCELLED if cancelled; MAST_EUSAGE for a batch
+** whose struct_size is too small). Never calls exit(), never
 ** prints. Results must be released with mast_result_clear(). */
 MAST_API int mast_perform(mast_ctx *ctx, const mast_request *reqs, mast_result *res,
                           size_t n, const mast_batch *batch);

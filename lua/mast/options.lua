@@ -6,9 +6,12 @@ local core = require "mast.core"
 local M = { _NAME = "mast.options" }
 local usage, describe
 
---- Raises a usage error "<fn>: <msg>".
-function M.usage(fn, msg)
-  error(core.error("usage", fn .. ": " .. msg), 0)
+--- Raises a usage error: message msg, context fn (tostring shows "<fn>: <msg>");
+-- fields: more context (e.g. {item = 3, item_kind = "request"}).
+function M.usage(fn, msg, fields)
+  local e = core.error("usage", msg, fields)
+  e.fn = fn
+  error(e)
 end
 usage = M.usage
 
@@ -78,6 +81,10 @@ end
 function V.number(v) if not finite(v) then return "a number" end end
 function V.positive(v) if not finite(v) or v <= 0 then return "a positive number" end end
 function V.posint(v) if math.type(v) ~= "integer" or v < 1 then return "a positive whole number" end end
+-- at most as many transfers at once as the core runs (its concurrency bound)
+function V.concurrency(v)
+  if math.type(v) ~= "integer" or v < 1 or v > 64 then return "a whole number from 1 to 64" end
+end
 function V.boolean(v) if type(v) ~= "boolean" then return "true or false" end end
 function V.string(v) if type(v) ~= "string" or v == "" then return "a non-empty string" end end
 function V.table(v) if type(v) ~= "table" then return "a table" end end

@@ -105,8 +105,8 @@ function M.count(fn, answer)
     local n = math.tointeger(tonumber(v))
     if n then return n end
   end
-  error(core.error("mast", ("%s: expected a count (Column1) in the answer, got %s")
-    :format(fn, row == nil and "no rows" or describe(v))), 0)
+  error(core.error("mast", ("expected a count (Column1) in the answer, got %s")
+    :format(row == nil and "no rows" or describe(v)), { fn = fn }))
 end
 
 -- ---------------------------------------------------------------- wrappers

@@ -176,4 +176,83 @@ function M.join(first, answers)
   return dataset.join(list, pg.rowsFiltered, pg.rowsTotal)
 end
 
+-- ---------------------------------------------------------------- wrappers
+-- What mast.service.define's declarations mean for invoke (the data only
+-- this protocol interprets):
+--   count            a COUNT_BIG(*) query (columns = "COUNT_BIG(*)" unless
+--                    count_columns = false), answered as an integer
+--   position_string  the position as params.position = "ra, dec, radius"
+--   no_params        the request carries no params (Mast.HscSpectra.Db.All)
+--   crossmatch       default radius: an upload (data, ra_column/dec_column)
+--   request_options / run_options: the option groups (default the service's
+--                    REQUEST / RUN, or COUNT_REQUEST / COUNT_RUN for a count)
+local W = {}
+M.wrapper = W
+
+function W.options(spec)
+  local S = require "mast.service"
+  local V = O.validators
+  local known = {}
+  S.copy_into(known, spec.request_options or (spec.count and S.COUNT_REQUEST or S.REQUEST))
+  S.copy_into(known, spec.run_options or (spec.count and S.COUNT_RUN or S.RUN))
+  if spec.crossmatch then
+    known.data, known.ra_column, known.dec_column, known.radius = V.table, V.string, V.string, V.radius
+  end
+  if not spec.no_params then known.params = V.table end
+  return known
+end
+
+--- The params only invoke puts (after the declared options, filters and
+-- columns); returns the request fields to add.
+function W.params(spec, args, put)
+  if spec.count and spec.count_columns ~= false then put("columns", "COUNT_BIG(*)", "columns") end
+  if spec.crossmatch then
+    local data, ra_col, dec_col = require("mast.crossmatch").upload(spec.name, args)
+    put("raColumn", ra_col, "ra_column")
+    put("decColumn", dec_col, "dec_column")
+    put("radius", args.radius or spec.crossmatch, "radius")
+    return { data = data }
+  end
+  return nil
+end
+
+function W.position(spec, put, ra, dec, radius)
+  if spec.position_string then
+    local text = O.number_text
+    put("position", ("%s, %s, %s"):format(text(ra), text(dec), text(radius)), "position")
+  else
+    put("ra", ra, "ra")
+    put("dec", dec, "dec")
+    put("radius", radius, "radius")
+  end
+end
+
+--- The request object of a wrapper call.
+function W.request(spec, args, params, put, extra)
+  local S = require "mast.service"
+  local fn = spec.name
+  local request = { service = type(spec.service) == "function" and spec.service(fn, args) or spec.service }
+  for k, v in pairs(extra or {}) do request[k] = v end
+  if not spec.no_params then request.params = core.object(params) end
+  for k in pairs(S.REQUEST) do
+    if args[k] ~= nil and k ~= "format" and k ~= "cachebreaker" then request[k] = args[k] end
+  end
+  request.format = args.format or "json"
+  if args.cachebreaker ~= nil then
+    -- the page puts it at the top and in params: MAST's cache key is
+    -- {service, params}, so only the copy in params forces a fresh run
+    local cb = args.cachebreaker == true and S.cachebreaker() or args.cachebreaker
+    request.cachebreaker = cb
+    if request.params then put("cachebreaker", cb, "cachebreaker") end
+  end
+  return request
+end
+
+--- What the wrapper hands back: a count's integer, the declaration's result, or the answer.
+function W.answer(spec, answer, args)
+  if spec.count then return require("mast.service").count(spec.name, answer) end
+  if spec.result then return spec.result(spec.name, answer, args) end
+  return answer
+end
+
 return M

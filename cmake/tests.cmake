@@ -135,10 +135,8 @@ set_tests_properties(c-request PROPERTIES TIMEOUT 300 ENVIRONMENT "${MAST_SAN_EN
 # The same, with four threads (a state each) querying at once, built with
 # ThreadSanitizer from the library's sources (not with the ASan build).
 if(NOT MAST_SANITIZE)
-  add_executable(test_embed_tsan spec/c/test_embed.c src/core/buf.c src/core/ctx.c
-    src/core/engine.c src/core/extract.c src/core/files.c src/core/url.c src/core/jsonnum.c src/bind/lmast.c
-    src/bind/lerror.c src/bind/ljson.c src/bind/json.c src/host/runtime.c src/host/openlibs.c
-    src/host/embed.c ${MAST_EMBEDDED_C})
+  add_executable(test_embed_tsan spec/c/test_embed.c ${MAST_CORE_SOURCES} ${MAST_BIND_SOURCES}
+    ${MAST_RUNTIME_SOURCES} src/host/openlibs.c src/host/embed.c)
   target_compile_options(test_embed_tsan PRIVATE ${MAST_WARNINGS} -fsanitize=thread -g -O1)
   target_compile_definitions(test_embed_tsan PRIVATE MAST_BUILDING)
   target_include_directories(test_embed_tsan PRIVATE src/include src/host)

@@ -6,16 +6,16 @@
 -- is "" (so the two stay apart); integers are exact, floats in the shortest
 -- form that reads back the same, booleans true/false.
 local core = require "mast.core"
+local O = require "mast.options"
+local D = require "mast.dataset"
 
 local M = { _NAME = "mast.csv" }
 
 local FN = "mast.json2csv"
-local OPTS = { types = "boolean", file = "string", eol = "string" }
+local V = O.validators
+local function eol_ok(v) if v ~= "\n" and v ~= "\r\n" then return "'\\n' or '\\r\\n'" end end
+local OPTS = { types = V.boolean, file = V.string, eol = eol_ok }
 local FLUSH_ROWS = 2000   -- lines buffered before a write to the file
-
-local function usage(msg)
-  error(core.error("usage", FN .. ": " .. msg), 0)
-end
 
 local function quote(s)
   if s == "" then return '""' end
@@ -40,49 +40,25 @@ function M.field(v)
   if t == "table" then
     local ok, s = pcall(core.json_encode, v)
     if ok then return quote(s) end
-    usage("a value cannot be written: " .. tostring(s))
+    O.usage(FN, "a value cannot be written: " .. tostring(s))
   end
-  usage(("cannot write a %s value in CSV"):format(t))
+  O.usage(FN, ("cannot write a %s value in CSV"):format(t))
 end
 local field = M.field
 
 -- The fields and rows of what was given: a result, a MAST envelope, or a mast.json2table table.
-local function dataset(result)
-  local mt = getmetatable(result)
-  if mt and mt.__name == "mast.Table" then result = result:envelope() end
-  if type(result) ~= "table" or type(result.fields) ~= "table" or type(result.data) ~= "table" then
-    usage(("expected a MAST result (a table with fields and data), got %s"):format(
-      type(result) == "table" and "a table without fields/data" or type(result)))
-  end
+local function dataset(x)
+  local result, got = D.of(x)
+  if not result then O.usage(FN, ("expected a MAST result (a table with fields and data), got %s"):format(got)) end
   local names, types = {}, {}
   for i, f in ipairs(result.fields) do
     if type(f) ~= "table" or type(f.name) ~= "string" then
-      usage(("fields[%d] must be {name = <string>, type = <string>}"):format(i))
+      O.usage(FN, ("fields[%d] must be {name = <string>, type = <string>}"):format(i))
     end
     names[i] = f.name
     types[i] = f.type == nil and "" or tostring(f.type)
   end
   return names, types, result.data
-end
-
-local function check_opts(opts)
-  if opts == nil then return {} end
-  if type(opts) ~= "table" then usage("options must be a table, got " .. type(opts)) end
-  for k, v in pairs(opts) do
-    local want = OPTS[k]
-    if not want then
-      local hint = require("mast.service").suggest(k, { "types", "file", "eol" })
-      usage(("unknown option '%s' (%s)"):format(tostring(k),
-        hint and ("did you mean '" .. hint .. "'?") or "known: types, file, eol"))
-    end
-    if type(v) ~= want or (want == "string" and v == "") then
-      usage(("option '%s' must be %s"):format(k, want == "boolean" and "true or false" or "a non-empty string"))
-    end
-  end
-  if opts.eol ~= nil and opts.eol ~= "\n" and opts.eol ~= "\r\n" then
-    usage("option 'eol' must be '\\n' or '\\r\\n'")
-  end
-  return opts
 end
 
 -- Calls emit(line) for every line of the CSV.
@@ -99,7 +75,7 @@ local function lines(names, types, rows, opts, emit)
   local ncol = #names
   local cells = {}
   for r, row in ipairs(rows) do
-    if type(row) ~= "table" then usage(("data[%d] must be a row table"):format(r)) end
+    if type(row) ~= "table" then O.usage(FN, ("data[%d] must be a row table"):format(r)) end
     for i = 1, ncol do cells[i] = field(row[names[i]]) end
     emit(table.concat(cells, ",", 1, ncol) .. eol)
   end
@@ -110,7 +86,7 @@ end
 -- opts.file = path: write it there, through <path>.part renamed when complete,
 -- so a half-written file never sits at path.
 function M.json2csv(result, opts)
-  opts = check_opts(opts)
+  opts = O.options(FN, opts, OPTS)
   local names, types, rows = dataset(result)
   if not opts.file then
     local buf = {}

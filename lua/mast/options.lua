@@ -6,9 +6,12 @@ local core = require "mast.core"
 local M = { _NAME = "mast.options" }
 local usage, describe
 
---- Raises a usage error "<fn>: <msg>".
-function M.usage(fn, msg)
-  error(core.error("usage", fn .. ": " .. msg), 0)
+--- Raises a usage error: message msg, context fn (tostring shows "<fn>: <msg>");
+-- fields: more context (e.g. {item = 3, item_kind = "request"}).
+function M.usage(fn, msg, fields)
+  local e = core.error("usage", msg, fields)
+  e.fn = fn
+  error(e)
 end
 usage = M.usage
 

@@ -28,8 +28,8 @@ end
 function M.lookup(name, opts)
   local answer = ask("mast.resolver.lookup", name, opts)
   if type(answer) ~= "table" or type(answer.resolvedCoordinate) ~= "table" then
-    error(core.error("mast", ("mast.resolver.lookup: %s gave no resolvedCoordinate list for '%s'")
-      :format(SERVICE, name), { service = SERVICE }), 2)
+    error(core.error("mast", ("%s gave no resolvedCoordinate list for '%s'"):format(SERVICE, name),
+      { fn = "mast.resolver.lookup", service = SERVICE }))
   end
   return answer
 end
@@ -40,13 +40,13 @@ function M.resolve_for(fn, name, opts)
   local list = type(answer) == "table" and answer.resolvedCoordinate
   local entry = type(list) == "table" and list[1] or nil
   if type(entry) ~= "table" then
-    error(core.error("mast", ("%s: MAST's name resolver found nothing for the target '%s'; check the "
-      .. "name, or give ra and dec in degrees"):format(fn, name), { service = SERVICE, target = name }), 0)
+    error(core.error("mast", ("MAST's name resolver found nothing for the target '%s'; check the "
+      .. "name, or give ra and dec in degrees"):format(name), { fn = fn, service = SERVICE, target = name }))
   end
   local ra, dec = tonumber(entry.ra), tonumber(entry.decl or entry.dec)
   if not ra or not dec then
-    error(core.error("mast", ("%s: the name resolver's answer for '%s' has no ra/decl")
-      :format(fn, name), { service = SERVICE, target = name }), 0)
+    error(core.error("mast", ("the name resolver's answer for '%s' has no ra/decl"):format(name),
+      { fn = fn, service = SERVICE, target = name }))
   end
   return ra, dec, entry
 end

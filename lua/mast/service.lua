@@ -72,11 +72,13 @@ function M.cachebreaker()
   return os.date("!%Y-%m-%d %H:%M:%S")
 end
 
---- Runs a request: one page with mast.query, or every page (args.all) with mast.query_all.
-function M.run(fn, request, args)
+--- Runs a wrapper's request through its protocol: one page, or every page (args.all).
+function M.run(fn, request, args, protocol)
+  protocol = protocol or require("mast.protocol.invoke")
+  local transport = require "mast.transport"
   if args.all then
     if args.page ~= nil then usage(fn, "all = true fetches every page: leave out page") end
-    return require("mast.paging").query_all(request, {
+    return transport.all(protocol, request, {
       deadline = args.deadline, progress = args.progress, concurrency = args.concurrency,
       max_rows = args.max_rows, max_bytes = args.max_bytes,
     })
@@ -84,7 +86,7 @@ function M.run(fn, request, args)
   for _, k in ipairs(RUN_ALL_ONLY) do
     if args[k] ~= nil then usage(fn, ("option '%s' applies only with all = true"):format(k)) end
   end
-  return require("mast.query").query(request, { deadline = args.deadline, progress = args.progress })
+  return transport.one(protocol, request, { deadline = args.deadline, progress = args.progress })
 end
 
 --- The integer a COUNT_BIG(*) (or *.Count) answer holds: Column1 of its one row,
@@ -105,8 +107,8 @@ function M.count(fn, answer)
     local n = math.tointeger(tonumber(v))
     if n then return n end
   end
-  error(core.error("mast", ("%s: expected a count (Column1) in the answer, got %s")
-    :format(fn, row == nil and "no rows" or describe(v))), 0)
+  error(core.error("mast", ("expected a count (Column1) in the answer, got %s")
+    :format(row == nil and "no rows" or describe(v)), { fn = fn }))
 end
 
 -- ---------------------------------------------------------------- wrappers
@@ -115,122 +117,108 @@ local function copy_into(dst, src)
   for k, v in pairs(src or {}) do dst[k] = v end
   return dst
 end
+M.copy_into = copy_into
 
---- Makes a wrapper function from a declaration:
---   name       "mast.caom.cone" (for messages)
---   service    the MAST service name, or function(args) -> name
---   example    an example argument for messages
---   position   default radius: takes ra/dec or target, and radius (params ra, dec, radius)
---   position_string  send the position as params.position = "ra, dec, radius"
---   filters    "required" | "optional": the `filters` option (plain table or MAST list)
---   columns    default columns (e.g. "*"): the `columns` option; or
---   count      true: columns = "COUNT_BIG(*)" (unless count_columns = false) and an integer back
---   options    {opt = {check = validator, param = "wireName" | false, default = v, convert = f,
---                      required = true, hint = "what to give"}}
---   no_params  send no params at all (Mast.HscSpectra.Db.All)
---   crossmatch default radius: data + ra_column/dec_column (mast.crossmatch)
---   result     function(fn, answer, args) -> what to hand back
---   request_options / run_options: the option groups (defaults M.REQUEST / M.RUN)
-function M.define(spec)
-  local fn = spec.name
-  local known = {}
-  local count = spec.count
-  copy_into(known, spec.request_options or (count and M.COUNT_REQUEST or M.REQUEST))
-  copy_into(known, spec.run_options or (count and M.COUNT_RUN or M.RUN))
+-- The options a wrapper takes: the protocol's groups for it, then what the declaration adds.
+local function known_options(spec, protocol)
+  local known = protocol.wrapper.options(spec)
   if spec.position then copy_into(known, M.POSITION) end
   if spec.filters then known.filters = V.table end
   if spec.columns then known.columns = V.columns end
-  if spec.crossmatch then
-    known.data = V.table
-    known.ra_column = V.string
-    known.dec_column = V.string
-    known.radius = V.radius
-  end
   for k, o in pairs(spec.options or {}) do known[k] = o.check end
-  if not spec.no_params then known.params = V.table end
+  return known
+end
 
+-- A params table and put(k, v, what), which refuses a param given twice.
+local function param_set(fn)
+  local params = {}
+  return params, function(k, v, what)
+    if params[k] ~= nil then usage(fn, ("the param '%s' is given twice (%s)"):format(k, what)) end
+    params[k] = v
+  end
+end
+
+-- The params of a call, in a fixed order (it decides which "given twice" is
+-- reported): the declared options, filters, columns, the protocol's own
+-- (counts, uploads), raw params, and the position last, so that a target
+-- name is resolved only once everything else is known to be right. Returns
+-- params and the request fields the protocol added.
+local function collect_params(spec, args, protocol)
+  local fn = spec.name
+  local params, put = param_set(fn)
+  for k, o in pairs(spec.options or {}) do
+    local v = args[k]
+    if v == nil then v = o.default end
+    if v == nil and o.required then
+      usage(fn, ("needs %s%s"):format(k, o.hint and (" (" .. o.hint .. ")") or ""))
+    end
+    if v ~= nil and o.param ~= false then
+      if o.convert then v = o.convert(fn, v) end
+      put(o.param or k, v, k)
+    end
+  end
+  if spec.filters then
+    if args.filters == nil then
+      if spec.filters == "required" then
+        usage(fn, "needs filters, e.g. filters = {Teff = {4250, 4500}} (without them it would search "
+          .. "the whole catalog; use mast.set_filters or a plain table)")
+      end
+      put("filters", core.array({}), "filters")
+    else
+      put("filters", require("mast.filters").build(fn, args.filters), "filters")
+    end
+  end
+  if spec.columns and not spec.count then
+    local c = args.columns or spec.columns
+    if type(c) == "table" then c = table.concat(c, ",") end
+    put("columns", c, "columns")
+  end
+  local extra = protocol.wrapper.params(spec, args, put)
+  if args.params then
+    for k, v in pairs(args.params) do
+      if type(k) ~= "string" then usage(fn, "params must be a table keyed by param name") end
+      put(k, v, "in params")
+    end
+  end
+  if spec.position then
+    local ra, dec, radius = M.position(fn, args, spec.position)
+    protocol.wrapper.position(spec, put, ra, dec, radius)
+  end
+  return params, put, extra
+end
+
+-- The wrapper's argument, checked against the options it knows.
+local function arguments(spec, args, known)
+  if args == nil and not spec.position and spec.filters ~= "required" and not spec.crossmatch then
+    args = {}
+  end
+  M.args(spec.name, args, spec.example)
+  return M.check(spec.name, args, known)
+end
+
+--- Makes a wrapper function from a declaration:
+--   name       "mast.caom.cone" (for messages)
+--   service    the MAST service name, or function(fn, args) -> name
+--   protocol   what carries it (default mast.protocol.invoke); its `wrapper`
+--              table interprets the declaration's protocol data below
+--   example    an example argument for messages
+--   position   default radius: takes ra/dec or target, and radius
+--   filters    "required" | "optional": the `filters` option (plain table or MAST list)
+--   columns    default columns (e.g. "*"): the `columns` option
+--   options    {opt = {check = validator, param = "wireName" | false, default = v, convert = f,
+--                      required = true, hint = "what to give"}}
+--   result     function(fn, answer, args) -> what to hand back
+-- and data the protocol interprets (for invoke: count, count_columns,
+-- position_string, no_params, crossmatch, request_options, run_options;
+-- see mast.protocol.invoke's wrapper).
+function M.define(spec)
+  local protocol = spec.protocol or require("mast.protocol.invoke")
+  local known = known_options(spec, protocol)
   return function(args)
-    if args == nil and not spec.position and spec.filters ~= "required" and not spec.crossmatch then
-      args = {}
-    end
-    M.args(fn, args, spec.example)
-    M.check(fn, args, known)
-    local params = {}
-    local function put(k, v, what)
-      if params[k] ~= nil then usage(fn, ("the param '%s' is given twice (%s)"):format(k, what)) end
-      params[k] = v
-    end
-    for k, o in pairs(spec.options or {}) do
-      local v = args[k]
-      if v == nil then v = o.default end
-      if v == nil and o.required then
-        usage(fn, ("needs %s%s"):format(k, o.hint and (" (" .. o.hint .. ")") or ""))
-      end
-      if v ~= nil and o.param ~= false then
-        if o.convert then v = o.convert(fn, v) end
-        put(o.param or k, v, k)
-      end
-    end
-    if spec.filters then
-      if args.filters == nil then
-        if spec.filters == "required" then
-          usage(fn, "needs filters, e.g. filters = {Teff = {4250, 4500}} (without them it would search "
-            .. "the whole catalog; use mast.set_filters or a plain table)")
-        end
-        put("filters", core.array({}), "filters")
-      else
-        put("filters", require("mast.filters").build(fn, args.filters), "filters")
-      end
-    end
-    if count and spec.count_columns ~= false then
-      put("columns", "COUNT_BIG(*)", "columns")
-    elseif spec.columns then
-      local c = args.columns or spec.columns
-      if type(c) == "table" then c = table.concat(c, ",") end
-      put("columns", c, "columns")
-    end
-    local request = { service = type(spec.service) == "function" and spec.service(fn, args) or spec.service }
-    if spec.crossmatch then
-      local data, ra_col, dec_col = require("mast.crossmatch").upload(fn, args)
-      request.data = data
-      put("raColumn", ra_col, "ra_column")
-      put("decColumn", dec_col, "dec_column")
-      put("radius", args.radius or spec.crossmatch, "radius")
-    end
-    if args.params then
-      for k, v in pairs(args.params) do
-        if type(k) ~= "string" then usage(fn, "params must be a table keyed by param name") end
-        put(k, v, "in params")
-      end
-    end
-    -- the position last: a target name is resolved only once everything else is known to be right
-    if spec.position then
-      local ra, dec, radius = M.position(fn, args, spec.position)
-      if spec.position_string then
-        put("position", ("%s, %s, %s"):format(M.number_text(ra), M.number_text(dec), M.number_text(radius)),
-          "position")
-      else
-        put("ra", ra, "ra")
-        put("dec", dec, "dec")
-        put("radius", radius, "radius")
-      end
-    end
-    if not spec.no_params then request.params = core.object(params) end
-    for k in pairs(M.REQUEST) do
-      if known[k] and args[k] ~= nil then request[k] = args[k] end
-    end
-    request.format = args.format or "json"
-    if args.cachebreaker ~= nil then
-      -- the page puts it at the top and in params: MAST's cache key is
-      -- {service, params}, so only the copy in params forces a fresh run
-      local cb = args.cachebreaker == true and M.cachebreaker() or args.cachebreaker
-      request.cachebreaker = cb
-      if request.params then put("cachebreaker", cb, "cachebreaker") end
-    end
-    local answer = M.run(fn, request, args)
-    if count then return M.count(fn, answer) end
-    if spec.result then return spec.result(fn, answer, args) end
-    return answer
+    args = arguments(spec, args, known)
+    local params, put, extra = collect_params(spec, args, protocol)
+    local request = protocol.wrapper.request(spec, args, params, put, extra)
+    return protocol.wrapper.answer(spec, M.run(spec.name, request, args, protocol), args)
   end
 end
 

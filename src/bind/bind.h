@@ -15,7 +15,7 @@
 /* The context of L's mast module (created on first use). Never NULL: raises
 ** a memory error if it cannot be made. */
 mast_ctx *mast_bind_ctx(lua_State *L);
-/* Where mast_lua_setup (src/host/runtime.c, linked into the host) leaves
+/* Where mast_lua_setup (src/host/setup.c, linked into the host) leaves
 ** its copy of the host's options for the binding (which may be a separately
 ** loaded core.so): a full userdata of type mast_lua_options with this
 ** metatable, at this registry field. */

@@ -3,8 +3,9 @@
 **
 ** Every failure mast reports is a table with a stable `code` (the names
 ** of mast_code_name) and a `message` that says what went wrong
-** and what to do; tostring(err) gives the message. Extra fields (status,
-** url, service, ...) depend on the code.
+** of its own; layers add context fields (fn, service, item, page, hint,
+** ...) as it travels, and tostring(err) composes the text from them all
+** (e_tostring). Extra fields (status, url, ...) depend on the code.
 */
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,17 +14,87 @@
 #include "bind.h"
 #include "../core/bind_api.h"
 
-static int e_tostring(lua_State *L) {
-  lua_getfield(L, 1, "message");
-  if (!lua_isstring(L, -1)) {
+/* Appends "<k>: " for a string field k (nonzero if there was one). */
+static int add_string(lua_State *L, luaL_Buffer *b, int e, const char *k) {
+  int has = lua_getfield(L, e, k) == LUA_TSTRING;
+  if (has) {
+    luaL_addvalue(b);
+    luaL_addstring(b, ": ");
+  } else {
     lua_pop(L, 1);
-    lua_pushliteral(L, "mast error");
   }
-  if (lua_getfield(L, 1, "hint") == LUA_TSTRING) {   /* advice a layer added (hints.lua) */
-    lua_pushfstring(L, "%s (%s)", lua_tostring(L, -2), lua_tostring(L, -1));
-    return 1;
-  }
+  return has;
+}
+
+/* Appends "<word> <n>[ of <total>]: " when the integer field n is set. */
+static void add_position(lua_State *L, luaL_Buffer *b, int e, const char *n, const char *total,
+                         const char *word) {
+  lua_Integer i, t;
+  int isnum;
+  lua_getfield(L, e, n);
+  i = lua_tointegerx(L, -1, &isnum);
   lua_pop(L, 1);
+  if (!isnum) return;
+  lua_getfield(L, e, total);
+  t = lua_tointegerx(L, -1, &isnum);
+  lua_pop(L, 1);
+  lua_pushfstring(L, isnum ? "%s %I of %I: " : "%s %I: ", word, (LUAI_UACINT)i, (LUAI_UACINT)t);
+  luaL_addvalue(b);
+}
+
+static int cause_text(lua_State *L) {
+  luaL_tolstring(L, 1, NULL);
+  return 1;
+}
+
+/* tostring(err): the one place an error's text is composed from its parts,
+** so that no layer rewrites another's message. A layer adds context fields
+** as the error travels up:
+**   "<fn or service>: <item_kind or item> <item>[ of <items>]: page <page>[ of <pages>]:
+**    <message> (<hint>): <cause>"
+** fn (the function the caller called) names the error; when no function
+** did, the service does. */
+static int e_tostring(lua_State *L) {
+  luaL_Buffer b;
+  const char *kind = "item";
+  luaL_checkstack(L, 8, NULL);
+  lua_settop(L, 1);
+  luaL_buffinit(L, &b);   /* the buffer may sit on the stack: keep pushes balanced */
+  if (lua_istable(L, 1)) {
+    if (!add_string(L, &b, 1, "fn")) add_string(L, &b, 1, "service");
+    if (lua_getfield(L, 1, "item_kind") == LUA_TSTRING) kind = lua_tostring(L, -1);
+    lua_pop(L, 1);   /* still anchored by the error table */
+    add_position(L, &b, 1, "item", "items", kind);
+    add_position(L, &b, 1, "page", "pages", "page");
+    if (lua_getfield(L, 1, "message") == LUA_TSTRING || lua_type(L, -1) == LUA_TNUMBER) {
+      luaL_addvalue(&b);
+    } else {
+      lua_pop(L, 1);
+      luaL_addstring(&b, "mast error");
+    }
+    if (lua_getfield(L, 1, "hint") == LUA_TSTRING) {
+      luaL_addstring(&b, " (");
+      luaL_addvalue(&b);
+      luaL_addchar(&b, ')');
+    } else {
+      lua_pop(L, 1);
+    }
+    if (lua_getfield(L, 1, "cause") != LUA_TNIL) {   /* e.g. what a callback raised */
+      lua_pushcfunction(L, cause_text);
+      lua_insert(L, -2);
+      if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING) {
+        luaL_addstring(&b, ": ");
+        luaL_addvalue(&b);
+      } else {
+        lua_pop(L, 1);
+      }
+    } else {
+      lua_pop(L, 1);
+    }
+  } else {
+    luaL_addstring(&b, "mast error");
+  }
+  luaL_pushresult(&b);
   return 1;
 }
 

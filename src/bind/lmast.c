@@ -571,11 +571,7 @@ static int collect(lua_State *L, progress_ud *pu, resbox *b) {
       reported = 1;
       lua_rawgeti(L, results, (lua_Integer)i + 1);
       lua_getfield(L, -1, "error");
-      lua_pushfstring(L, "the progress callback raised an error: %s",
-                      luaL_tolstring(L, pu->errslot, NULL));
-      lua_setfield(L, -3, "message");
-      lua_pop(L, 1);
-      lua_pushvalue(L, pu->errslot);
+      lua_pushvalue(L, pu->errslot);   /* tostring(err) shows it after the message */
       lua_setfield(L, -2, "cause");
       lua_settop(L, results);
     }
@@ -585,9 +581,8 @@ static int collect(lua_State *L, progress_ud *pu, resbox *b) {
   if (!reported && pu->L != NULL && !lua_isnil(L, pu->errslot)) {
     /* the callback raised at the last report, when every transfer had
        already finished: nothing was aborted, but the error is not lost */
-    lua_pushfstring(L, "the progress callback raised an error after the transfers had finished "
-                       "(they are complete): %s", luaL_tolstring(L, pu->errslot, NULL));
-    mast_push_error(L, MAST_ECALLBACK, lua_tostring(L, -1));
+    mast_push_error(L, MAST_ECALLBACK, "the progress callback raised an error after the transfers "
+                                       "had finished (they are complete)");
     lua_pushvalue(L, pu->errslot);
     lua_setfield(L, -2, "cause");
     lua_error(L);

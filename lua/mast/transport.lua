@@ -1,0 +1,177 @@
+--- mast.transport: performs a protocol's requests; knows no MAST envelope.
+-- What every API family needs, written once: a batch of requests over the
+-- engine (core.perform) within a deadline, the terminal's waiting line,
+-- cancellation (a cancelled item raises at once), polling (re-sending) with
+-- a backoff under the deadline, paging, and error context (each error gets
+-- its item's context fields, then the family's hints).
+--
+-- A protocol is a table:
+--   name        "invoke", ... (for messages)
+--   family      whose advice applies to its errors: hints.add(err, family)
+--   backoff     {first = s, max = s}: the wait between polls, doubling
+--               (default 0.25 s doubling to 4 s)
+--   build(args) -> item: {spec = <a core.perform request spec>,
+--               label = <text for the waiting line>,
+--               context = {service = ..., ...}: fields added to its errors}
+--   interpret(item, response) -> verdict, value: what one response means,
+--               response being core.perform's result ({ok = true, status,
+--               body | value | json_error, ...}; a failed transfer never
+--               gets here):
+--                 "done", value       the answer
+--                 "error", err        a failure (a mast error object)
+--                 "again", poll       not ready: send again after a backoff;
+--                   poll = {percent =, state = "EXECUTING", spec = <the
+--                   next spec, default the same bytes again>} (all optional)
+--   paginate(first, args, opts) -> list of args for the other pages, or nil
+--               (opts: the caller's options, e.g. budgets; raising here stops
+--               before anything more is sent)
+--   join(first, answers) -> the one answer of every page, in order
+--   first_page(args, opts) -> args of the first page (optional; default args)
+-- Items are numbered by run's caller: context fields page/pages (paging)
+-- or item/items (batches) say which one failed.
+local core = require "mast.core"
+local progress = require "mast.progress"
+
+local M = { _NAME = "mast.transport" }
+
+local FIRST_DELAY, MAX_DELAY = 0.25, 4   -- default poll backoff, seconds
+
+-- The engine the transport drives; a spec passes a fake one in opts.engine.
+local ENGINE = {
+  perform = function(...) return core.perform(...) end,
+  now = function() return core.now() end,
+  sleep = function(s) return core.sleep(s) end,
+}
+
+--- Adds context to an error (only fields it does not have yet) and the family's hints.
+function M.annotate(err, context, family)
+  if core.is_error(err) then
+    for k, v in pairs(context or {}) do
+      if err[k] == nil then err[k] = v end
+    end
+    require("mast.hints").add(err, family)
+  end
+  return err
+end
+
+local function deadline_of(opts)
+  return opts.deadline or require("mast.config").get("deadline")
+end
+
+--- run(protocol, items, opts) -> fills item.value or item.err for every item
+-- items: what protocol.build made. Every item the protocol answers "again"
+-- for is sent again after the backoff until all are done or the deadline
+-- passes (then a timeout error). opts: deadline, progress (false: no waiting
+-- line), concurrency, label (the waiting line's), engine (specs only).
+function M.run(protocol, items, opts)
+  local engine = opts.engine or ENGINE
+  local backoff = protocol.backoff or {}
+  local delay, max_delay = backoff.first or FIRST_DELAY, backoff.max or MAX_DELAY
+  local deadline = deadline_of(opts)
+  local t_end = engine.now() + deadline
+  local label = opts.label or (#items == 1 and items[1].label or (#items .. " queries"))
+  local waiting = opts.progress ~= false and progress.waiting(label) or nil
+  local family = protocol.family
+  local pending, polls, state = items, 0, nil
+  local ok, err = pcall(function()
+    while #pending > 0 do
+      local left = t_end - engine.now()
+      if left <= 0 then break end
+      local specs = {}
+      for i, item in ipairs(pending) do specs[i] = item.spec end
+      local results = engine.perform(specs, { deadline = left, concurrency = opts.concurrency })
+      local still, percent = {}, nil
+      for i, r in ipairs(results) do
+        local item = pending[i]
+        if not r.ok then
+          M.annotate(r.error, item.context, family)
+          if r.error.code == "cancelled" then error(r.error) end
+          item.err = r.error
+        else
+          local what, v = protocol.interpret(item, r)
+          if what == "done" then
+            item.value = v
+          elseif what == "error" then
+            item.err = M.annotate(v, item.context, family)
+          else
+            still[#still + 1] = item
+            v = v or {}
+            percent, state = v.percent, v.state or state
+            if v.spec then item.spec = v.spec end
+          end
+        end
+      end
+      pending = still
+      if #pending > 0 then
+        polls = polls + 1
+        if waiting then waiting:update(#items == 1 and percent or nil, polls) end
+        if engine.now() + delay > t_end then break end
+        engine.sleep(delay)
+        delay = math.min(delay * 2, max_delay)
+      end
+    end
+  end)
+  if waiting then waiting:done() end
+  if not ok then error(err, 0) end
+  for _, item in ipairs(pending) do
+    item.err = M.annotate(core.error("timeout",
+      ("still %s when the %g s deadline passed (%d polls); MAST is still working on it: "
+       .. "raise the deadline (mast.config{deadline = ...} or the query's opts.deadline) "
+       .. "or narrow the query"):format(state or "waiting", deadline, polls)), item.context, family)
+  end
+  return items
+end
+
+--- one(protocol, args, opts) -> the answer (raises its error)
+function M.one(protocol, args, opts)
+  local item = protocol.build(args)
+  M.run(protocol, { item }, opts)
+  if item.err then error(item.err) end
+  return item.value
+end
+
+--- many(protocol, list, opts) -> answers in order; a failed one's slot holds its error
+function M.many(protocol, list, opts)
+  local items = {}
+  for i, args in ipairs(list) do items[i] = protocol.build(args) end
+  M.run(protocol, items, opts)
+  local out = {}
+  for i, item in ipairs(items) do out[i] = item.err or item.value end
+  return out
+end
+
+--- all(protocol, args, opts) -> every page as one answer
+-- The first page, then protocol.paginate's pages concurrently (opts.concurrency,
+-- default protocol.concurrency), joined by protocol.join. A failed page raises
+-- its error, with page and pages in its context.
+function M.all(protocol, args, opts)
+  local engine = opts.engine or ENGINE
+  local t_end = engine.now() + deadline_of(opts)
+  local function left() return math.max(t_end - engine.now(), 0.001) end
+  local function stage(o)
+    o.deadline, o.progress, o.engine = left(), opts.progress, opts.engine
+    return o
+  end
+  if protocol.first_page then args = protocol.first_page(args, opts) end
+  local first = M.one(protocol, args, stage({}))
+  local more = protocol.paginate(first, args, opts)
+  if not more or #more == 0 then return first end
+  local pages = #more + 1
+  local items = {}
+  for i, a in ipairs(more) do
+    local item = protocol.build(a)
+    local context = { page = i + 1, pages = pages }
+    for k, v in pairs(item.context or {}) do context[k] = v end
+    item.context = context
+    items[i] = item
+  end
+  M.run(protocol, items, stage({ concurrency = opts.concurrency or protocol.concurrency }))
+  local answers = {}
+  for i, item in ipairs(items) do
+    if item.err then error(item.err) end
+    answers[i] = item.value
+  end
+  return protocol.join(first, answers)
+end
+
+return M

@@ -81,6 +81,24 @@ local function lines(names, types, rows, opts, emit)
   end
 end
 
+-- Writes the CSV to path through the output capability: the host's path
+-- policy, <path>.part, renamed onto the path only when whole (a failure
+-- leaves nothing at the path). Returns the path written.
+local function write_file(path, names, types, rows, opts)
+  local out <close> = core.open_output(path)
+  local buf = {}
+  local function flush()
+    out:write(table.concat(buf))
+    buf = {}
+  end
+  lines(names, types, rows, opts, function(s)
+    buf[#buf + 1] = s
+    if #buf >= FLUSH_ROWS then flush() end
+  end)
+  flush()
+  return out:commit()
+end
+
 --- mast.json2csv(result [, opts]) -> the CSV text, or (with opts.file) the path written
 -- opts.types = false: no row of types. opts.eol: "\n" (default) or "\r\n".
 -- opts.file = path: write it there, through <path>.part renamed when complete,
@@ -93,39 +111,8 @@ function M.json2csv(result, opts)
     lines(names, types, rows, opts, function(s) buf[#buf + 1] = s end)
     return table.concat(buf)
   end
-  local path = opts.file
-  local part = path .. ".part"
-  local f, why = io.open(part, "wb")
-  if not f then
-    error(core.error("io", ("%s: cannot write %s: %s"):format(FN, part, tostring(why)), { path = path }), 0)
-  end
-  local buf = {}
-  local ok, err = pcall(function()
-    local function flush()
-      if #buf > 0 then
-        assert(f:write(table.concat(buf)))
-        buf = {}
-      end
-    end
-    lines(names, types, rows, opts, function(s)
-      buf[#buf + 1] = s
-      if #buf >= FLUSH_ROWS then flush() end
-    end)
-    flush()
-    assert(f:close())
-  end)
-  if not ok then
-    pcall(f.close, f)
-    os.remove(part)
-    if core.is_error(err) then error(err, 0) end
-    error(core.error("io", ("%s: cannot write %s: %s"):format(FN, part, tostring(err)), { path = path }), 0)
-  end
-  local renamed, rwhy = os.rename(part, path)
-  if not renamed then
-    os.remove(part)
-    error(core.error("io", ("%s: cannot rename %s to %s: %s"):format(FN, part, path, tostring(rwhy)),
-      { path = path }), 0)
-  end
+  local ok, path = pcall(write_file, opts.file, names, types, rows, opts)
+  if not ok then error(O.within(FN, path), 0) end
   return path
 end
 

@@ -15,6 +15,13 @@ function M.usage(fn, msg, fields)
 end
 usage = M.usage
 
+--- err with fn as its context when no layer below named one (a mast error
+-- raised by mast.core names no function); other values as they are.
+function M.within(fn, err)
+  if core.is_error(err) and err.fn == nil then err.fn = fn end
+  return err
+end
+
 --- A short readable form of a value for messages.
 function M.describe(v)
   if type(v) == "string" then return ("'%s'"):format(#v > 40 and (v:sub(1, 37) .. "...") or v) end

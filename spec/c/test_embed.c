@@ -482,6 +482,106 @@ static void test_never_prints(void) {
   sandbox_faults("[]");
 }
 
+/* Whether anything at all sits in directory d (other than . and ..). */
+static int dir_empty(const char *d) {
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", d);
+  return system(cmd) == 0;
+}
+
+/* Every writer of the library goes through the one output capability: in
+** the sandboxed profile, nothing reaches outside the download root (by an
+** absolute path, by '..', through a planted link), and what is inside is
+** whole or absent. */
+static void test_outputs(void) {
+  static const char *const writers[] = {
+    /* %s: the target path, as the script names it */
+    "mast.json2csv({fields = {{name = 'a', type = 'int'}}, data = {{a = 1}}}, {file = '%s'})",
+    "mast.download_products({{obs_collection = 'HST', obs_id = 'x', productFilename = 'p.fits', "
+    "dataURI = 'mast:SANDBOX/size/100/p.fits', size = 100}}, 'products', "
+    "{manifest = '%s', progress = false})",
+    "mast.bundle({'mast:SANDBOX/size/1000/a.fits'}, 'b.tar.gz', {extract = '%s'})",
+    "mast.download('mast:SANDBOX/size/100/d.fits', '%s')",
+    NULL
+  };
+  char outside[300], rel[400], esc[400], linked[400], code[2048], path[400], *json = NULL;
+  const char *targets[3];
+  mast_runtime *rt = sandboxed();
+  int w, t, rc;
+  struct stat st;
+  CHECK(rt != NULL, "sandbox runtime");
+  snprintf(outside, sizeof outside, "%s-outside", root);
+  mkdir(outside, 0700);
+  snprintf(rel, sizeof rel, "../%s-outside/rel", strrchr(root, '/') + 1);
+  snprintf(esc, sizeof esc, "%s/escape", root);
+  unlink(esc);
+  CHECK(symlink(outside, esc) == 0, "plant a link to %s", outside);
+  snprintf(linked, sizeof linked, "escape/linked");
+  targets[0] = outside;   /* an absolute path outside */
+  targets[1] = rel;       /* out through '..' */
+  targets[2] = linked;    /* out through a link planted inside the root */
+  for (w = 0; writers[w] != NULL; w++) {
+    for (t = 0; t < 3; t++) {
+      char target[500];
+      snprintf(target, sizeof target, t == 0 ? "%s/abs" : "%s", targets[t]);
+      snprintf(code, sizeof code, writers[w], target);
+      rc = run(rt, code, NULL);
+      CHECK(rc == MAST_EDENIED, "writer %d, %s: denied, got %d: %s", w, target, rc,
+            mast_runtime_error(rt));
+      CHECK(strstr(mast_runtime_error(rt), "does not allow writing") != NULL, "says why: %s",
+            mast_runtime_error(rt));
+      CHECK(dir_empty(outside), "writer %d, %s: nothing appeared outside the root", w, target);
+    }
+  }
+  /* inside the root: relative paths are taken from it, directories made, no .part left */
+  CHECK(run(rt, "return mast.json2csv({fields = {{name = 'a', type = 'int'}}, data = {{a = 1}}}, "
+                "{file = 'csv/in.csv'})", &json) == MAST_OK, "%s", mast_runtime_error(rt));
+  snprintf(path, sizeof path, "\"%s/csv/in.csv\"", root);
+  CHECK(json && strcmp(json, path) == 0, "the path written: %s", json ? json : "(null)");
+  free(json);
+  snprintf(path, sizeof path, "%s/csv/in.csv", root);
+  CHECK(stat(path, &st) == 0 && st.st_size == 8, "the CSV is there, whole");
+  snprintf(path, sizeof path, "%s/csv/in.csv.part", root);
+  CHECK(stat(path, &st) != 0, "no .part left");
+  /* a .part planted as a hard link to a file outside is not written through */
+  snprintf(path, sizeof path, "%s/victim", outside);
+  {
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL, "victim");
+    if (f != NULL) {
+      fputs("keep", f);
+      fclose(f);
+    }
+  }
+  snprintf(code, sizeof code, "%s/hard.csv.part", root);
+  unlink(code);
+  CHECK(link(path, code) == 0, "plant a hard link");
+  CHECK(run(rt, "mast.json2csv({fields = {{name = 'a', type = 'int'}}, data = {{a = 1}}}, "
+                "{file = 'hard.csv'})", NULL) == MAST_OK, "%s", mast_runtime_error(rt));
+  CHECK(stat(path, &st) == 0 && st.st_size == 4, "the file outside is untouched (%lld bytes)",
+        (long long)st.st_size);
+  unlink(path);
+  mast_runtime_close(rt);
+  unlink(esc);
+  /* mast's modules run where io.open, os.rename and os.remove are not (the
+     full profile lets a script reach a module's _ENV through debug) */
+  rt = full();
+  CHECK(run(rt, "local f, env = require('mast.csv').json2csv\n"
+                "for i = 1, 255 do local n, v = debug.getupvalue(f, i)\n"
+                "  if n == nil then break elseif n == '_ENV' then env = v end end\n"
+                "assert(env and env ~= _G, 'a module environment')\n"
+                "return {env.io.open == nil, env.io.lines == nil, env.os.remove == nil, "
+                "env.os.rename == nil, env.os.execute == nil, env.debug == nil, env.loadfile == nil, "
+                "env.package.loaded.io == nil, (pcall(env.require, 'os')) == false, "
+                "env.io.stderr == io.stderr, env.string == string, env.package.preload ~= nil}",
+            &json) == MAST_OK, "%s", mast_runtime_error(rt));
+  CHECK(json && strcmp(json, "[true,true,true,true,true,true,true,true,true,true,true,true]") == 0,
+        "the modules' environment: %s", json ? json : "(null)");
+  free(json);
+  mast_runtime_close(rt);
+  rmdir(outside);
+}
+
 /* mast_lua_setup: the host's cancel flag works with no registry key. */
 static void test_lua_setup(void) {
   lua_State *L = luaL_newstate();
@@ -582,6 +682,7 @@ int main(int argc, char **argv) {
     test_codes();
     test_owners();
     test_never_prints();
+    test_outputs();
     test_lua_setup();
   }
   test_threads();

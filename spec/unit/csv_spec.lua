@@ -70,10 +70,23 @@ describe("mast.json2csv", function()
 
   it("raises an io error, and leaves nothing behind, when the file cannot be written", function()
     local dir = H.tmpdir()
-    local path = dir .. "/no/such/dir/out.csv"
+    H.write(dir .. "/plain", "a file, not a directory")
+    local path = dir .. "/plain/sub/out.csv"
     local e = H.raises("io", mast.json2csv, dataset({ { "a", "int" } }, { { a = 1 } }), { file = path })
-    assert.matches("cannot write .*out%.csv%.part", e.message)
+    assert.matches("cannot create the directory for .*plain/sub/out%.csv", e.message)
+    assert.equal("mast.json2csv", e.fn)
+    assert.equal(path, e.path)
+    assert.matches("^mast.json2csv: ", tostring(e))
     assert.is_nil(io.open(path, "rb"))
+    assert.is_nil(io.open(path .. ".part", "rb"))
+    os.execute("rm -rf " .. H.quote(dir))
+  end)
+
+  it("creates the directories a file is written in, as mast.download does", function()
+    local dir = H.tmpdir()
+    local path = dir .. "/a/b/out.csv"
+    assert.equal(path, mast.json2csv(dataset({ { "a", "int" } }, { { a = 1 } }), { file = path }))
+    assert.equal('a\nint\n1\n', H.read(path))
     os.execute("rm -rf " .. H.quote(dir))
   end)
 

@@ -37,6 +37,9 @@ const char *mast_opt_string(lua_State *L, int t, const char *k, const char *def)
 double mast_opt_number(lua_State *L, int t, const char *k, double def);
 int mast_opt_bool(lua_State *L, int t, const char *k, int def);
 
+/* output (loutput.c): adds open_output to the table on top */
+void mast_output_register(lua_State *L);
+
 /* json */
 void mast_json_register(lua_State *L);   /* adds json_encode/json_decode/null/array/object */
 

@@ -900,9 +900,11 @@ static int l_stat(lua_State *L) {
 ** download root, a relative path is taken from the root. */
 static int l_resolve_path(lua_State *L) {
   const char *p = luaL_checkstring(L, 1);
-  const char *root = mast_download_root(mast_bind_ctx(L));
-  if (root != NULL && p[0] != '/') lua_pushfstring(L, "%s/%s", root, p);
-  else lua_pushvalue(L, 1);
+  mast_ctx *ctx = mast_bind_ctx(L);
+  char *r = mast_output_resolve(ctx, p);
+  if (r == NULL) return mast_raise(L, MAST_ENOMEM, "out of memory");
+  lua_pushstring(L, r);
+  mast_strfree(ctx, r);
   return 1;
 }
 
@@ -1025,6 +1027,7 @@ MAST_API int luaopen_mast_core(lua_State *L) {
   luaL_newlib(L, core_funcs);
   mast_error_register(L);
   mast_json_register(L);
+  mast_output_register(L);
   lua_pushliteral(L, "mast.core");
   lua_setfield(L, -2, "_NAME");
   lua_pushliteral(L, MAST_VERSION_STRING);

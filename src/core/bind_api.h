@@ -13,6 +13,7 @@
 
 #include "mast/mast.h"
 #include "files.h"   /* mast_mkdirs */
+#include "output.h"  /* mast_output: every file the binding writes */
 
 /* malloc/realloc/free with lua_Alloc's signature: the allocator when a
 ** host gives none. */

@@ -31,6 +31,7 @@
 
 #include "internal.h"
 #include "files.h"
+#include "output.h"
 
 #define MAX_REDIRECTS 10
 #define POLL_MS 100              /* cancellation is noticed within this */
@@ -59,8 +60,7 @@ typedef struct xfer {
   mast_buf body;             /* in-memory body, or a failed download's body */
   mast_buf chunk;            /* a chunk sink's bytes not yet delivered */
   int64_t delivered;         /* bytes given to the chunk sink since the body began */
-  int fd;                    /* the .part file of a download, or -1 */
-  char *part;                /* <dest>.part */
+  mast_output out;           /* a download's file (output.h): its .part, its policy */
   int64_t offset;            /* bytes already in .part when the attempt began */
   int64_t got;               /* bytes received in this attempt */
   int64_t flushed;           /* bytes of this attempt handed to the disk early */
@@ -127,10 +127,7 @@ static void set_message(xfer *x, char *msg) {
 }
 
 static void close_part(xfer *x) {
-  if (x->fd >= 0) {
-    close(x->fd);
-    x->fd = -1;
-  }
+  if (x->out.ctx != NULL) mast_output_close(&x->out);
 }
 
 /* A failed download keeps its .part for the next call to resume, unless it
@@ -138,9 +135,9 @@ static void close_part(xfer *x) {
 ** be litter beside the caller's files. */
 static void drop_empty_part(xfer *x) {
   struct stat st;
-  if (x->part != NULL && x->res->code != MAST_OK && stat(x->part, &st) == 0 &&
+  if (x->out.part != NULL && x->res->code != MAST_OK && stat(x->out.part, &st) == 0 &&
       S_ISREG(st.st_mode) && st.st_size == 0)
-    unlink(x->part);
+    unlink(x->out.part);
 }
 
 static void finish(xfer *x, int code, char *msg) {
@@ -200,26 +197,18 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud) {
   long status = 0;
   curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
   if (is_download(x) && status >= 200 && status < 300) {
-    size_t done = 0;
     if (status != 206 && x->offset > 0 && x->got == 0) {
       /* the server ignored our range: start the file again */
-      if (ftruncate(x->fd, 0) != 0 || lseek(x->fd, 0, SEEK_SET) != 0) goto write_error;
+      if (mast_output_truncate(&x->out, &x->fail_msg) != MAST_OK) goto write_error;
       x->offset = 0;
     }
-    while (done < n) {
-      ssize_t w = write(x->fd, p + done, n - done);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        goto write_error;
-      }
-      done += (size_t)w;
-    }
+    if (mast_output_write(&x->out, p, n, &x->fail_msg) != MAST_OK) goto write_error;
     x->got += (int64_t)n;
 #ifdef __linux__
     /* start writing a large download to disk while it still arrives, so
        that the fsync at the end has little left to wait for */
     if (x->got - x->flushed >= WRITEBACK_EVERY) {
-      (void)sync_file_range(x->fd, x->offset + x->flushed, x->got - x->flushed,
+      (void)sync_file_range(x->out.fd, x->offset + x->flushed, x->got - x->flushed,
                             SYNC_FILE_RANGE_WRITE);
       x->flushed = x->got;
     }
@@ -227,7 +216,6 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud) {
     return n;
   write_error:
     x->fail_code = MAST_EIO;
-    x->fail_msg = mast_format(x->ctx, "cannot write %s: %s", x->part, strerror(errno));
     return 0;
   }
   if (is_stream(x) && ok_status(status)) {   /* handed to the sink after this round */
@@ -265,16 +253,9 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud) {
 
 static int open_part(xfer *x) {
   struct stat st;
-  char dir[PATH_MAX];
-  int err = 0;
-  if (!mast_parent_dir(x->part, dir, sizeof dir) || !mast_mkdirs(dir, &err)) {
-    x->fail_msg = mast_format(x->ctx, "cannot create the directory for %s: %s", x->req->dest,
-                              strerror(err ? err : ENAMETOOLONG));
-    return 0;
-  }
-  x->fd = open(x->part, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
-  if (x->fd < 0 || fstat(x->fd, &st) != 0) {
-    x->fail_msg = mast_format(x->ctx, "cannot open %s: %s", x->part, strerror(errno));
+  if (mast_output_open(&x->out, MAST_OUT_RESUME, &x->fail_msg) != MAST_OK) return 0;
+  if (fstat(x->out.fd, &st) != 0) {
+    x->fail_msg = mast_format(x->ctx, "cannot open %s: %s", x->out.part, strerror(errno));
     return 0;
   }
   x->offset = (int64_t)st.st_size;
@@ -283,14 +264,8 @@ static int open_part(xfer *x) {
   if (((x->req->flags & MAST_F_NO_RESUME) && x->attempt == 0) || x->method == MAST_POST)
     x->offset = 0;
   if (x->req->expected_size >= 0 && x->offset > x->req->expected_size) x->offset = 0;
-  if (x->offset == 0 && st.st_size > 0 && ftruncate(x->fd, 0) != 0) {
-    x->fail_msg = mast_format(x->ctx, "cannot truncate %s: %s", x->part, strerror(errno));
+  if (x->offset == 0 && st.st_size > 0 && mast_output_truncate(&x->out, &x->fail_msg) != MAST_OK)
     return 0;
-  }
-  if (lseek(x->fd, 0, SEEK_END) < 0) {
-    x->fail_msg = mast_format(x->ctx, "cannot seek in %s: %s", x->part, strerror(errno));
-    return 0;
-  }
   if (x->offset > 0) x->res->resumed = 1;
   return 1;
 }
@@ -530,38 +505,34 @@ static void retry_or_fail(xfer *x, int code, char *msg, double retry_after, doub
 static void complete_download(xfer *x) {
   mast_ctx *ctx = x->ctx;
   struct stat st;
-  if (fstat(x->fd, &st) != 0) {
-    finish(x, MAST_EIO, mast_format(ctx, "cannot stat %s: %s", x->part, strerror(errno)));
+  char *msg;
+  if (fstat(x->out.fd, &st) != 0) {
+    finish(x, MAST_EIO, mast_format(ctx, "cannot stat %s: %s", x->out.part, strerror(errno)));
     return;
   }
   if (x->req->expected_size >= 0 && (int64_t)st.st_size != x->req->expected_size) {
     /* wrong content cannot be repaired by resuming: drop it */
-    unlink(x->part);
+    close_part(x);
+    unlink(x->out.part);
     finish(x, MAST_EIO,
            mast_format(ctx, "%s: received %lld bytes but the product's size is %lld bytes; "
                        "nothing was written to %s", label_of(x), (long long)st.st_size,
-                       (long long)x->req->expected_size, x->req->dest));
+                       (long long)x->req->expected_size, x->out.path));
     return;
   }
-  if (fsync(x->fd) != 0) {
-    finish(x, MAST_EIO, mast_format(ctx, "cannot flush %s to disk: %s", x->part, strerror(errno)));
+  if (mast_output_commit(&x->out, -1, &msg) != MAST_OK) {
+    finish(x, MAST_EIO, msg);
     return;
   }
-  close_part(x);
-  if (rename(x->part, x->req->dest) != 0) {
-    finish(x, MAST_EIO, mast_format(ctx, "cannot rename %s to %s: %s", x->part, x->req->dest,
-                                    strerror(errno)));
-    return;
-  }
-  mast_fsync_dir(x->req->dest);
   x->res->bytes = (int64_t)st.st_size;
   finish(x, MAST_OK, NULL);
 }
 
 /* Empties the .part file and schedules a fresh start (not a new attempt). */
 static void restart_download(xfer *x) {
-  if (x->fd >= 0 && ftruncate(x->fd, 0) != 0) {
-    finish(x, MAST_EIO, mast_format(x->ctx, "cannot truncate %s: %s", x->part, strerror(errno)));
+  char *msg;
+  if (mast_output_truncate(&x->out, &msg) != MAST_OK) {
+    finish(x, MAST_EIO, msg);
     return;
   }
   close_part(x);
@@ -693,7 +664,7 @@ static outcome classify(xfer *x, facts *f) {
   if (f->rc == CURLE_OK && s == 416 && is_download(x) && x->offset > 0) {
     /* our range starts at or past the end: complete, or a stale .part */
     int64_t want = x->req->expected_size >= 0 ? x->req->expected_size : f->range_total;
-    if (want >= 0 && want == x->offset && x->fd >= 0) {
+    if (want >= 0 && want == x->offset && x->out.fd >= 0) {
       f->complete = 1;
       return O_DONE;
     }
@@ -822,7 +793,6 @@ static int prepare(mast_ctx *ctx, xfer *x, const mast_request *q, size_t size, m
   memcpy(&x->rq, q, size < sizeof x->rq ? size : sizeof x->rq);   /* the rest stays 0 */
   x->req = q = &x->rq;
   x->res = r;
-  x->fd = -1;
   x->total = -1;
   r->content_length = -1;
   x->started = mast_now();
@@ -851,25 +821,23 @@ static int prepare(mast_ctx *ctx, xfer *x, const mast_request *q, size_t size, m
   }
   if (q->dest != NULL) {
     struct stat st;
+    char *msg;
+    int code;
     if (*q->dest == '\0') {
       finish(x, MAST_EUSAGE, mast_format(ctx, "empty destination path for %s", label_of(x)));
       return 0;
     }
-    if (!mast_path_allowed(ctx, q->dest)) {
-      finish(x, MAST_EDENIED, mast_format(ctx, "this host does not allow writing %s", q->dest));
+    if ((code = mast_output_init(ctx, &x->out, q->dest, &msg)) != MAST_OK) {
+      finish(x, code, msg);
       return 0;
     }
+    x->out.keep_part = 1;   /* a failed download's .part is resumed later (drop_empty_part) */
     x->total = q->expected_size;
-    if (!(q->flags & MAST_F_OVERWRITE) && q->expected_size >= 0 && stat(q->dest, &st) == 0 &&
+    if (!(q->flags & MAST_F_OVERWRITE) && q->expected_size >= 0 && stat(x->out.path, &st) == 0 &&
         S_ISREG(st.st_mode) && (int64_t)st.st_size == q->expected_size) {
       r->skipped = 1;
       r->bytes = (int64_t)st.st_size;
       finish(x, MAST_OK, NULL);
-      return 0;
-    }
-    x->part = mast_format(ctx, "%s.part", q->dest);
-    if (x->part == NULL) {
-      finish(x, MAST_ENOMEM, NULL);
       return 0;
     }
   }
@@ -1052,7 +1020,7 @@ static int teardown(batch *b) {
     mast_buf_free(b->ctx, &x->body);
     mast_buf_free(b->ctx, &x->chunk);
     mast_strfree(b->ctx, x->url);
-    mast_strfree(b->ctx, x->part);
+    if (x->out.ctx != NULL) mast_output_free(&x->out);
     mast_strfree(b->ctx, x->fail_msg);
     forget_credential(x);
     if (x->res->code != MAST_OK && first_error == MAST_OK) first_error = x->res->code;

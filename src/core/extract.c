@@ -27,6 +27,7 @@
 
 #include "internal.h"
 #include "files.h"
+#include "output.h"
 
 const char *mast_unsafe_name(const char *s, size_t len) {
   if (len == 0) return "it is empty";
@@ -286,50 +287,32 @@ static char *check_all(mast_ctx *ctx, const char *archive, const char *dir, int 
 }
 
 static char *write_file(mast_ctx *ctx, struct archive *a, const char *path, int64_t *size) {
-  char part[PATH_MAX * 2 + 8];
-  int fd;
+  mast_output o;
   const void *buf;
   size_t len;
   la_int64_t off;
+  char *msg = NULL;
   int r;
   *size = 0;
-  snprintf(part, sizeof part, "%s.part", path);
-  fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
-  if (fd < 0) return mast_format(ctx, "cannot create %s: %s", part, strerror(errno));
+  if (mast_output_init(ctx, &o, path, &msg) != MAST_OK ||
+      mast_output_open(&o, MAST_OUT_FRESH, &msg) != MAST_OK) {
+    mast_output_free(&o);
+    return msg != NULL ? msg : mast_format(ctx, "out of memory writing %s", path);
+  }
   while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
-    size_t done = 0;
-    if (lseek(fd, (off_t)off, SEEK_SET) < 0) goto io_error;
-    while (done < len) {
-      ssize_t w = write(fd, (const char *)buf + done, len - done);
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        goto io_error;
-      }
-      done += (size_t)w;
+    if (lseek(o.fd, (off_t)off, SEEK_SET) < 0) {
+      msg = mast_format(ctx, "cannot write %s: %s", o.part, strerror(errno));
+      break;
     }
+    if (mast_output_write(&o, buf, len, &msg) != MAST_OK) break;
     if ((int64_t)(off + (la_int64_t)len) > *size) *size = (int64_t)(off + (la_int64_t)len);
   }
-  if (r != ARCHIVE_EOF) {
-    close(fd);
-    unlink(part);
-    return mast_format(ctx, "cannot read %s from the archive: %s", path,
-                       archive_error_string(a) ? archive_error_string(a) : "unknown error");
-  }
-  if (ftruncate(fd, (off_t)*size) != 0 || fsync(fd) != 0) goto io_error;
-  close(fd);
-  if (rename(part, path) != 0) {
-    char *m = mast_format(ctx, "cannot rename %s to %s: %s", part, path, strerror(errno));
-    unlink(part);
-    return m;
-  }
-  return NULL;
-io_error:
-  {
-    char *m = mast_format(ctx, "cannot write %s: %s", part, strerror(errno));
-    close(fd);
-    unlink(part);
-    return m;
-  }
+  if (msg == NULL && r != ARCHIVE_EOF)
+    msg = mast_format(ctx, "cannot read %s from the archive: %s", path,
+                      archive_error_string(a) ? archive_error_string(a) : "unknown error");
+  if (msg == NULL) mast_output_commit(&o, *size, &msg);   /* sparse entries: cut to size */
+  mast_output_free(&o);
+  return msg;
 }
 
 static int extract(mast_ctx *ctx, const char *archive, const char *dir, mast_entry_fn fn, void *ud,
@@ -415,7 +398,9 @@ static int extract(mast_ctx *ctx, const char *archive, const char *dir, mast_ent
 int mast_extract(mast_ctx *ctx, const char *archive, const char *dir, mast_entry_fn fn, void *ud,
                  char **message) {
   char *m = NULL;
-  int code = extract(ctx, archive, dir, fn, ud, &m);
+  char *where = mast_output_resolve(ctx, dir);   /* relative: under the download root */
+  int code = where == NULL ? MAST_ENOMEM : extract(ctx, archive, where, fn, ud, &m);
+  mast_strfree(ctx, where);
   *message = mast_host_string(ctx, m);   /* the host frees it with mast_free */
   return code;
 }

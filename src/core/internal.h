@@ -64,7 +64,6 @@ void *mast_hmalloc(mast_ctx *ctx, size_t n);
 /* s (from mast_malloc) moved into host memory; NULL when out of memory. */
 char *mast_host_string(mast_ctx *ctx, char *s);
 char *mast_strdup(mast_ctx *ctx, const char *s);
-void mast_strfree(mast_ctx *ctx, char *s);
 char *mast_vformat(mast_ctx *ctx, const char *fmt, va_list ap);
 char *mast_format(mast_ctx *ctx, const char *fmt, ...)
 #ifdef __GNUC__

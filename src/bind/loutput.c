@@ -1,0 +1,129 @@
+/*
+** loutput.c -- core.open_output: the output capability, for Lua.
+**
+**   local out = core.open_output(path)   -- resolved, checked, <path>.part open
+**   out:write(s, ...)                    -- appends strings
+**   local final = out:commit()           -- flush, rename onto path, sync; the path
+**   out:abort()                          -- drops the .part (also on __gc/__close)
+**
+** The Lua modules of mast write files only this way: they run where io.open,
+** os.rename and os.remove cannot be reached (src/host/runtime.c), so the
+** host's path policy, which lives in the C core (output.c), cannot be
+** sidestepped by a module, and a file is either whole at its path or absent.
+*/
+#include <string.h>
+
+#include "bind.h"
+#include "../core/bind_api.h"
+
+#define OUTPUT_MT "mast.Output"
+
+typedef struct {
+  mast_output o;   /* o.ctx == NULL once committed or aborted */
+} loutput;
+
+static loutput *check_output(lua_State *L) {
+  loutput *u = luaL_checkudata(L, 1, OUTPUT_MT);
+  if (u->o.ctx == NULL) luaL_argerror(L, 1, "this output is already closed");
+  return u;
+}
+
+/* Raises code with the core's message (freed first), path as a field. */
+static int raise_msg(lua_State *L, mast_ctx *ctx, int code, char *msg, const char *path) {
+  if (msg == NULL) return mast_raise(L, MAST_ENOMEM, "out of memory writing %s", path);
+  lua_pushstring(L, msg);
+  mast_strfree(ctx, msg);
+  mast_push_error(L, code, lua_tostring(L, -1));
+  lua_pushstring(L, path);
+  lua_setfield(L, -2, "path");
+  return lua_error(L);
+}
+
+/* core.open_output(path [, "resume"]) -> output */
+static int l_open_output(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  static const char *const hows[] = {"fresh", "resume", NULL};
+  int how = luaL_checkoption(L, 2, "fresh", hows) == 1 ? MAST_OUT_RESUME : MAST_OUT_FRESH;
+  mast_ctx *ctx = mast_bind_ctx(L);
+  loutput *u = lua_newuserdatauv(L, sizeof *u, 0);
+  char *msg = NULL;
+  int code;
+  memset(u, 0, sizeof *u);
+  luaL_setmetatable(L, OUTPUT_MT);
+  if ((code = mast_output_init(ctx, &u->o, path, &msg)) != MAST_OK) {
+    u->o.ctx = NULL;   /* init leaves nothing to free */
+    return raise_msg(L, ctx, code, msg, path);
+  }
+  if ((code = mast_output_open(&u->o, how, &msg)) != MAST_OK) {
+    mast_output_free(&u->o);
+    return raise_msg(L, ctx, code, msg, path);
+  }
+  return 1;
+}
+
+/* out:write(s, ...) -> out */
+static int o_write(lua_State *L) {
+  loutput *u = check_output(L);
+  int i, n = lua_gettop(L);
+  for (i = 2; i <= n; i++) {
+    size_t len;
+    const char *s = luaL_checklstring(L, i, &len);
+    char *msg = NULL;
+    if (mast_output_write(&u->o, s, len, &msg) != MAST_OK) {
+      mast_ctx *ctx = u->o.ctx;
+      lua_pushstring(L, u->o.path);
+      mast_output_free(&u->o);   /* a failed write leaves no .part behind */
+      return raise_msg(L, ctx, MAST_EIO, msg, lua_tostring(L, -1));
+    }
+  }
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* out:commit() -> the final path */
+static int o_commit(lua_State *L) {
+  loutput *u = check_output(L);
+  mast_ctx *ctx = u->o.ctx;
+  char *msg = NULL;
+  int code = mast_output_commit(&u->o, -1, &msg);
+  lua_pushstring(L, u->o.path);
+  mast_output_free(&u->o);
+  if (code != MAST_OK) return raise_msg(L, ctx, code, msg, lua_tostring(L, -1));
+  return 1;
+}
+
+/* out:path() -> the final path (resolved against the download root) */
+static int o_path(lua_State *L) {
+  loutput *u = check_output(L);
+  lua_pushstring(L, u->o.path);
+  return 1;
+}
+
+/* out:abort(); also __gc and __close: the .part goes, unless committed. */
+static int o_abort(lua_State *L) {
+  loutput *u = luaL_checkudata(L, 1, OUTPUT_MT);
+  if (u->o.ctx != NULL && mast_bind_ctx_if_open(L) != NULL) mast_output_free(&u->o);
+  return 0;
+}
+
+static const luaL_Reg output_methods[] = {
+  {"write", o_write},
+  {"commit", o_commit},
+  {"path", o_path},
+  {"abort", o_abort},
+  {NULL, NULL}
+};
+
+void mast_output_register(lua_State *L) {
+  if (luaL_newmetatable(L, OUTPUT_MT)) {
+    luaL_newlib(L, output_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, o_abort);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, o_abort);
+    lua_setfield(L, -2, "__close");
+  }
+  lua_pop(L, 1);
+  lua_pushcfunction(L, l_open_output);
+  lua_setfield(L, -2, "open_output");
+}

@@ -1,0 +1,158 @@
+/*
+** output.c -- the one way the library writes a file (see output.h).
+*/
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "output.h"
+#include "files.h"
+
+char *mast_output_resolve(mast_ctx *ctx, const char *path) {
+  if (ctx->download_root != NULL && path[0] != '/')
+    return mast_format(ctx, "%s/%s", ctx->download_root, path);
+  return mast_strdup(ctx, path);
+}
+
+int mast_output_init(mast_ctx *ctx, mast_output *o, const char *path, char **msg) {
+  memset(o, 0, sizeof *o);
+  o->ctx = ctx;
+  o->fd = -1;
+  *msg = NULL;
+  if (path == NULL || *path == '\0') {
+    *msg = mast_format(ctx, "an empty path was given to write to");
+    return MAST_EUSAGE;
+  }
+  o->path = mast_output_resolve(ctx, path);
+  if (o->path == NULL) return MAST_ENOMEM;
+  /* The policy looks at the final path; its .part is opened with O_NOFOLLOW
+     beside it, and the rename replaces (never follows) a link at path. */
+  if (!mast_path_allowed(ctx, o->path)) {
+    *msg = mast_format(ctx, "this host does not allow writing %s (only below %s; no '..', no "
+                       "symbolic link out of it)", o->path, ctx->download_root);
+    mast_strfree(ctx, o->path);
+    o->path = NULL;
+    return MAST_EDENIED;
+  }
+  o->part = mast_format(ctx, "%s.part", o->path);
+  if (o->part == NULL) {
+    mast_strfree(ctx, o->path);
+    o->path = NULL;
+    return MAST_ENOMEM;
+  }
+  return MAST_OK;
+}
+
+/* Opens the .part to keep what an earlier attempt wrote, but only if it is
+** a file of our own: a .part that is a link (symbolic, or hard to some
+** other file) is not written through. fd, or -1 to start afresh (errno 0),
+** or -1 on an error (errno set). */
+static int open_to_resume(const char *part) {
+  struct stat st;
+  int fd = open(part, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    if (errno == ELOOP) errno = 0;
+    return -1;
+  }
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1) return fd;
+  close(fd);
+  errno = 0;
+  return -1;
+}
+
+int mast_output_open(mast_output *o, int how, char **msg) {
+  char dir[PATH_MAX];
+  int err = 0;
+  *msg = NULL;
+  if (o->fd >= 0) return MAST_OK;
+  if (!mast_parent_dir(o->part, dir, sizeof dir) || !mast_mkdirs(dir, &err)) {
+    *msg = mast_format(o->ctx, "cannot create the directory for %s: %s", o->path,
+                       strerror(err ? err : ENAMETOOLONG));
+    return MAST_EIO;
+  }
+  errno = 0;
+  if (how == MAST_OUT_RESUME) o->fd = open_to_resume(o->part);
+  if (o->fd < 0 && errno == 0) {
+    /* a fresh file: whatever sat at the .part goes, and is never written through */
+    if (unlink(o->part) == 0 || errno == ENOENT)
+      o->fd = open(o->part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  }
+  if (o->fd < 0 || lseek(o->fd, 0, SEEK_END) < 0) {
+    *msg = mast_format(o->ctx, "cannot open %s: %s", o->part, strerror(errno));
+    mast_output_close(o);
+    return MAST_EIO;
+  }
+  return MAST_OK;
+}
+
+int mast_output_write(mast_output *o, const void *p, size_t n, char **msg) {
+  size_t done = 0;
+  *msg = NULL;
+  while (done < n) {
+    ssize_t w = write(o->fd, (const char *)p + done, n - done);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      *msg = mast_format(o->ctx, "cannot write %s: %s", o->part, strerror(errno));
+      return MAST_EIO;
+    }
+    done += (size_t)w;
+  }
+  return MAST_OK;
+}
+
+void mast_output_close(mast_output *o) {
+  if (o->fd >= 0) {
+    close(o->fd);
+    o->fd = -1;
+  }
+}
+
+int mast_output_truncate(mast_output *o, char **msg) {
+  *msg = NULL;
+  if (o->fd >= 0 && (ftruncate(o->fd, 0) != 0 || lseek(o->fd, 0, SEEK_SET) != 0)) {
+    *msg = mast_format(o->ctx, "cannot truncate %s: %s", o->part, strerror(errno));
+    return MAST_EIO;
+  }
+  return MAST_OK;
+}
+
+int mast_output_commit(mast_output *o, int64_t size, char **msg) {
+  const char *what = NULL;
+  *msg = NULL;
+  if (o->fd < 0) {
+    *msg = mast_format(o->ctx, "%s is not open", o->part);
+    return MAST_EIO;
+  }
+  if (size >= 0 && ftruncate(o->fd, (off_t)size) != 0) what = "cannot write";
+  else if (fsync(o->fd) != 0) what = "cannot flush to disk";
+  if (what != NULL) {
+    *msg = mast_format(o->ctx, "%s %s: %s", what, o->part, strerror(errno));
+    mast_output_close(o);
+    unlink(o->part);
+    return MAST_EIO;
+  }
+  mast_output_close(o);
+  if (rename(o->part, o->path) != 0) {
+    *msg = mast_format(o->ctx, "cannot rename %s to %s: %s", o->part, o->path, strerror(errno));
+    unlink(o->part);
+    return MAST_EIO;
+  }
+  o->committed = 1;
+  mast_fsync_dir(o->path);
+  return MAST_OK;
+}
+
+void mast_output_free(mast_output *o) {
+  if (o->ctx == NULL) return;
+  mast_output_close(o);
+  if (!o->committed && !o->keep_part && o->part != NULL) unlink(o->part);
+  mast_strfree(o->ctx, o->path);
+  mast_strfree(o->ctx, o->part);
+  o->path = o->part = NULL;
+  o->ctx = NULL;
+}

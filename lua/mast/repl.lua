@@ -19,4 +19,22 @@ function M.show(...)
   io.stdout:flush()
 end
 
+--- Whether a line typed at the prompt may carry a credential, and so stays
+-- out of the history file: it names a secret setting (from the settings
+-- table: today the token) or its environment variable, or holds a secret's
+-- value, as mast is configured with it or as its variable gives it.
+function M.is_secret(line)
+  local core = require "mast.core"
+  if core.mentions_token(line) then return true end
+  local low = line:lower()
+  for _, s in ipairs(core.settings()) do
+    if s.secret then
+      if low:find(s.name:lower(), 1, true) or low:find(s.env:lower(), 1, true) then return true end
+      local v = os.getenv(s.env)
+      if v and #v >= 4 and line:find(v, 1, true) then return true end
+    end
+  end
+  return false
+end
+
 return M

@@ -99,6 +99,18 @@ describe("the REPL", function()
     assert.matches("kept", saved, 1, true)
   end)
 
+  it("never saves a line naming a secret setting's variable or holding its value", function()
+    local a1, a2 = line("v = os.getenv('MAST_API_TOKEN')")
+    local b1, b2 = line("pasted = 'envtok-4242-abcd'")
+    local c1, c2 = line("kept = 2")
+    local code = session(steps(a1, a2, b1, b2, c1, c2), { MAST_HISTFILE = hist, MAST_API_TOKEN = "envtok-4242-abcd" })
+    assert.equal(0, code)
+    local saved = H.read(hist)
+    assert.not_matches("MAST_API_TOKEN", saved, 1, true)
+    assert.not_matches("envtok", saved, 1, true)
+    assert.matches("kept", saved, 1, true)
+  end)
+
   it("interrupts a query blocked inside a transfer with Ctrl-C and returns to the prompt", function()
     H.faults { { kind = "stall", after_bytes = 0, seconds = 60, times = -1, match = { path = "/api/v0/invoke" } } }
     local s1, s2 = line("1 + 2")

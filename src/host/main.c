@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -467,22 +466,17 @@ static int pushline(lua_State *L, int firstline) {
   return 1;
 }
 
-/* A line that carries a credential is never written to the history: one
-** that mentions a token, or holds the token itself (the one in the
-** environment, or the one mast is configured with, if mast is loaded). */
+/* A line that may carry a credential is never written to the history:
+** mast.repl.is_secret decides from the settings table (and the values the
+** core would scrub); if it cannot tell, the line stays out. */
 static int sensitive(lua_State *L, const char *line) {
-  const char *tok = getenv("MAST_API_TOKEN");
-  const char *p;
-  int found = 0, top = lua_gettop(L);
-  for (p = line; *p; p++)
-    if (strncasecmp(p, "token", 5) == 0) return 1;
-  if (tok != NULL && strlen(tok) >= 4 && strstr(line, tok) != NULL) return 1;
-  lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-  if (lua_getfield(L, -1, "mast.core") == LUA_TTABLE &&
-      lua_getfield(L, -1, "mentions_token") == LUA_TFUNCTION) {
+  int found = 1, top = lua_gettop(L);
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "mast.repl");
+  if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_istable(L, -1) &&
+      lua_getfield(L, -1, "is_secret") == LUA_TFUNCTION) {
     lua_pushstring(L, line);
     if (lua_pcall(L, 1, 1, 0) == LUA_OK) found = lua_toboolean(L, -1);
-    else found = 1;   /* cannot tell: keep it out */
   }
   lua_settop(L, top);
   return found;

@@ -71,13 +71,11 @@ typedef void *(*mast_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
 MAST_API mast_ctx *mast_ctx_new(mast_alloc_fn alloc, void *ud);
 MAST_API void mast_ctx_free(mast_ctx *ctx);
 
-/* Configuration. The settings of the C core (see mast_setting_at for the
-** list with types and bounds; README lists them with their meaning):
-**   base_url, token, user_agent, ca_file, ca_path, connect_timeout,
-**   timeout, retries, retry_delay, concurrency
-** Each has an environment variable (MAST_BASE_URL, MAST_API_TOKEN, ...) that
-** mast_config_from_env applies. The token is secret: it reads back as
-** "<set>" (or nothing) and is wiped from memory when replaced.
+/* Configuration. The settings of the C core are listed, with their types,
+** bounds, owners and environment variables, by mast_setting_at (README
+** gives their meaning). mast_config_from_env applies the variables. A
+** secret setting (the token) reads back as "<set>" (or nothing) and is
+** wiped from memory when replaced.
 **
 ** Every setter returns MAST_OK, MAST_EUSAGE (bad name or value),
 ** MAST_EDENIED (a host-owned setting after mast_config_lock) or

@@ -4,9 +4,9 @@ Handlers take a :class:`Request` and return a :class:`~.response.Response`.
 """
 
 import json
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from . import bundles, downloads, fixtures, formats, vo
+from . import bundles, downloads, fixtures, formats, missions, vo
 from .errors import ServiceError
 from .invoke import BadRequest, request_from_http
 from .response import Response, json_response, text_response
@@ -124,14 +124,61 @@ def download_file(request):
 
 
 def stpubdata(request):
-    """Alt listener: the redirect target of mast:SANDBOX/redirect/... files."""
+    """Alt listener: the redirect target of mast:SANDBOX/redirect/... files,
+    and of the Missions API's retrieve_product (missions/<mission>/<DATASET>/<file>)."""
     rest = request.path[len("/stpubdata/sandbox/"):]
+    if rest.startswith("missions/"):
+        return _mission_file(unquote(rest[len("missions/"):]), request)
     info = downloads.resolve("mast:SANDBOX/" + rest)
     if info is None or not info.redirect:
         return downloads.not_found(request.path)
     info.redirect = False
     return downloads.file_response(info, request.method, request.header("range"), True,
                                    ignore_range=request.ignore_range)
+
+
+# ---------------------------------------------------------------- the Missions search API
+
+
+def _mission_file(name, request):
+    """The file of a Missions product named <mission>/<DATASET>/<file>."""
+    mission, _, product = name.partition("/")
+    found = missions.find_product(product) if mission in missions.MISSIONS else None
+    if found is None:
+        return downloads.not_found(name)
+    info = downloads.FileInfo("mission:%s" % name, found[0], found[1], collection=mission,
+                              obs_id=product.partition("/")[0])
+    return downloads.file_response(info, request.method, request.header("range"), True,
+                                   ignore_range=request.ignore_range)
+
+
+def mission_api(request):
+    """/search/<mission>/api/v0.1/{search,post_list_products,retrieve_product,...}."""
+    where = missions.split_path(request.path)
+    if where is None:
+        return text_response(404, "Not found: %s" % request.path)
+    mission, endpoint = where
+    query = downloads.query_values(request.query)
+    if mission == "util" and endpoint == "column_list":
+        return missions.columns((query.get("mission") or [""])[0])
+    if endpoint == "retrieve_product":
+        name = (query.get("product_name") or [""])[0]
+        if mission not in missions.MISSIONS or missions.find_product(name) is None:
+            return json_response({"detail": "No product '%s' in %s." % (name, mission)}, 404)
+        location = "%s/stpubdata/sandbox/missions/%s/%s" % (request.state.alt_url, mission,
+                                                            quote(name))
+        return Response(307, b"", headers=[("Location", location)], length=0)
+    if endpoint in ("search", "post_list_products"):
+        if request.method != "POST":
+            return json_response({"detail": "Use POST with a JSON body."}, 405)
+        try:
+            body = missions.parse_body(request)
+        except missions.MissionError as error:
+            return json_response({"detail": str(error)}, 400)
+        if endpoint == "search":
+            return missions.search(mission, body)
+        return missions.post_list_products(mission, body)
+    return text_response(404, "Not found: %s" % request.path)
 
 
 def hla(request):
@@ -248,6 +295,7 @@ MAIN_ROUTES = (
     ("exact", "/cgi-bin/getdata.cgi", hla),
     ("exact", "/cgi-bin/ecfproxy", hla),
     ("prefix", "/vo/cone/", vo_cone),
+    ("prefix", "/search/", mission_api),
     ("exact", "/", index),
 )
 

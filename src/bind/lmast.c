@@ -1028,6 +1028,7 @@ MAST_API int luaopen_mast_core(lua_State *L) {
   mast_error_register(L);
   mast_json_register(L);
   mast_output_register(L);
+  mast_votable_register(L);
   lua_pushliteral(L, "mast.core");
   lua_setfield(L, -2, "_NAME");
   lua_pushliteral(L, MAST_VERSION_STRING);

@@ -460,8 +460,11 @@ def _number(text, name):
 
 def _integer(text, name, minimum):
     try:
-        value = int(text.strip())
-    except (AttributeError, ValueError):
+        number = float(text)
+        value = int(number)
+        if value != number:
+            raise ValueError(text)
+    except (TypeError, ValueError, OverflowError):
         raise Unprocessable("Parameter '%s' must be an integer, not '%s'." % (name, text))
     if value < minimum:
         raise Unprocessable("Parameter '%s' must be at least %d." % (name, minimum))

@@ -6,7 +6,7 @@ Handlers take a :class:`Request` and return a :class:`~.response.Response`.
 import json
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from . import bundles, downloads, fixtures, formats, missions, panstarrs, vo
+from . import bundles, cutouts, downloads, fixtures, formats, missions, panstarrs, vo
 from .errors import ServiceError
 from .invoke import BadRequest, request_from_http
 from .response import Response, json_response, text_response
@@ -297,6 +297,9 @@ MAIN_ROUTES = (
     ("prefix", "/vo/cone/", vo_cone),
     ("prefix", "/search/", mission_api),
     ("prefix", "/api/v0.1/panstarrs/", panstarrs.handle),
+    ("prefix", "/tesscut/", cutouts.tesscut),
+    ("prefix", "/zcut/", cutouts.zcut),
+    ("prefix", "/hapcut/", cutouts.hapcut),
     ("exact", "/", index),
 )
 

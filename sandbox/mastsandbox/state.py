@@ -17,6 +17,7 @@ class State:
 
     def __init__(self, latency_ms=0, executing=0, tokens=("sandbox-token",)):
         self.defaults = {"latency_ms": int(latency_ms), "executing": int(executing)}
+        self.defaults["tesscut_rate_limit"] = 1  # cutouts.py: 5 requests/s on /tesscut/, 0 = off
         self._settings = dict(self.defaults)
         self.tokens = set(tokens)
         self.lock = threading.Lock()

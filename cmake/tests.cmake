@@ -180,3 +180,8 @@ if(NOT MAST_SANITIZE)
            ${CMAKE_CURRENT_BINARY_DIR})
   set_tests_properties(install PROPERTIES TIMEOUT 300)
 endif()
+
+# The sandbox's own tests (stdlib unittest): every endpoint, fixture and fault
+add_test(NAME sandbox-python COMMAND ${MAST_PYTHON3} -m unittest discover -s sandbox/tests
+         WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(sandbox-python PROPERTIES TIMEOUT 600)

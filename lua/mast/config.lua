@@ -14,6 +14,8 @@ end
 local LUA_SETTINGS = {
   { name = "hla_url", env = "MAST_HLA_URL", type = "url", default = "https://hla.stsci.edu",
     owner = "host" },
+  { name = "catalogs_url", env = "MAST_CATALOGS_URL", type = "url",
+    default = "https://catalogs.mast.stsci.edu", owner = "host" },
   { name = "deadline", env = "MAST_DEADLINE", type = "number", default = 600,
     min = 0.001, max = 30 * 86400, owner = "script" },
   { name = "progress", env = "MAST_PROGRESS", type = "enum", values = { "auto", "on", "off" },

@@ -22,6 +22,35 @@ function M.url(service, endpoint, params)
   return ("%s/%s/api/v0.1/%s?%s"):format(core.config("base_url"), service, endpoint, table.concat(parts, "&"))
 end
 
+--- A validator for a cutout size.
+function M.size(v)
+  if type(v) ~= "number" and type(v) ~= "table" and type(v) ~= "string" then
+    return "pixels, {x, y} or an angle with units"
+  end
+end
+
+--- Sets p.x, p.y, p.units from a size: pixels (a number or {x, y}), or an
+-- angle with units ("2 arcmin", "30 arcsec", "0.1 deg"), sent in degrees.
+function M.size_params(fn, size, p)
+  size = size or 5
+  local x, y, units
+  if type(size) == "number" then x, y, units = size, size, "px"
+  elseif type(size) == "table" then x, y, units = size[1], size[2], "px"
+  elseif type(size) == "string" then
+    local n, u = size:match("^%s*([%d.]+)%s*(%a*)%s*$")
+    local scale = ({ arcmin = 1 / 60, arcsec = 1 / 3600, deg = 1, d = 1, px = false })[u ~= "" and u or "px"]
+    n = tonumber(n)
+    if not n or scale == nil then
+      O.usage(fn, ("size %s: give pixels, {x, y}, or an angle such as '2 arcmin'"):format(O.describe(size)))
+    end
+    if scale then x, y, units = n * scale, n * scale, "d" else x, y, units = n, n, "px" end
+  end
+  if type(x) ~= "number" or type(y) ~= "number" or x <= 0 or y <= 0 then
+    O.usage(fn, ("size must be positive, got %s"):format(O.describe(size)))
+  end
+  p.x, p.y, p.units = x, y, units
+end
+
 -- Requests sent to each throttled service: the times of the last ones.
 local sent = {}
 

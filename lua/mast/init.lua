@@ -41,7 +41,8 @@ function M.summary(result, opts) return require("mast.summary").summary(result, 
 -- The service wrappers, grouped by what they search: mast.caom.cone{...}
 -- loads mast.caom on first access, so `require "mast"` stays cheap.
 local LAZY = { resolver = true, missions = true, caom = true, catalogs = true, hsc = true, vo = true,
-               crossmatch = true, jwst = true, hst = true, panstarrs = true, tesscut = true }
+               crossmatch = true, jwst = true, hst = true, panstarrs = true, tesscut = true,
+               zcut = true, hapcut = true }
 setmetatable(M, { __index = function(t, k)
   if LAZY[k] then
     local mod = require("mast." .. k)

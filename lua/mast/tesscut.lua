@@ -57,38 +57,16 @@ function M.sectors(opts)
   return require("mast.dataset").result(rows, fields, "TESScut sectors")
 end
 
--- size: pixels (a number or {x, y}), or an angle with units ("2 arcmin", "30 arcsec", "0.1 deg").
-local function size_params(fn, size, p)
-  size = size or 5
-  local x, y, units
-  if type(size) == "number" then x, y, units = size, size, "px"
-  elseif type(size) == "table" then x, y, units = size[1], size[2], "px"
-  elseif type(size) == "string" then
-    local n, u = size:match("^%s*([%d.]+)%s*(%a*)%s*$")
-    local scale = ({ arcmin = 1 / 60, arcsec = 1 / 3600, deg = 1, d = 1, px = false })[u ~= "" and u or "px"]
-    n = tonumber(n)
-    if not n or scale == nil then
-      O.usage(fn, ("size %s: give pixels, {x, y}, or an angle such as '2 arcmin'"):format(O.describe(size)))
-    end
-    if scale then x, y, units = n * scale, n * scale, "d" else x, y, units = n, n, "px" end
-  end
-  if type(x) ~= "number" or type(y) ~= "number" or x <= 0 or y <= 0 then
-    O.usage(fn, ("size must be positive, got %s"):format(O.describe(size)))
-  end
-  p.x, p.y, p.units = x, y, units
-end
-
 --- mast.tesscut.cutouts{ra, dec | object, size, sector, dir} -> the files written
 function M.cutouts(opts)
   local fn = "mast.tesscut.cutouts"
-  local known = { size = function(v) if type(v) ~= "number" and type(v) ~= "table" and type(v) ~= "string" then
-    return "pixels, {x, y} or an angle with units" end end, sector = V.posint, dir = V.string, product = V.string }
+  local known = { size = cut.size, sector = V.posint, dir = V.string, product = V.string }
   for k, v in pairs(COMMON) do known[k] = v end
   opts = O.options(fn, opts, known)
   if not opts.dir then O.usage(fn, "dir (where the cutouts go) is required") end
   if opts.product and opts.product ~= "SPOC" then O.usage(fn, "product must be 'SPOC' (TICA was retired in 2025)") end
   local p, prefix = target(fn, opts)
-  size_params(fn, opts.size, p)
+  cut.size_params(fn, opts.size, p)
   p.sector, p.product = opts.sector, "SPOC"
   local name = ("tesscut_%s.zip"):format(prefix == "" and (O.number_text(opts.ra) .. "_" .. O.number_text(opts.dec))
     or opts.object:gsub("[^%w]", "_"))

@@ -64,3 +64,36 @@ describe("mast.tesscut", function()
     assert.equal("/tesscut/api/v0.1/moving_target/sector", H.requests()[1].path)
   end)
 end)
+
+describe("mast.zcut and mast.hapcut", function()
+  local dir
+  H.dir_each(function(d) dir = d end)
+  before_each(H.reset)
+
+  it("lists the recorded surveys of a position", function()
+    local rec = core.json_decode(H.fixture("astroquery-main/zcut_survey.json")).surveys
+    assert.same(rec, mast.zcut.surveys { ra = 189.49206, dec = 62.20615 })
+  end)
+
+  it("unpacks the recorded FITS and JPG cutouts, and refuses a bad format or stretch before sending", function()
+    local fits = mast.zcut.cutouts { ra = 189.49206, dec = 62.20615, size = 100, dir = dir .. "/f" }
+    assert.is_true(#fits >= 1)
+    assert.matches("%.fits$", fits[1].path)
+    assert.equal("SIMPLE  =", H.read(fits[1].path):sub(1, 9))
+    local jpg = mast.zcut.cutouts { ra = 189.49206, dec = 62.20615, size = 100, format = "jpg", dir = dir .. "/j" }
+    assert.matches("%.jpg$", jpg[1].path)
+    assert.equal("\255\216", H.read(jpg[1].path):sub(1, 2))
+    H.reset()
+    H.raises("usage", mast.zcut.cutouts, { ra = 1, dec = 2, format = "gif", dir = dir })
+    H.raises("usage", mast.zcut.cutouts, { ra = 1, dec = 2, stretch = "cubic", dir = dir })
+    H.raises("usage", mast.zcut.cutouts, { ra = 1, dec = 2, minmax_percent = { 1 }, dir = dir })
+    assert.equal(0, #H.requests())
+  end)
+
+  it("gets a HAP cutout", function()
+    local files = mast.hapcut.cutouts { ra = 189.49206, dec = 62.20615, size = "5 arcsec", dir = dir }
+    assert.equal(1, #files)
+    assert.equal("SIMPLE  =", H.read(files[1].path):sub(1, 9))
+    assert.matches("units=d", H.requests()[1].query, 1, true)
+  end)
+end)

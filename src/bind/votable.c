@@ -44,7 +44,7 @@ typedef struct vt {
   int depth;
   int table;        /* 0 before the first TABLE, 1 inside it, 2 after it */
   int in_data;      /* inside TABLEDATA */
-  int in_td, in_desc, in_status;
+  int in_tr, in_td, in_desc, in_status;
   int col;
   char *text;       /* the text of the element being read */
   size_t len, cap;
@@ -226,12 +226,19 @@ static void on_start(void *ud, const XML_Char *el, const XML_Char **a) {
     fail(v, "this VOTable's rows are in a binary serialisation, which mast does not read yet "
             "(ask for TABLEDATA)");
   } else if (strcmp(n, "TR") == 0 && v->in_data) {
+    if (v->in_tr) {
+      fail(v, "a TR inside a TR");
+      return;
+    }
     lua_settop(L, S_NAMES);
-    lua_createtable(L, 0, v->nf);
+    lua_createtable(L, 0, v->nf);   /* S_ROW */
     v->col = 0;
+    v->in_tr = 1;
   } else if (strcmp(n, "TD") == 0 && v->in_data) {
-    if (v->col >= v->nf) fail(v, "a row with more cells than the table has FIELDs");
-    v->in_td = 1;
+    if (!v->in_tr) fail(v, "a TD outside a TR");
+    else if (v->in_td) fail(v, "a TD inside a TD");
+    else if (v->col >= v->nf) fail(v, "a row with more cells than the table has FIELDs");
+    else v->in_td = 1;
   }
 }
 
@@ -360,7 +367,8 @@ static void on_end(void *ud, const XML_Char *el) {
     lua_insert(L, -2);
     lua_rawset(L, S_ROW);
     v->col++;
-  } else if (strcmp(n, "TR") == 0 && v->in_data && lua_gettop(L) == S_ROW) {
+  } else if (strcmp(n, "TR") == 0 && v->in_tr) {
+    v->in_tr = 0;
     for (; v->col < v->nf; v->col++) {   /* missing cells are nulls */
       lua_rawgeti(L, S_NAMES, v->col + 1);
       lua_pushlightuserdata(L, NULL);

@@ -37,6 +37,16 @@ function M.set_min_max(min, max) return require("mast.filters").set_min_max(min,
 function M.json2csv(result, opts) return require("mast.csv").json2csv(result, opts) end
 function M.json2table(result) return require("mast.columnar").json2table(result) end
 function M.summary(result, opts) return require("mast.summary").summary(result, opts) end
+--- mast.votable(text [, name]) -> a printable dataset of a VOTable's first table
+-- (with info, status, status_text as core.votable_decode gives them), e.g. the
+-- text a format = "votable" query returns.
+function M.votable(text, name)
+  local core = require "mast.core"
+  local t = core.votable_decode(text, name)
+  local r = require("mast.dataset").result(t.data, t.fields, name or "VOTable")
+  r.info, r.status_text, r.votable_status = t.info, t.status_text, t.status
+  return r
+end
 
 -- The service wrappers, grouped by what they search: mast.caom.cone{...}
 -- loads mast.caom on first access, so `require "mast"` stays cheap.

@@ -278,3 +278,17 @@ describe("mast.query", function()
     end
   end)
 end)
+
+describe("mast.votable", function()
+  before_each(H.reset)
+
+  it("turns a votable query's text into the same rows as the json query", function()
+    local params = { ra = 254.28746, dec = -4.09933, radius = 0.2 }
+    local text = mast.query({ service = "Mast.Caom.Cone", params = params, format = "votable" })
+    local json = mast.query({ service = "Mast.Caom.Cone", params = params })
+    local v = mast.votable(text, "Mast.Caom.Cone")
+    assert.equal(#json.data, #v.data)
+    assert.equal(json.data[1].obs_id, v.data[1].obs_id)
+    assert.matches("Mast.Caom.Cone", tostring(v))
+  end)
+end)

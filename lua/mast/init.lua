@@ -41,7 +41,6 @@ function M.summary(result, opts) return require("mast.summary").summary(result, 
 -- (with info, status, status_text as core.votable_decode gives them), e.g. the
 -- text a format = "votable" query returns.
 function M.votable(text, name)
-  local core = require "mast.core"
   local t = core.votable_decode(text, name)
   local r = require("mast.dataset").result(t.data, t.fields, name or "VOTable")
   r.info, r.status_text, r.votable_status = t.info, t.status_text, t.status

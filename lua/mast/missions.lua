@@ -148,14 +148,7 @@ local SEARCH_OPTS = {
   deadline = V.deadline, progress = V.progress, concurrency = V.concurrency,
 }
 
-local function list_of(v)
-  if type(v) == "string" then
-    local out = {}
-    for c in v:gmatch("[^,%s]+") do out[#out + 1] = c end
-    return out
-  end
-  return v
-end
+local list_of = O.list_of
 
 --- mast.missions.search(mission, criteria [, opts]) -> Result (or a count)
 -- Datasets of a mission (hst, jwst, ...) through the Missions search API.

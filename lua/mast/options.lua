@@ -22,6 +22,16 @@ function M.within(fn, err)
   return err
 end
 
+--- A list of names from a list, or from a comma- or space-separated string.
+function M.list_of(v)
+  if type(v) == "string" then
+    local out = {}
+    for c in v:gmatch("[^,%s]+") do out[#out + 1] = c end
+    return out
+  end
+  return v
+end
+
 --- A short readable form of a value for messages.
 function M.describe(v)
   if type(v) == "string" then return ("'%s'"):format(#v > 40 and (v:sub(1, 37) .. "...") or v) end

@@ -85,14 +85,7 @@ local OPTS = { ra = V.ra, dec = V.dec, radius = V.radius, release = V.string, ta
                columns = V.columns, sort_by = V.columns, pagesize = V.posint, page = V.posint, all = V.boolean,
                max_rows = V.posint, deadline = V.deadline, progress = V.progress }
 
-local function list_of(v)
-  if type(v) == "string" then
-    local out = {}
-    for c in v:gmatch("[^,%s]+") do out[#out + 1] = c end
-    return out
-  end
-  return v
-end
+local list_of = O.list_of
 
 local function run(fn, opts, needs_position)
   opts = O.options(fn, opts, OPTS)

@@ -43,6 +43,13 @@ local ENGINE = {
   sleep = function(s) return core.sleep(s) end,
 }
 
+--- A shallow copy of a table: protocols copy a request before changing its page.
+function M.copy(t)
+  local c = {}
+  for k, v in pairs(t) do c[k] = v end
+  return c
+end
+
 --- Adds context to an error (only fields it does not have yet) and the family's hints.
 function M.annotate(err, context, family)
   if core.is_error(err) then

@@ -91,11 +91,7 @@ function M.interpret(item, r)
   return "done", dataset.result(rows, fields, item.label)
 end
 
-local function copy(t)
-  local c = {}
-  for k, v in pairs(t) do c[k] = v end
-  return c
-end
+local copy = require("mast.transport").copy
 
 function M.first_page(request, opts)
   local r = copy(request)

@@ -122,11 +122,7 @@ local function bytes_per_row(rows)
   return total / n
 end
 
-local function copy(t)
-  local c = {}
-  for k, v in pairs(t) do c[k] = v end
-  return c
-end
+local copy = require("mast.transport").copy
 
 --- The first page's request: page 1 of opts.pagesize (default the request's, else 50000).
 function M.first_page(request, opts)

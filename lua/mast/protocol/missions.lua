@@ -118,11 +118,7 @@ function M.interpret(item, r)
   return "done", result_of(answer.results, fields_of(answer), item.label, total)
 end
 
-local function copy(t)
-  local c = {}
-  for k, v in pairs(t) do c[k] = v end
-  return c
-end
+local copy = require("mast.transport").copy
 
 local function with_offset(request, offset, limit)
   local r = copy(request)

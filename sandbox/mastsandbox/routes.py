@@ -6,7 +6,7 @@ Handlers take a :class:`Request` and return a :class:`~.response.Response`.
 import json
 from urllib.parse import parse_qs, urlsplit
 
-from . import bundles, downloads, fixtures, formats, vo
+from . import bundles, downloads, fixtures, formats, tap, vo
 from .errors import ServiceError
 from .invoke import BadRequest, request_from_http
 from .response import Response, json_response, text_response
@@ -248,6 +248,7 @@ MAIN_ROUTES = (
     ("exact", "/cgi-bin/getdata.cgi", hla),
     ("exact", "/cgi-bin/ecfproxy", hla),
     ("prefix", "/vo/cone/", vo_cone),
+    ("prefix", "/vo-tap/api/v0.1/", tap.handle),
     ("exact", "/", index),
 )
 

@@ -191,7 +191,6 @@ class Ps1Catalog(Catalog):
         # the real objID layout: declination zone (30") * 10^13 + RA digits [INFERRED digits]
         zone = int((dec + 90.0) / (1 / 120.0))
         obj_id = zone * 10 ** 13 + int(ra * 10 ** 6) * 10 + k % 10
-        h = ra / 15.0
         name = "PSO J%03d.%04d%+08.4f" % (int(ra), int((ra % 1) * 10000), dec)
         base = (11.0 + 6.0 * r()) if tier.name == "allsky" else (14.0 + 9.0 * r() ** 0.5)
         row = [name, obj_id, round(ra, 8), round(dec, 8), round(0.005 + 0.05 * r(), 6),
@@ -205,7 +204,6 @@ class Ps1Catalog(Catalog):
             row += [n, round(mag, 6) if seen else None,
                     round(0.002 + 0.01 * 10 ** (0.3 * (mag - 20)), 6) if seen else None]
         row[6] = total
-        del h
         return tuple(row)
 
 

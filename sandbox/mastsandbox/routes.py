@@ -6,7 +6,7 @@ Handlers take a :class:`Request` and return a :class:`~.response.Response`.
 import json
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from . import bundles, cutouts, downloads, fixtures, formats, missions, panstarrs, vo
+from . import bundles, cutouts, downloads, fixtures, formats, missions, panstarrs, tap, vo
 from .errors import ServiceError
 from .invoke import BadRequest, request_from_http
 from .response import Response, json_response, text_response
@@ -300,6 +300,7 @@ MAIN_ROUTES = (
     ("prefix", "/tesscut/", cutouts.tesscut),
     ("prefix", "/zcut/", cutouts.zcut),
     ("prefix", "/hapcut/", cutouts.hapcut),
+    ("prefix", "/vo-tap/api/v0.1/", tap.handle),
     ("exact", "/", index),
 )
 

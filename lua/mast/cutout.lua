@@ -72,13 +72,7 @@ end
 -- opts: per_second (a rate limit kept by mast), decode ("json"), deadline.
 function M.get(fn, service, url, opts)
   throttle(service, opts.per_second)
-  local ok, rs = pcall(core.perform, { { url = url, decode = opts.decode, label = service } },
-    { deadline = opts.deadline })
-  if not ok then error(O.within(fn, rs), 0) end
-  local r = rs[1]
-  if not r.ok then error(O.within(fn, r.error), 0) end
-  if r.json_error then error(O.within(fn, r.json_error), 0) end
-  return r
+  return require("mast.transport").fetch(fn, { url = url, decode = opts.decode, label = service }, opts)
 end
 
 --- zip(fn, service, url, dir, opts) -> {{path, size}, ...} the files unpacked into dir

@@ -54,12 +54,7 @@ function M.columns(mission, opts)
   opts = O.options(fn, opts, { deadline = V.deadline, progress = V.progress })
   if not column_cache[mission] then
     local url = proto.url("util", "column_list") .. "?mission=" .. core.urlencode(mission, "")
-    local ok, rs = pcall(core.perform, { { url = url, decode = "json", label = mission .. " columns" } },
-      { deadline = opts.deadline })
-    if not ok then error(O.within(fn, rs), 0) end
-    local r = rs[1]
-    if not r.ok then error(O.within(fn, r.error), 0) end
-    if r.json_error then error(O.within(fn, r.json_error), 0) end
+    local r = transport.fetch(fn, { url = url, decode = "json", label = mission .. " columns" }, opts)
     if type(r.value) ~= "table" then
       error(core.error("json", "the column list of " .. mission .. " is not a JSON list", { fn = fn }), 0)
     end
@@ -278,8 +273,9 @@ end
 -- Every product (rows of mast.missions.products) into dir/<dataset>/<filename>
 -- with mast.download's guarantees (resume, size check, .part renamed when whole),
 -- through retrieve_product (its redirects followed; the token only to MAST).
--- Returns {local_path, status, message, url, bytes} per product, as
--- mast.download_products does. opts: concurrency, progress.
+-- The manifest is mast.download_products's ({local_path, status, message, url,
+-- uri, bytes} per product; an unsafe name fails its product alone).
+-- opts: concurrency, overwrite, progress, manifest.
 function M.download_products(mission, products, dir, opts)
   local fn = "mast.missions.download_products"
   check_mission(fn, mission)
@@ -287,28 +283,14 @@ function M.download_products(mission, products, dir, opts)
     O.usage(fn, "products must be a result of mast.missions.products")
   end
   if type(dir) ~= "string" or dir == "" then O.usage(fn, "dir must be a directory path") end
-  opts = O.options(fn, opts, { concurrency = V.concurrency, progress = V.callback })
-  local rows = products.data or products
-  local items, manifest = {}, {}
-  for i, p in ipairs(rows) do
-    if type(p.uri) ~= "string" or type(p.filename) ~= "string" or type(p.dataset) ~= "string" then
-      O.usage(fn, ("products[%d] needs uri, dataset and filename"):format(i))
-    end
-    for _, part in ipairs({ p.dataset, p.filename }) do
-      local safe, why = core.safe_name(part)
-      if not safe then O.usage(fn, ("products[%d]: %s"):format(i, why)) end
-    end
-    items[i] = { uri = M.product_url(mission, p.uri), dest = dir .. "/" .. p.dataset .. "/" .. p.filename,
-                 size = math.type(p.size) == "integer" and p.size or nil }
-  end
-  local results = require("mast.download").download_many(items, { concurrency = opts.concurrency,
-    progress = opts.progress })
-  for i, r in ipairs(results) do
-    manifest[i] = { local_path = r.path or items[i].dest, status = r.ok == false and "ERROR" or "COMPLETE",
-                    message = r.error and tostring(r.error) or core.null, url = items[i].uri,
-                    uri = rows[i].uri, bytes = r.bytes or core.null }
-  end
-  return manifest
+  opts = O.options(fn, opts, { concurrency = V.concurrency, overwrite = V.boolean, progress = V.callback,
+                               manifest = V.string })
+  local function text(v) return type(v) == "string" and v or nil end
+  return require("mast.products").download_planned(products.data or products, dir, opts, function(p)
+    local uri = text(p.uri)
+    local parts = { { "dataset", text(p.dataset) }, { "filename", text(p.filename) } }
+    return uri, uri and M.product_url(mission, uri), parts
+  end)
 end
 
 return M

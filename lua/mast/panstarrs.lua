@@ -40,11 +40,8 @@ local function metadata(fn, release, tbl, opts)
   if not meta_cache[key] then
     local spec = { url = proto.url("panstarrs", release, tbl, "/metadata.json"), decode = "json",
                    label = "Pan-STARRS " .. key .. " columns" }
-    local ok, rs = pcall(core.perform, { spec }, { deadline = opts.deadline })
-    if not ok then error(O.within(fn, rs), 0) end
-    local r = rs[1]
-    if not r.ok then error(O.within(fn, r.error), 0) end
-    if r.json_error or type(r.value) ~= "table" then
+    local r = transport.fetch(fn, spec, opts)
+    if type(r.value) ~= "table" then
       error(core.error("json", "the Pan-STARRS column list is not a JSON list", { fn = fn }), 0)
     end
     meta_cache[key] = r.value

@@ -160,48 +160,42 @@ local function field(row, k)
   return tostring(v)
 end
 
---- mast.download_products(products, dir [, opts]) -> manifest
--- Downloads every product (a products result or a list of rows) concurrently to
--- <dir>/mastDownload/<obs_collection>/<obs_id>/<productFilename> (opts.flat:
--- <dir>/<productFilename>), checking each file against its `size`. Names come
--- from the server: one that is empty, '.', '..', or holds '/' or NUL is refused
--- and that product fails; nothing is written outside dir.
--- Returns the manifest, one entry per product in order:
---   {local_path, status = "COMPLETE" | "SKIPPED" | "ERROR", message, url, uri, bytes}
--- opts.manifest = <path>: also write it there as CSV. opts.concurrency,
--- opts.overwrite, opts.progress: as mast.download_many.
-function M.download_products(products, dir, opts)
-  local fn = "mast.download_products"
-  local rows = rows_of(fn, products)
-  opts = O.options(fn, opts, DOWNLOAD_OPTS)
-  if type(dir) ~= "string" or dir == "" then usage(fn, "dir must be a directory path") end
+--- download_planned(rows, dir, opts, plan) -> manifest
+-- The one download loop behind mast.download_products and
+-- mast.missions.download_products. plan(row) gives what a row is:
+--   uri     what the manifest names (a mast: URI, or a mission's product uri)
+--   source  what mast.download_many fetches (a URI or an http(s) URL), nil if none
+--   parts   {{key, value}, ...}: the path below dir, one safe name each
+-- A part that is missing or unsafe ('', '.', '..', '/', NUL), a row without a
+-- source, or two rows with the same path fail that row alone; every other row
+-- is fetched concurrently. opts: concurrency, overwrite, progress, manifest
+-- (a path: also written there as CSV).
+function M.download_planned(rows, dir, opts, plan)
   dir = dir:gsub("/+$", "")
   if dir == "" then dir = "/" end
   local manifest, items, index = {}, {}, {}
   local taken = {}
   for i, row in ipairs(rows) do
-    local uri = field(row, "dataURI")
-    local entry = { uri = uri, url = uri and download.url_of(uri) or nil }
+    local uri, source, parts = plan(row)
+    local entry = { uri = uri, url = source and download.url_of(source) or nil }
     manifest[i] = entry
-    local parts = opts.flat and { "productFilename" } or { "obs_collection", "obs_id", "productFilename" }
-    local names, bad = {}, nil
-    for j, k in ipairs(parts) do
-      local v = field(row, k)
+    local names, bad = { dir }, nil
+    for _, kv in ipairs(parts) do
+      local k, v = kv[1], kv[2]
       local ok, why = false, "it is missing"
       if v then ok, why = core.safe_name(v) end
       if not ok then
         bad = ("refused %s %s: %s"):format(k, v and ("'" .. v:gsub("%z", "\\0") .. "'") or "", why)
         break
       end
-      names[j] = v
+      names[#names + 1] = v
     end
-    if not uri or not entry.url then
-      entry.status, entry.message = "ERROR", "no usable dataURI"
+    if not source or not entry.url then
+      entry.status, entry.message = "ERROR", "no usable download URI"
     elseif bad then
       entry.status, entry.message = "ERROR", bad
     else
-      local path = opts.flat and (dir .. "/" .. names[1])
-        or table.concat({ dir, "mastDownload", names[1], names[2], names[3] }, "/")
+      local path = table.concat(names, "/")
       entry.local_path = path
       if taken[path] then
         entry.status, entry.message = "ERROR", "another product has the same local path"
@@ -209,7 +203,7 @@ function M.download_products(products, dir, opts)
         taken[path] = true
         local size = row.size
         if math.type(size) ~= "integer" or size < 0 then size = nil end
-        items[#items + 1] = { uri = uri, dest = path, size = size }
+        items[#items + 1] = { uri = source, dest = path, size = size }
         index[#items] = i
       end
     end
@@ -230,6 +224,30 @@ function M.download_products(products, dir, opts)
   end
   if opts.manifest then M.write_manifest(manifest, opts.manifest) end
   return manifest
+end
+
+--- mast.download_products(products, dir [, opts]) -> manifest
+-- Downloads every product (a products result or a list of rows) concurrently to
+-- <dir>/mastDownload/<obs_collection>/<obs_id>/<productFilename> (opts.flat:
+-- <dir>/<productFilename>), checking each file against its `size`. Names come
+-- from the server: one that is empty, '.', '..', or holds '/' or NUL is refused
+-- and that product fails; nothing is written outside dir.
+-- Returns the manifest, one entry per product in order:
+--   {local_path, status = "COMPLETE" | "SKIPPED" | "ERROR", message, url, uri, bytes}
+-- opts.manifest = <path>: also write it there as CSV. opts.concurrency,
+-- opts.overwrite, opts.progress: as mast.download_many.
+function M.download_products(products, dir, opts)
+  local fn = "mast.download_products"
+  local rows = rows_of(fn, products)
+  opts = O.options(fn, opts, DOWNLOAD_OPTS)
+  if type(dir) ~= "string" or dir == "" then usage(fn, "dir must be a directory path") end
+  local keys = opts.flat and { "productFilename" } or { "mastDownload", "obs_collection", "obs_id", "productFilename" }
+  return M.download_planned(rows, dir, opts, function(row)
+    local uri = field(row, "dataURI")
+    local parts = {}
+    for j, k in ipairs(keys) do parts[j] = { k, k == "mastDownload" and k or field(row, k) } end
+    return uri, uri, parts
+  end)
 end
 
 local MANIFEST_COLUMNS = { "local_path", "status", "message", "url", "uri", "bytes" }

@@ -31,6 +31,7 @@
 -- or item/items (batches) say which one failed.
 local core = require "mast.core"
 local progress = require "mast.progress"
+local O = require "mast.options"
 
 local M = { _NAME = "mast.transport" }
 
@@ -48,6 +49,19 @@ function M.copy(t)
   local c = {}
   for k, v in pairs(t) do c[k] = v end
   return c
+end
+
+--- fetch(fn, spec, opts) -> core.perform's result for one request spec
+-- (a GET of a small answer: a column list, metadata, a cutout), raising its
+-- failure (transfer, HTTP, or a body that is not the JSON it should be) with
+-- fn as context. opts.deadline.
+function M.fetch(fn, spec, opts)
+  local ok, rs = pcall(core.perform, { spec }, { deadline = opts and opts.deadline })
+  if not ok then error(O.within(fn, rs), 0) end
+  local r = rs[1]
+  if not r.ok then error(O.within(fn, r.error), 0) end
+  if r.json_error then error(O.within(fn, r.json_error), 0) end
+  return r
 end
 
 --- Adds context to an error (only fields it does not have yet) and the family's hints.

@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import math
 import os
 import subprocess
 import sys
@@ -13,6 +14,17 @@ SANDBOX_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SERVER = os.path.join(SANDBOX_DIR, "mast-sandbox")
 WITH_SANDBOX = os.path.join(SANDBOX_DIR, "with-sandbox")
 FIXTURES = os.path.join(SANDBOX_DIR, "fixtures", "mast-recorded")
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def haversine(ra1, dec1, ra2, dec2):
+    """Great-circle distance in degrees (the tests' own, independent of sky.py)."""
+    r = math.radians
+    s = (math.sin((r(dec2) - r(dec1)) / 2) ** 2
+         + math.cos(r(dec1)) * math.cos(r(dec2)) * math.sin((r(ra2) - r(ra1)) / 2) ** 2)
+    return math.degrees(2 * math.asin(math.sqrt(s)))
 
 
 def fixture(name, folder="astroquery-main"):

@@ -16,13 +16,12 @@ import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from sandboxclient import Sandbox, fixture  # noqa: E402
+from sandboxclient import FORM, Sandbox, fixture  # noqa: E402
 
 SB = None
 TESS = "/tesscut/api/v0.1/"
 ZCUT = "/zcut/api/v0.1/"
 HAPCUT = "/hapcut/api/v0.1/"
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def setUpModule():

@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import math
 import os
 import sys
 import unittest
@@ -11,13 +10,12 @@ from urllib.parse import urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from sandboxclient import Sandbox, fixture  # noqa: E402
+from sandboxclient import FORM, Sandbox, fixture, haversine  # noqa: E402
 
 SB = None
 BASE = "/api/v0.1/panstarrs/"
 RECORDED_COLS = ["objname", "objID", "lambda", "beta", "iMeanApMag", "surveyID"]
 RECORDED_CONE = [("ra", "5.97754"), ("dec", "-32.53617"), ("radius", "0.01")]
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 JSONH = {"Content-Type": "application/json"}
 
 
@@ -28,13 +26,6 @@ def setUpModule():
 
 def tearDownModule():
     SB.stop()
-
-
-def haversine(ra1, dec1, ra2, dec2):
-    r = math.radians
-    s = (math.sin((r(dec2) - r(dec1)) / 2) ** 2
-         + math.cos(r(dec1)) * math.cos(r(dec2)) * math.sin((r(ra2) - r(ra1)) / 2) ** 2)
-    return math.degrees(2 * math.asin(math.sqrt(s)))
 
 
 def get(path, params=()):

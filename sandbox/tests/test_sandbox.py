@@ -29,7 +29,7 @@ import zipfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from examples_page import EXAMPLES, crossmatch  # noqa: E402
-from sandboxclient import WITH_SANDBOX, Sandbox, fixture  # noqa: E402
+from sandboxclient import WITH_SANDBOX, Sandbox, fixture, haversine  # noqa: E402
 
 SB = None
 
@@ -41,13 +41,6 @@ def setUpModule():
 
 def tearDownModule():
     SB.stop()
-
-
-def haversine(ra1, dec1, ra2, dec2):
-    r = math.radians
-    s = (math.sin((r(dec2) - r(dec1)) / 2) ** 2
-         + math.cos(r(dec1)) * math.cos(r(dec2)) * math.sin((r(ra2) - r(ra1)) / 2) ** 2)
-    return math.degrees(2 * math.asin(math.sqrt(s)))
 
 
 def cone(service, ra, dec, radius, **extra):

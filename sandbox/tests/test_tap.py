@@ -8,7 +8,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sandboxclient import Sandbox, fixture  # noqa: E402
+from sandboxclient import FORM, Sandbox, fixture  # noqa: E402
 
 SB = None
 P = "/vo-tap/api/v0.1"
@@ -16,7 +16,6 @@ V = "{http://www.ivoa.net/xml/VOTable/v1.3}"
 UWS = "{http://www.ivoa.net/xml/UWS/v1.0}"
 CONE = ("SELECT TOP 10 * FROM dbo.catalogrecord WHERE CONTAINS(POINT('ICRS', ra, dec), "
         "CIRCLE('ICRS', 23.34086, 60.658, 0.002)) = 1")
-FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 def setUpModule():

@@ -50,10 +50,8 @@ static int l_open_output(lua_State *L) {
   int code;
   memset(u, 0, sizeof *u);
   luaL_setmetatable(L, OUTPUT_MT);
-  if ((code = mast_output_init(ctx, &u->o, path, &msg)) != MAST_OK) {
-    u->o.ctx = NULL;   /* init leaves nothing to free */
+  if ((code = mast_output_init(ctx, &u->o, path, &msg)) != MAST_OK)
     return raise_msg(L, ctx, code, msg, path);
-  }
   if ((code = mast_output_open(&u->o, how, &msg)) != MAST_OK) {
     mast_output_free(&u->o);
     return raise_msg(L, ctx, code, msg, path);

@@ -255,41 +255,41 @@ static char *trim(char *s, size_t *len) {
   return s;
 }
 
-/* Pushes one number written as a VOTable writes it; 0 if it is not one. */
+/* Pushes one number written as a VOTable writes it (a '+' sign, leading
+** zeros, NaN and Inf allowed); 0 if it is not one. */
 static int push_number(lua_State *L, const char *s, size_t n, int kind) {
-  const char *stop;
-  jsonnum num;
-  int neg = 0;
+  const char *p, *end, *stop;
+  jsonnum num = {0, 0, 0.0};
+  int neg;
   if (n > 0 && *s == '+') {
     s++;
     n--;
-  } else if (n > 0 && *s == '-') {
-    neg = 1;
   }
+  end = s + n;
+  neg = n > 0 && *s == '-';
+  p = s + neg;   /* the digits */
   if (kind == K_FLOAT) {
-    const char *w = s + neg;
-    if (strcmp(w, "NaN") == 0 || strcmp(w, "nan") == 0) {
+    if (strcmp(p, "NaN") == 0 || strcmp(p, "nan") == 0) {
       lua_pushnumber(L, (lua_Number)NAN);
       return 1;
     }
-    if (strcmp(w, "Inf") == 0 || strcmp(w, "inf") == 0 || strcmp(w, "Infinity") == 0) {
+    if (strcmp(p, "Inf") == 0 || strcmp(p, "inf") == 0 || strcmp(p, "Infinity") == 0) {
       lua_pushnumber(L, neg ? -(lua_Number)HUGE_VAL : (lua_Number)HUGE_VAL);
       return 1;
     }
   }
-  while (n > 1 && s[neg] == '0' && JSONNUM_ISDIGIT(s[neg + 1])) {   /* leading zeros */
-    if (neg) {
-      s++;
-      n--;
-      neg = 0;
-      if (n > 1 && s[0] == '0') continue;
-      return 0;
-    }
-    s++;
-    n--;
+  while (end - p > 1 && p[0] == '0' && JSONNUM_ISDIGIT(p[1])) p++;   /* leading zeros */
+  if (p == s + neg) p = s;   /* none: scan the sign too (keeps INT64_MIN exact) */
+  if (jsonnum_scan(p, end, &stop, &num) != JSONNUM_OK || stop != end) return 0;
+  if (neg && p != s) {       /* zeros were skipped after a '-': p holds no sign */
+    if (num.isint) num.i = -num.i;
+    else num.d = -num.d;
   }
-  if (jsonnum_scan(s, s + n, &stop, &num) != JSONNUM_OK || stop != s + n) return 0;
-  if (kind == K_INT && !num.isint) return 0;
+  if (kind == K_INT && !num.isint) {
+    if (num.d != 0) return 0;
+    num.isint = 1;           /* "-0" */
+    num.i = 0;
+  }
   if (num.isint && kind == K_INT) lua_pushinteger(L, (lua_Integer)num.i);
   else lua_pushnumber(L, num.isint ? (lua_Number)num.i : (lua_Number)num.d);
   return 1;

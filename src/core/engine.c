@@ -1020,7 +1020,7 @@ static int teardown(batch *b) {
     mast_buf_free(b->ctx, &x->body);
     mast_buf_free(b->ctx, &x->chunk);
     mast_strfree(b->ctx, x->url);
-    if (x->out.ctx != NULL) mast_output_free(&x->out);
+    mast_output_free(&x->out);
     mast_strfree(b->ctx, x->fail_msg);
     forget_credential(x);
     if (x->res->code != MAST_OK && first_error == MAST_OK) first_error = x->res->code;

@@ -20,8 +20,7 @@ char *mast_output_resolve(mast_ctx *ctx, const char *path) {
 }
 
 int mast_output_init(mast_ctx *ctx, mast_output *o, const char *path, char **msg) {
-  memset(o, 0, sizeof *o);
-  o->ctx = ctx;
+  memset(o, 0, sizeof *o);   /* o->ctx stays NULL until it holds something to free */
   o->fd = -1;
   *msg = NULL;
   if (path == NULL || *path == '\0') {
@@ -45,6 +44,7 @@ int mast_output_init(mast_ctx *ctx, mast_output *o, const char *path, char **msg
     o->path = NULL;
     return MAST_ENOMEM;
   }
+  o->ctx = ctx;
   return MAST_OK;
 }
 

@@ -28,7 +28,7 @@
 void mast_strfree(mast_ctx *ctx, char *s);
 
 typedef struct mast_output {
-  mast_ctx *ctx;
+  mast_ctx *ctx;   /* NULL: nothing held (not set up, or freed) */
   char *path;    /* the final path, resolved against the download root */
   char *part;    /* <path>.part */
   int fd;        /* the open .part, or -1 */
@@ -48,7 +48,7 @@ char *mast_output_resolve(mast_ctx *ctx, const char *path);
 
 /* Resolves path and applies the policy; opens nothing. MAST_OK, MAST_EUSAGE
 ** (empty path), MAST_EDENIED (outside the root), MAST_ENOMEM. On failure o
-** needs no mast_output_free. */
+** holds nothing (o->ctx is NULL); mast_output_free on it does nothing. */
 int mast_output_init(mast_ctx *ctx, mast_output *o, const char *path, char **msg);
 
 /* Creates the parent directories and opens <path>.part (never through a

@@ -200,6 +200,26 @@ static void test_cancel(void) {
   rc = run(rt, "while true do pcall(function() while true do end end) end", NULL);
   pthread_join(th, NULL);
   CHECK(rc == MAST_ECANCELLED, "cancelled in Lua, got %d: %s", rc, mast_runtime_error(rt));
+  /* a TAP job the cancel left on the server is deleted there, though the
+     host's hook forbids any more Lua code: the binding sends it from C */
+  sandbox_faults("[{\"kind\": \"stall\", \"after_bytes\": 0, \"seconds\": 60, \"times\": -1, "
+                 "\"match\": {\"path\": \"/vo-tap/api/v0.1/tic/async/\", \"method\": \"GET\"}}]");
+  pthread_create(&th, NULL, cancel_later, &c);
+  rc = run(rt, "return mast.tap.query('tic', 'SELECT TOP 2 ID FROM dbo.catalogrecord', {async = true})", NULL);
+  pthread_join(th, NULL);
+  CHECK(rc == MAST_ECANCELLED, "cancelled in a TAP poll, got %d: %s", rc, mast_runtime_error(rt));
+  {
+    char *json = NULL;
+    CHECK(run(rt, "local core = require 'mast.core'\n"
+                  "local r = core.request{url = mast.config('base_url') .. '/__sandbox/requests'}\n"
+                  "local n = 0\n"
+                  "for _, q in ipairs(core.json_decode(r.body).requests) do\n"
+                  "  if q.method == 'POST' and q.path:match('/tic/async/%x+$') and q.body == 'ACTION=DELETE' then\n"
+                  "    n = n + 1 end end\n"
+                  "return n", &json) == MAST_OK, "%s", mast_runtime_error(rt));
+    CHECK(json != NULL && strcmp(json, "1") == 0, "one DELETE of the job, got %s", json ? json : "(null)");
+    free(json);
+  }
   /* and the runtime works again afterwards */
   sandbox_faults("[]");
   CHECK(run(rt, "return 7", NULL) == MAST_OK, "usable after a cancel: %s", mast_runtime_error(rt));

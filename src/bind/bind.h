@@ -43,6 +43,9 @@ void mast_output_register(lua_State *L);
 /* votable.c: adds votable_decode to the table on top */
 void mast_votable_register(lua_State *L);
 
+/* xml.c: adds xml_decode to the table on top */
+void mast_xml_register(lua_State *L);
+
 /* json */
 void mast_json_register(lua_State *L);   /* adds json_encode/json_decode/null/array/object */
 

@@ -147,7 +147,7 @@ static resbox *new_resbox(lua_State *L, mast_ctx *ctx, size_t n) {
 
 static const char *const spec_keys[] = {
   "method", "url", "body", "content_type", "dest", "size", "overwrite", "resume", "retry",
-  "any_status", "label", "max_body", "stall_timeout", "decode", "headers", "auth", "sink", NULL
+  "any_status", "redirect", "label", "max_body", "stall_timeout", "decode", "headers", "auth", "sink", NULL
 };
 
 /* The string field k of the table at t, kept alive by the anchor table at
@@ -337,6 +337,7 @@ static void read_spec(lua_State *L, int t, int a, mast_request *q, lua_Integer i
   if (!mast_opt_bool(L, t, "resume", 1)) q->flags |= MAST_F_NO_RESUME;
   if (!mast_opt_bool(L, t, "retry", 1)) q->flags |= MAST_F_NO_RETRY;
   if (mast_opt_bool(L, t, "any_status", 0)) q->flags |= MAST_F_ANY_STATUS;
+  if (!mast_opt_bool(L, t, "redirect", 1)) q->flags |= MAST_F_NO_REDIRECT;
   {
     double mb = mast_opt_number(L, t, "max_body", 0);
     q->max_body = mb > 0 ? (size_t)mb : 0;
@@ -592,7 +593,8 @@ static int collect(lua_State *L, progress_ud *pu, resbox *b) {
 
 /* core.perform(specs [, opts]) -> results
 ** A spec: {url, method, body, content_type, dest, size, overwrite, resume,
-** retry, any_status, label, max_body, stall_timeout, decode,
+** retry, any_status, redirect (false: a 3xx is the answer, url its
+** Location), label, max_body, stall_timeout, decode,
 ** headers = {"Name: value", ...} or {Name = "value"},
 ** auth = "mast" (default) | "none" | {credential = "<name>"},
 ** sink = function(chunk) (the body in pieces; chunk nil: it starts again;
@@ -600,10 +602,13 @@ static int collect(lua_State *L, progress_ud *pu, resbox *b) {
 ** Each result: {ok, status, body (or value, with decode = "json"), url,
 ** content_type, content_length, bytes, attempts, resumed, skipped, seconds,
 ** curl_code, error}. One failure does not stop the others. */
+static void cleanup_now(lua_State *L);
+
 static int l_perform(lua_State *L) {
   progress_ud pu;
   resbox *b = run(L, &pu);
   collect(L, &pu, b);
+  if (mast_cancelled(mast_bind_ctx(L))) cleanup_now(L);
   return 1;
 }
 
@@ -619,17 +624,120 @@ static int l_request(lua_State *L) {
   lua_replace(L, 1);
   b = run(L, &pu);
   results = collect(L, &pu, b);
+  if (mast_cancelled(mast_bind_ctx(L))) cleanup_now(L);
   lua_rawgeti(L, results, 1);
   if (lua_getfield(L, -1, "error") != LUA_TNIL) return lua_error(L);
   lua_pop(L, 1);
   return 1;
 }
 
+/* ---- cleanups: requests that must reach the server even after a cancel ----
+** A protocol that leaves state on the server (a TAP job) registers the
+** request that removes it: core.cleanup_add(spec) -> id, and
+** core.cleanup_remove(id) once it has removed the state itself. When a
+** transfer or a wait is cancelled, the registered requests are sent at once
+** (with the cancel flag held off, within CLEANUP_SECONDS) and forgotten; a
+** host whose cancel stops Lua code elsewhere calls mast_lua_cleanup
+** (setup.c: core.cleanup_run) after the run. They run from C: a host's hook may forbid any more Lua code. */
+#define CLEANUP_KEY "mast.cleanups"
+#define CLEANUP_SECONDS 5.0
+
+static int cleanups(lua_State *L) {
+  if (lua_getfield(L, LUA_REGISTRYINDEX, CLEANUP_KEY) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, CLEANUP_KEY);
+  }
+  return lua_gettop(L);
+}
+
+static int l_cleanup_add(lua_State *L) {
+  int t;
+  lua_Integer id;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  t = cleanups(L);
+  lua_getfield(L, t, "n");
+  id = lua_tointeger(L, -1) + 1;
+  lua_pop(L, 1);
+  lua_pushinteger(L, id);
+  lua_setfield(L, t, "n");
+  lua_pushvalue(L, 1);
+  lua_rawseti(L, t, id);
+  lua_pushinteger(L, id);
+  return 1;
+}
+
+static int l_cleanup_remove(lua_State *L) {
+  lua_Integer id = luaL_checkinteger(L, 1);
+  int t = cleanups(L);
+  lua_pushnil(L);
+  lua_rawseti(L, t, id);
+  return 0;
+}
+
+static int l_perform(lua_State *L);
+
+/* Runs under lua_pcall: the registered specs as one batch, then forgets them. */
+static int run_cleanups(lua_State *L) {
+  int t = cleanups(L), list, n = 0;
+  lua_newtable(L);
+  list = lua_gettop(L);
+  lua_pushnil(L);
+  while (lua_next(L, t) != 0) {
+    if (lua_type(L, -1) == LUA_TTABLE) {
+      lua_pushvalue(L, -1);
+      lua_rawseti(L, list, ++n);
+    }
+    lua_pop(L, 1);
+  }
+  lua_newtable(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, CLEANUP_KEY);
+  if (n == 0) return 0;
+  lua_pushcfunction(L, l_perform);
+  lua_pushvalue(L, list);
+  lua_createtable(L, 0, 1);
+  lua_pushnumber(L, CLEANUP_SECONDS);
+  lua_setfield(L, -2, "deadline");
+  lua_call(L, 2, 0);
+  return 0;
+}
+
+static void cleanup_now(lua_State *L) {
+  mast_ctx *ctx = mast_bind_ctx_if_open(L);
+  if (ctx == NULL) return;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, CLEANUP_KEY) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_pop(L, 1);
+  {
+    /* the host's hook (lua.c's Ctrl-C hook fires on calls, C ones too) is
+       held off with the cancel flag, then put back as it was */
+    lua_Hook hook = lua_gethook(L);
+    int mask = lua_gethookmask(L), count = lua_gethookcount(L);
+    lua_sethook(L, NULL, 0, 0);
+    mast_ctx_hold_cancel(ctx, 1);
+    lua_pushcfunction(L, run_cleanups);
+    if (lua_pcall(L, 0, 0, 0) != LUA_OK) lua_pop(L, 1);   /* best effort: nothing to report to */
+    mast_ctx_hold_cancel(ctx, 0);
+    lua_sethook(L, hook, mask, count);
+  }
+}
+
+/* core.cleanup_run(): what mast_lua_cleanup (setup.c) calls. */
+static int l_cleanup_run(lua_State *L) {
+  cleanup_now(L);
+  return 0;
+}
+
 static int l_sleep(lua_State *L) {
   double s = luaL_checknumber(L, 1);
   mast_ctx *ctx = mast_bind_ctx(L);
-  if (s > 0 && mast_sleep(ctx, s) != MAST_OK) return mast_raise(L, MAST_ECANCELLED, "cancelled");
-  if (s <= 0 && mast_cancelled(ctx)) return mast_raise(L, MAST_ECANCELLED, "cancelled");
+  if ((s > 0 && mast_sleep(ctx, s) != MAST_OK) || (s <= 0 && mast_cancelled(ctx))) {
+    cleanup_now(L);
+    return mast_raise(L, MAST_ECANCELLED, "cancelled");
+  }
   return 0;
 }
 
@@ -1000,6 +1108,9 @@ static const luaL_Reg core_funcs[] = {
   {"perform", l_perform},
   {"request", l_request},
   {"sleep", l_sleep},
+  {"cleanup_add", l_cleanup_add},
+  {"cleanup_remove", l_cleanup_remove},
+  {"cleanup_run", l_cleanup_run},
   {"now", l_now},
   {"isatty", l_isatty},
   {"cancelled", l_cancelled},
@@ -1029,6 +1140,7 @@ MAST_API int luaopen_mast_core(lua_State *L) {
   mast_json_register(L);
   mast_output_register(L);
   mast_votable_register(L);
+  mast_xml_register(L);
   lua_pushliteral(L, "mast.core");
   lua_setfield(L, -2, "_NAME");
   lua_pushliteral(L, MAST_VERSION_STRING);

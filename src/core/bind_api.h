@@ -23,6 +23,10 @@ void *mast_default_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 ** handler, which cannot call into the library); NULL: ctx's own flag. */
 void mast_ctx_use_cancel_flag(mast_ctx *ctx, atomic_int *flag);
 
+/* While held (owning thread only), ctx does not see its cancel flag: the
+** binding's cleanups (a server-side job to delete) run after a cancel. */
+void mast_ctx_hold_cancel(mast_ctx *ctx, int hold);
+
 /* The realpath of the host's download root, or NULL when there is none. */
 const char *mast_download_root(mast_ctx *ctx);
 

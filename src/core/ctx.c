@@ -502,7 +502,8 @@ void mast_cancel(mast_ctx *ctx) {
 
 void mast_interrupt(mast_ctx *ctx) { atomic_store(ctx->cancel, 1); }
 void mast_cancel_reset(mast_ctx *ctx) { atomic_store(ctx->cancel, 0); }
-int mast_cancelled(mast_ctx *ctx) { return atomic_load(ctx->cancel) != 0; }
+int mast_cancelled(mast_ctx *ctx) { return !ctx->cancel_held && atomic_load(ctx->cancel) != 0; }
+void mast_ctx_hold_cancel(mast_ctx *ctx, int hold) { ctx->cancel_held = hold; }
 
 const char *mast_download_root(mast_ctx *ctx) { return ctx->download_root; }
 

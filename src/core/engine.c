@@ -648,6 +648,13 @@ static outcome classify(xfer *x, facts *f) {
     x->fail_msg = NULL;
     return fail_with(f, x->fail_code, m);
   }
+  if (f->rc == CURLE_OK && s >= 300 && s < 400 && s != 304 && f->loc != NULL &&
+      (x->req->flags & MAST_F_NO_REDIRECT)) {
+    mast_strfree(x->ctx, x->res->url);   /* where it points is the answer */
+    x->res->url = f->loc;
+    f->loc = NULL;
+    return O_DONE;
+  }
   if (f->rc == CURLE_OK && s >= 300 && s < 400 && s != 304 && f->loc != NULL) {
     if (x->redirects >= MAX_REDIRECTS)
       return fail_with(f, MAST_EHTTP, mast_format(x->ctx, "too many redirects (more than %d) "

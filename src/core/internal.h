@@ -52,6 +52,7 @@ struct mast_ctx {
   char *download_root;       /* realpath of the download jail; NULL: none */
   atomic_int *cancel;        /* &own_cancel, or a flag the host owns */
   atomic_int own_cancel;
+  int cancel_held;           /* cleanups after a cancel run with the flag held off */
   uint64_t rng;              /* jitter */
 };
 

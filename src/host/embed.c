@@ -270,6 +270,7 @@ static int run(mast_runtime *rt, int status, char **json) {
   lua_sethook(L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
   status = lua_pcall(L, 0, 1, -2);
   lua_sethook(L, NULL, 0, 0);
+  if (status != LUA_OK) mast_lua_cleanup(L);   /* e.g. a TAP job a cancel left on the server */
   if (status != LUA_OK) {
     if (lua_type(L, -1) == LUA_TTABLE) {
       code = code_of(rt, L);

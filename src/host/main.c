@@ -119,6 +119,7 @@ static int docall(lua_State *L, int narg, int nres) {
   signal(SIGINT, laction);
   status = lua_pcall(L, narg, nres, base);
   signal(SIGINT, SIG_DFL);
+  if (status != LUA_OK) mast_lua_cleanup(L);   /* a Ctrl-C in Lua code: undo server-side jobs */
   lua_remove(L, base);
   return status;
 }

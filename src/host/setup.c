@@ -1,5 +1,6 @@
 /*
-** setup.c -- mast_lua_setup: the host's options, kept for the binding.
+** setup.c -- mast_lua_setup: the host's options, kept for the binding;
+** mast_lua_cleanup: the binding's cleanups after a cancelled run.
 **
 ** Apart from runtime.c (which carries the embedded Lua modules) so that a
 ** program can set options without the modules: the mast program (which
@@ -28,4 +29,20 @@ MAST_API int mast_lua_setup(lua_State *L, const mast_lua_options *o) {
   lua_setmetatable(L, -2);
   lua_setfield(L, LUA_REGISTRYINDEX, MAST_OPTIONS_KEY);
   return MAST_OK;
+}
+
+/* Through package.loaded, as the binding may be a separately loaded
+** core.so; nothing to do before mast.core is loaded. Calls only C code,
+** so a host's hook that stops Lua code does not stop it. */
+static int cleanup(lua_State *L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  if (lua_getfield(L, -1, "mast.core") == LUA_TTABLE &&
+      lua_getfield(L, -1, "cleanup_run") == LUA_TFUNCTION)
+    lua_call(L, 0, 0);
+  return 0;
+}
+
+MAST_API void mast_lua_cleanup(lua_State *L) {
+  lua_pushcfunction(L, cleanup);
+  if (lua_pcall(L, 0, 0, 0) != LUA_OK) lua_pop(L, 1);
 }

@@ -170,6 +170,8 @@ enum { MAST_GET = 0, MAST_POST, MAST_HEAD };
 #define MAST_F_ANY_STATUS   0x02u /* an HTTP error status is a result, not an error */
 #define MAST_F_OVERWRITE    0x04u /* download even if dest has the expected size */
 #define MAST_F_NO_RESUME    0x08u /* discard an existing <dest>.part */
+#define MAST_F_NO_REDIRECT  0x10u /* a 3xx is the answer, not followed: its status, and
+                                     url = its Location (e.g. a UWS job's address) */
 
 /* Who may be sent an Authorization header (request.auth). */
 enum {

@@ -47,6 +47,14 @@ typedef struct mast_lua_options {
 } mast_lua_options;
 MAST_API int mast_lua_setup(lua_State *L, const mast_lua_options *o);
 
+/* Sends at once the requests mast registered to undo server-side state
+** (an asynchronous TAP job to delete) that a cancelled run left behind,
+** with cancellation held off for at most a few seconds, and forgets them.
+** mast does this itself when a transfer or a wait is cancelled; a host
+** whose cancel can also stop Lua code elsewhere (a debug hook) calls it
+** after such a run. Never raises. */
+MAST_API void mast_lua_cleanup(lua_State *L);
+
 /* The C module behind require "mast.core". */
 MAST_API int luaopen_mast_core(lua_State *L);
 

@@ -274,6 +274,7 @@ INDEX = """mast-sandbox: a local MAST-compatible server (offline sandbox).
   GET/HEAD /api/v0.1/Download/file?uri=...
   POST     /api/v0.1/Download/bundle{.tar.gz,.zip,.sh}
   GET      /whoami
+  GET      /Santa-war/query?name=...   /api/v0.1/path_lookup/?uri=...
   GET      /__sandbox/requests  (control API; see sandbox/README.md)
 """
 

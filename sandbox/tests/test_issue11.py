@@ -114,6 +114,68 @@ class Bucket(unittest.TestCase):
             self.assertIn(b"<Code>NoSuchKey</Code>", body)
 
 
+def filtered(filters, position="254.3, -4.1, 0.3"):
+    return SB.invoke({"service": "Mast.Caom.Filtered.Position", "format": "json",
+                      "params": {"columns": "*", "filters": filters,
+                                 "position": position}})["data"]
+
+
+def columnsconfig(col_config_id):
+    status, _, body = SB.http("POST", "/portal/Mashup/Mashup.asmx/columnsconfig",
+                              "colConfigId=" + col_config_id,
+                              {"Content-Type": "application/x-www-form-urlencoded"})
+    return status, json.loads(body)
+
+
+class Criteria(unittest.TestCase):
+    def test_multi_valued_cells_and_separator(self):
+        _, config = columnsconfig("Mast.Caom.Cone")
+        self.assertEqual(config["filters"]["separator"], ";")
+        self.assertEqual(config["target_classification"]["separator"], ";")
+        everything = filtered([])
+        multi = [r for r in everything if ";" in (r["filters"] or "")]
+        self.assertTrue(multi, "no multi-valued filters cell")
+        token = multi[0]["filters"].split(";")[1]
+        split = filtered([{"paramName": "filters", "values": [token], "separator": ";"}])
+        self.assertEqual(len(split), sum(token in (r["filters"] or "").split(";")
+                                         for r in everything))
+        self.assertGreater(len(split), sum(r["filters"] == token for r in everything))
+
+    def test_wildcard_value_list_and_mjd(self):
+        everything = filtered([], position="210.80243, 54.34875, 1.0")
+        self.assertTrue(everything)
+        known = sorted({r["proposal_id"] for r in everything if r["proposal_id"]})[:3]
+        ids = [known[0], known[2]]
+        listed = filtered([{"paramName": "proposal_id", "values": ids}],
+                          position="210.80243, 54.34875, 1.0")
+        self.assertEqual(len(listed), sum(r["proposal_id"] in ids for r in everything))
+        # A min/max over the same two ids also takes the one between: another count.
+        ranged = filtered([{"paramName": "proposal_id", "values": [{"min": ids[0],
+                                                                   "max": ids[1]}]}],
+                          position="210.80243, 54.34875, 1.0")
+        self.assertGreater(len(ranged), len(listed))
+        name = everything[0]["target_name"]
+        wild = filtered([{"paramName": "target_name", "values": [],
+                          "freeText": name[:3] + "%"}], position="210.80243, 54.34875, 1.0")
+        exact = filtered([{"paramName": "target_name", "values": [name[:3]]}],
+                         position="210.80243, 54.34875, 1.0")
+        self.assertEqual(len(wild), sum(r["target_name"].startswith(name[:3])
+                                        for r in everything))
+        self.assertNotEqual(len(wild), len(exact))
+        mjd = filtered([{"paramName": "t_min", "values": [{"min": 55000.0, "max": 60000.5}]}],
+                       position="210.80243, 54.34875, 1.0")
+        self.assertEqual(len(mjd), sum(r["t_min"] is not None and 55000 <= r["t_min"] <= 60000.5
+                                       for r in everything))
+
+    def test_columnsconfig_products_and_ctl(self):
+        for name, column in (("Mast.Caom.Products", "productFilename"),
+                             ("Mast.Catalogs.Ctl.Cone", "ID")):
+            status, config = columnsconfig(name)
+            self.assertEqual(status, 200)
+            self.assertIn(column, config)
+            self.assertIn("vot.datatype", config[column])
+
+
 class WhoAmI(unittest.TestCase):
     def test_valid_invalid_absent(self):
         status, _, body = SB.http("GET", "/whoami", headers={"Authorization": "token extra-token"})

@@ -105,6 +105,17 @@ class Bucket(unittest.TestCase):
         self.assertEqual(SB.http("GET", "/other" + self.KEY[len("/stpubdata"):], alt=True)[2],
                          mast)
 
+    def test_generated_products_round_trip(self):
+        # path_lookup's path for generated products is a key the bucket serves.
+        rows = filtered([], position="210.80243, 54.34875, 1.0")
+        jwst = next(r for r in rows if r["obs_collection"] == "JWST")
+        uri = SB.invoke({"service": "Mast.Caom.Products", "format": "json",
+                         "params": {"obsid": jwst["obsid"]}})["data"][0]["dataURI"]
+        path = json.loads(lookup([uri])[2])[uri]["path"]
+        self.assertTrue(path.startswith("/jwst/public/"))
+        _, _, mast = SB.http("GET", "/api/v0.1/Download/file?uri=" + uri)
+        self.assertEqual(SB.http("GET", "/stpubdata" + path, alt=True)[2], mast)
+
     def test_not_in_cloud(self):
         for path in ("/stpubdata/hst/public/u9o4/u9o40504m/nothing.fits",
                      "/stpubdata/hst/public/xxxx/u9o40504m/u9o40504m_c3m.fits",

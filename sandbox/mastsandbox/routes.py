@@ -6,7 +6,7 @@ Handlers take a :class:`Request` and return a :class:`~.response.Response`.
 import json
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
-from . import bundles, cutouts, downloads, fixtures, formats, missions, panstarrs, tap, vo
+from . import bundles, cloud, cutouts, downloads, fixtures, formats, missions, panstarrs, tap, vo
 from .errors import ServiceError
 from .invoke import BadRequest, request_from_http
 from .response import Response, json_response, text_response
@@ -274,6 +274,7 @@ INDEX = """mast-sandbox: a local MAST-compatible server (offline sandbox).
   GET/HEAD /api/v0.1/Download/file?uri=...
   POST     /api/v0.1/Download/bundle{.tar.gz,.zip,.sh}
   GET      /whoami
+  GET      /Santa-war/query?name=...   /api/v0.1/path_lookup/?uri=...
   GET      /__sandbox/requests  (control API; see sandbox/README.md)
 """
 
@@ -301,11 +302,14 @@ MAIN_ROUTES = (
     ("prefix", "/zcut/", cutouts.zcut),
     ("prefix", "/hapcut/", cutouts.hapcut),
     ("prefix", "/vo-tap/api/v0.1/", tap.handle),
+    ("prefix", "/Santa-war/query", cloud.santa),
+    ("prefix", "/api/v0.1/path_lookup", cloud.path_lookup),
     ("exact", "/", index),
 )
 
 ALT_ROUTES = (
     ("prefix", "/stpubdata/sandbox/", stpubdata),
+    ("prefix", "/", cloud.bucket),   # S3-style public bucket: /stpubdata/<key>
 )
 
 

@@ -122,7 +122,8 @@ end
 --- ra, dec from a position or a target name (the resolver every wrapper shares).
 function M.resolve(fn, opts, run_opts)
   if opts.target ~= nil and (opts.ra ~= nil or opts.dec ~= nil or opts.coordinates ~= nil) then
-    O.usage(fn, "give either a target name or ra and dec (or coordinates), not both")
+    O.usage(fn, ("give either a target name or %s, not both")
+      :format(opts.coordinates ~= nil and "coordinates" or "ra and dec"))
   end
   if opts.target ~= nil then
     return require("mast.resolver").resolve_for(fn, opts.target, run_opts or {})

@@ -37,13 +37,15 @@ function M.size_params(fn, size, p)
   if type(size) == "number" then x, y, units = size, size, "px"
   elseif type(size) == "table" then x, y, units = size[1], size[2], "px"
   elseif type(size) == "string" then
-    local n, u = size:match("^%s*([%d.]+)%s*(%a*)%s*$")
-    local scale = ({ arcmin = 1 / 60, arcsec = 1 / 3600, deg = 1, d = 1, px = false })[u ~= "" and u or "px"]
-    n = tonumber(n)
-    if not n or scale == nil then
-      O.usage(fn, ("size %s: give pixels, {x, y}, or an angle such as '2 arcmin'"):format(O.describe(size)))
+    local n = size:match("^%s*([%d.]+)%s*px%s*$") or size:match("^%s*([%d.]+)%s*$")
+    if n and tonumber(n) then x, y, units = tonumber(n), tonumber(n), "px"
+    else
+      local ok, deg = pcall(require("mast.coords").angle, fn, size, "deg", "size")
+      if not ok then
+        O.usage(fn, ("size %s: give pixels, {x, y}, or an angle such as '2 arcmin'"):format(O.describe(size)))
+      end
+      x, y, units = deg, deg, "d"
     end
-    if scale then x, y, units = n * scale, n * scale, "d" else x, y, units = n, n, "px" end
   end
   if type(x) ~= "number" or type(y) ~= "number" or x <= 0 or y <= 0 then
     O.usage(fn, ("size must be positive, got %s"):format(O.describe(size)))

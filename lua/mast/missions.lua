@@ -32,8 +32,6 @@ M.SEARCHABLE = { "hst", "jwst", "roman", "roman_spectra", "classy", "ullyses", "
 local SEARCHABLE = {}
 for _, m in ipairs(M.SEARCHABLE) do SEARCHABLE[m] = true end
 local MAX_RADIUS_ARCSEC, MAX_TARGETS, PRODUCTS_BATCH = 30 * 60, 100, 1000
-local UNITS = { arcsec = 1, arcseconds = 1, ["\""] = 1, arcmin = 60, arcminutes = 60, ["'"] = 60,
-                deg = 3600, degrees = 3600, d = 3600 }
 
 local function check_mission(fn, mission)
   if type(mission) ~= "string" or not SEARCHABLE[mission] then
@@ -103,17 +101,8 @@ end
 -- A radius: a number (degrees, as elsewhere in mast) or a string with units
 -- ("30 arcsec", "3 arcmin", "0.1 deg"); the API gets arcseconds.
 local function radius_arcsec(fn, r)
-  local arcsec
-  if type(r) == "number" and r > 0 and r == r then arcsec = r * 3600
-  elseif type(r) == "string" then
-    local n, unit = r:match("^%s*([%d.eE+-]+)%s*(%S*)%s*$")
-    n = tonumber(n)
-    if n and n > 0 and UNITS[unit == "" and "deg" or unit] then arcsec = n * UNITS[unit == "" and "deg" or unit] end
-  end
-  if not arcsec then
-    O.usage(fn, ("radius must be a positive number of degrees or a string such as '30 arcsec', "
-      .. "'3 arcmin', '0.05 deg'; got %s"):format(O.describe(r)))
-  end
+  local arcsec = type(r) == "number" and require("mast.coords").radius(fn, r) * 3600
+    or require("mast.coords").angle(fn, r, "arcsec", "radius")
   if arcsec > MAX_RADIUS_ARCSEC + 1e-9 then
     O.usage(fn, ("radius %s is over the search API's limit of 30 arcmin"):format(O.describe(r)))
   end

@@ -115,7 +115,13 @@ end
 function V.dec(v)
   if not finite(v) or v < -90 or v > 90 then return "a declination in degrees (-90 to 90)" end
 end
-function V.radius(v) if not finite(v) or v <= 0 then return "a positive radius in degrees" end end
+-- a radius: degrees, or a string with a unit ("3 arcmin"); callers convert it with mast.coords.radius
+function V.radius(v)
+  if finite(v) and v > 0 then return nil end
+  if type(v) == "string" and pcall(require("mast.coords").radius, "", v) then return nil end
+  if type(v) == "string" then return "a positive radius with a unit such as '3 arcmin', '10 arcsec', '0.2 deg'" end
+  return "a positive radius in degrees"
+end
 function V.deadline(v) if not finite(v) or v <= 0 then return "a positive number of seconds" end end
 function V.progress(v)
   if type(v) ~= "boolean" then return "true or false (whether to show a waiting line)" end

@@ -95,6 +95,7 @@ local function run(fn, opts, needs_position)
   local params = {}
   if needs_position then
     if not (opts.ra and opts.dec and opts.radius) then O.usage(fn, "needs ra, dec and radius (degrees)") end
+    opts.radius = require("mast.coords").radius(fn, opts.radius)
     -- catalogs.mast's cone limit [INFERRED: clients document 30 arcmin]
     if opts.radius > MAX_RADIUS then
       O.usage(fn, ("radius %s is over catalogs.mast's limit of %s degrees"):format(O.number_text(opts.radius),

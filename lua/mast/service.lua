@@ -32,7 +32,12 @@ local RUN_ALL_ONLY = { "concurrency", "max_rows", "max_bytes" }
 M.COUNT_REQUEST = { timeout = V.positive, cachebreaker = V.cachebreaker, clearcache = V.boolean,
                     removecache = V.boolean }
 M.COUNT_RUN = { deadline = V.deadline, progress = V.progress }
-M.POSITION = { ra = V.ra, dec = V.dec, target = V.string, radius = V.radius }
+M.POSITION = { ra = V.ra, dec = V.dec, target = V.string, radius = V.radius,
+                coordinates = function(v)
+                  if type(v) ~= "string" and type(v) ~= "table" then
+                    return "a string such as '14:03:12.6 +54:20:56' or {ra, dec}"
+                  end
+                end }
 
 --- Checks the argument of a wrapper: a table of named options.
 function M.args(fn, args, example)
@@ -51,19 +56,15 @@ end
 
 --- ra, dec, radius (degrees) from {ra =, dec =} or {target = "M101"}, and radius.
 function M.position(fn, args, default_radius)
-  local ra, dec, target = args.ra, args.dec, args.target
-  if target ~= nil and (ra ~= nil or dec ~= nil) then
-    usage(fn, "give either a target name or ra and dec, not both")
-  end
-  if target ~= nil then
-    ra, dec = require("mast.resolver").resolve_for(fn, target,
-      { deadline = args.deadline, progress = args.progress })
-  elseif ra == nil or dec == nil then
+  local coords = require "mast.coords"
+  local ra, dec = coords.resolve(fn, args, { deadline = args.deadline, progress = args.progress })
+  if ra == nil or dec == nil then
     usage(fn, ("needs a position: ra and dec in degrees, or target = 'M101' (got %s)")
-      :format(ra == nil and dec == nil and "neither" or (ra == nil and "no ra" or "no dec")))
+      :format(args.ra == nil and args.dec == nil and "neither" or (args.ra == nil and "no ra" or "no dec")))
   end
   local radius = args.radius
   if radius == nil then radius = default_radius end
+  if radius ~= nil then radius = coords.radius(fn, radius) end
   return ra, dec, radius
 end
 

@@ -278,7 +278,7 @@ local function cone_adql(spec, t, fn)
 end
 
 --- mast.tap.cone(catalog, spec [, opts]) -> Result
--- spec: ra, dec, radius (degrees); table (default: the catalog's main table, e.g. the TIC's
+-- spec: ra, dec (degrees), radius (degrees, or '10 arcsec'); table (default: the catalog's main table, e.g. the TIC's
 -- dbo.catalogrecord); columns (names or comma text; default all), where (more ADQL
 -- conditions), top, order_by, ra_column/dec_column (default ra, dec). Column names are
 -- checked against the table's VOSI columns before anything is sent. opts: as mast.tap.query.
@@ -288,6 +288,7 @@ function M.cone(catalog, spec, opts)
   if type(spec) ~= "table" then O.usage(fn, "spec must be a table {ra =, dec =, radius = [, table =, ...]}") end
   spec = O.options(fn, spec, CONE_OPTS)
   if not (spec.ra and spec.dec and spec.radius) then O.usage(fn, "needs ra, dec and radius (degrees)") end
+  spec.radius = require("mast.coords").radius(fn, spec.radius)
   local qopts = O.options(fn, opts, QUERY_OPTS)
   catalog = check_catalog(fn, catalog, qopts)
   local tname = spec.table or M.CONE_TABLES[catalog]

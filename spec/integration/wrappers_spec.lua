@@ -540,3 +540,27 @@ describe("other formats", function()
     assert.matches("designation", csv)
   end)
 end)
+
+describe("a position and radius as people write them", function()
+  before_each(H.reset)
+
+  it("sends a radius of '3 arcmin' as 0.05 degrees and reads sexagesimal coordinates", function()
+    mast.caom.cone { coordinates = "14:03:12.6 +54:20:56", radius = "3 arcmin" }
+    local p = the_only_invoke().request.params
+    assert.equal(0.05, p.radius)
+    assert.is_true(math.abs(p.ra - 210.8025) < 1e-9)
+    assert.is_true(math.abs(p.dec - (54 + 20 / 60 + 56 / 3600)) < 1e-9)
+    H.reset()
+    mast.caom.filtered_position_count { coordinates = "210.8 54.35", radius = "30 arcsec",
+                                        filters = { dataproduct_type = "image" } }
+    assert.matches("^210%.8, 54%.35, 0%.00833%d*$", H.invokes()[1].request.params.position)
+  end)
+
+  it("refuses a malformed position or radius before sending", function()
+    local e = H.raises("usage", mast.caom.cone, { coordinates = "14h03m +54", radius = 0.1 })
+    assert.matches("14:03:12.6 +54:20:56", e.message, 1, true)
+    e = H.raises("usage", mast.caom.cone, { ra = 1, dec = 2, radius = "3 parsecs" })
+    assert.matches("radius", e.message, 1, true)
+    assert.equal(0, #H.invokes())
+  end)
+end)

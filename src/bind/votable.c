@@ -153,22 +153,22 @@ static int cell_size(const vfield *f, const unsigned char *p, size_t n, size_t *
   return *size <= n;
 }
 
-static void push_utf8(lua_State *L, unsigned long u, luaL_Buffer *b) {
-  if (u < 0x80) luaL_addchar(b, (char)u);
-  else if (u < 0x800) {
-    luaL_addchar(b, (char)(0xC0 | u >> 6));
-    luaL_addchar(b, (char)(0x80 | (u & 0x3F)));
-  } else if (u < 0x10000) {
-    luaL_addchar(b, (char)(0xE0 | u >> 12));
-    luaL_addchar(b, (char)(0x80 | (u >> 6 & 0x3F)));
-    luaL_addchar(b, (char)(0x80 | (u & 0x3F)));
-  } else {
-    luaL_addchar(b, (char)(0xF0 | u >> 18));
-    luaL_addchar(b, (char)(0x80 | (u >> 12 & 0x3F)));
-    luaL_addchar(b, (char)(0x80 | (u >> 6 & 0x3F)));
-    luaL_addchar(b, (char)(0x80 | (u & 0x3F)));
+/* A float32 as the shortest decimal that reads back as it (what a TABLEDATA
+** writer prints), so both serialisations give the same double. */
+static double float_decimal(float x) {
+  char buf[32];
+  int prec;
+  if (!isfinite(x)) return (double)x;
+  for (prec = 6; prec <= 9; prec++) {
+    const char *stop;
+    jsonnum num = {0, 0, 0.0};
+    int n = snprintf(buf, sizeof buf, "%.*g", prec, (double)x);
+    if (n <= 0 || (size_t)n >= sizeof buf) break;
+    if (jsonnum_scan(buf, buf + n, &stop, &num) != JSONNUM_OK || stop != buf + n) break;   /* a ',' locale */
+    if (num.isint) num.d = (double)num.i;
+    if ((float)num.d == x) return num.d;
   }
-  (void)L;
+  return (double)x;
 }
 
 /* A string cell: trailing NULs and spaces dropped; empty is null, as an
@@ -196,7 +196,7 @@ static void push_bstring(lua_State *L, const vfield *f, const unsigned char *p, 
           i++;
         } else u = 0xFFFD;
       } else if (u >= 0xD800 && u < 0xE000) u = 0xFFFD;
-      push_utf8(L, u, &b);
+      luaL_addsize(&b, mastI_json_utf8_put(luaL_prepbuffsize(&b, 4), u));
     }
     luaL_pushresult(&b);
   }
@@ -222,7 +222,7 @@ static int push_elem(lua_State *L, const vfield *f, const unsigned char *p, size
     uint32_t w = (uint32_t)be(p + 4 * i, 4);
     float x;
     memcpy(&x, &w, sizeof x);
-    lua_pushnumber(L, (lua_Number)x);
+    lua_pushnumber(L, (lua_Number)float_decimal(x));
     break;
   }
   default: {   /* D_DOUBLE, D_DCPLX */

@@ -522,8 +522,13 @@ static void on_start(void *ud, const XML_Char *el, const XML_Char **a) {
       }
     }
   } else if (strcmp(n, "TABLEDATA") == 0) {
+    if (v->in_bin2) fail(v, "a TABLEDATA inside a BINARY2");
     v->in_data = 1;
   } else if (strcmp(n, "BINARY2") == 0) {
+    if (v->in_data || v->in_bin2) {   /* a TR's row may be on the stack */
+      fail(v, "a BINARY2 inside a TABLEDATA or a BINARY2");
+      return;
+    }
     v->in_bin2 = 1;
     lua_settop(L, S_NAMES);
   } else if (strcmp(n, "STREAM") == 0 && v->in_bin2) {

@@ -231,6 +231,8 @@ describe("core.votable_decode", function()
       refused(b2({ '<FIELD name="a" datatype="int" arraysize="3y"/>' }, ""), "bad arraysize")
       refused((b2(F, bytes):gsub('encoding="base64"', 'encoding="gzip"')), "not base64")
       refused(vot({ '<FIELD name="a" datatype="int"/>' }, { "<TD><BINARY2></BINARY2>1</TD>" }), "BINARY2 inside")
+      refused(b2({ '<FIELD name="a" datatype="unsignedByte"/>' }, "\0\1"):gsub("</DATA>", "</DATA><FIELD name='b' "
+        .. "datatype='int'/>"), "FIELD after")
     end)
   end)
 end)

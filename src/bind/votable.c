@@ -502,7 +502,9 @@ static void on_start(void *ud, const XML_Char *el, const XML_Char **a) {
   } else if (v->table != 1) {
     return;
   } else if (strcmp(n, "FIELD") == 0) {
-    add_field(v, a);
+    if (v->in_data || v->in_bin2 || lua_rawlen(L, S_DATA) > 0)   /* rows must have every field */
+      fail(v, "a FIELD after the table's rows began");
+    else add_field(v, a);
   } else if (strcmp(n, "DESCRIPTION") == 0 && v->nf > 0 && !v->in_data) {
     v->in_desc = 1;
   } else if (strcmp(n, "VALUES") == 0 && v->nf > 0 && !v->in_data) {

@@ -241,7 +241,7 @@ static void bin_rows(vt *v) {
   size_t mlen = (size_t)(v->nf + 7) / 8, pos = 0;
   while (!v->failed) {
     const unsigned char *row = v->bin + pos, *p;
-    size_t n = v->blen - pos, off = mlen, size, c;
+    size_t n = v->blen - pos, off = mlen, size = 0, c = 0;
     int j;
     if (n < mlen || v->nf == 0) break;
     for (j = 0; j < v->nf; j++) {   /* is the whole row in? */
@@ -479,6 +479,23 @@ static void on_start(void *ud, const XML_Char *el, const XML_Char **a) {
     return;
   }
   v->len = 0;
+  /* the hot path: a TR or TD of the rows, before the other names are tried */
+  if (v->in_data && v->table == 1 && n[0] == 'T' && (n[1] == 'R' || n[1] == 'D') && n[2] == '\0') {
+    if (n[1] == 'R') {
+      if (v->in_tr) {
+        fail(v, "a TR inside a TR");
+        return;
+      }
+      lua_settop(L, S_NAMES);
+      lua_createtable(L, 0, v->nf);   /* S_ROW */
+      v->col = 0;
+      v->in_tr = 1;
+    } else if (!v->in_tr) fail(v, "a TD outside a TR");
+    else if (v->in_td) fail(v, "a TD inside a TD");
+    else if (v->col >= v->nf) fail(v, "a row with more cells than the table has FIELDs");
+    else v->in_td = 1;
+    return;
+  }
   if (strcmp(n, "INFO") == 0) {
     const char *name = attr(a, "name"), *value = attr(a, "value");
     if (name != NULL && value != NULL) {
@@ -542,20 +559,6 @@ static void on_start(void *ud, const XML_Char *el, const XML_Char **a) {
   } else if (strcmp(n, "BINARY") == 0 || strcmp(n, "FITS") == 0) {
     fail(v, "this VOTable's rows are in a binary serialisation, which mast does not read yet "
             "(ask for TABLEDATA)");
-  } else if (strcmp(n, "TR") == 0 && v->in_data) {
-    if (v->in_tr) {
-      fail(v, "a TR inside a TR");
-      return;
-    }
-    lua_settop(L, S_NAMES);
-    lua_createtable(L, 0, v->nf);   /* S_ROW */
-    v->col = 0;
-    v->in_tr = 1;
-  } else if (strcmp(n, "TD") == 0 && v->in_data) {
-    if (!v->in_tr) fail(v, "a TD outside a TR");
-    else if (v->in_td) fail(v, "a TD inside a TD");
-    else if (v->col >= v->nf) fail(v, "a row with more cells than the table has FIELDs");
-    else v->in_td = 1;
   }
 }
 

@@ -14,12 +14,16 @@
 ** numeric arraysize to a list. An empty TD, or one equal to the FIELD's VALUES
 ** null, is mast.core.null; a row missing trailing cells gets nulls.
 ** Hostile input: no DOCTYPE (so no entity can expand), nesting at most 64
-** deep, and every error says where it is (line and column). BINARY, BINARY2
-** and FITS serialisations are refused with a clear error: not supported yet.
+** deep, and every error says where it is (line and column). BINARY2 (VOTable
+** 1.3 section 5.5) is read as its base64 text arrives: each row a null-flag
+** mask then big-endian cells; a row is converted once all its bytes are in.
+** BINARY and FITS serialisations are refused with a clear error.
 ** A Lua error (out of memory) raised inside a callback unwinds through expat's
 ** frames; the parser lives in a userdata whose __gc frees it.
 */
 #include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <expat.h>
@@ -32,10 +36,18 @@
 
 enum { K_STRING, K_INT, K_FLOAT, K_BOOL };
 
+enum { D_BOOL, D_BIT, D_UBYTE, D_SHORT, D_INT, D_LONG, D_FLOAT, D_DOUBLE, D_CHAR, D_UCHAR,
+       D_FCPLX, D_DCPLX };
+
 typedef struct vfield {
   int kind;
   int array;        /* a numeric arraysize: a list of values */
   char *null;       /* VALUES null="..." (malloc'd), or NULL */
+  int dt;           /* D_*: the BINARY2 layout */
+  int var;          /* arraysize ends in '*': a 4-byte count first */
+  int has_inull;    /* an integer VALUES null, compared in BINARY2 */
+  long long inull;
+  size_t count;     /* elements of a fixed arraysize (bits for bit) */
 } vfield;
 
 typedef struct vt {
@@ -45,6 +57,11 @@ typedef struct vt {
   int table;        /* 0 before the first TABLE, 1 inside it, 2 after it */
   int in_data;      /* inside TABLEDATA */
   int in_tr, in_td, in_desc, in_status;
+  int in_bin2, in_stream;
+  unsigned char *bin;   /* decoded BINARY2 bytes not yet made rows */
+  size_t blen, bcap;
+  unsigned quad;        /* base64: bits of the group being read */
+  int nq, pad;
   int col;
   char *text;       /* the text of the element being read */
   size_t len, cap;
@@ -72,6 +89,9 @@ static void vt_free(vt *v) {
   if (v->f != NULL) vt_realloc(v, v->f, (size_t)v->fcap * sizeof *v->f, 0);
   v->f = NULL;
   v->nf = v->fcap = 0;
+  if (v->bin != NULL) vt_realloc(v, v->bin, v->bcap, 0);
+  v->bin = NULL;
+  v->bcap = v->blen = 0;
   if (v->text != NULL) vt_realloc(v, v->text, v->cap, 0);
   v->text = NULL;
   v->cap = v->len = 0;
@@ -104,8 +124,244 @@ static const char *local(const char *name) {
   return c ? c + 1 : name;
 }
 
+
+/* ---- BINARY2 ---- */
+
+static const size_t el_size[] = {1, 0, 1, 2, 4, 8, 4, 8, 1, 2, 8, 16};
+
+static unsigned long long be(const unsigned char *p, int n) {
+  unsigned long long x = 0;
+  int i;
+  for (i = 0; i < n; i++) x = x << 8 | p[i];
+  return x;
+}
+
+/* The bytes of field f at p (n available): 1 and *size, or 0 if they are not
+** all in yet. *count gets the elements (a variable array's 4-byte count). */
+static int cell_size(const vfield *f, const unsigned char *p, size_t n, size_t *size, size_t *count) {
+  size_t head = 0, c = f->count;
+  if (f->var) {
+    if (n < 4) return 0;
+    c = (size_t)be(p, 4);
+    head = 4;
+  }
+  *count = c;
+  /* c < 2^32, el_size <= 16: no overflow on a 64-bit size_t; on 32 bits cap it */
+  if (f->dt == D_BIT) *size = head + c / 8 + (c % 8 != 0);
+  else if ((unsigned long long)c * el_size[f->dt] > (size_t)-1 - 8) *size = (size_t)-1;
+  else *size = head + c * el_size[f->dt];
+  return *size <= n;
+}
+
+/* A float32 as the shortest decimal that reads back as it (what a TABLEDATA
+** writer prints), so both serialisations give the same double. */
+static double float_decimal(float x) {
+  char buf[32];
+  int prec;
+  if (!isfinite(x)) return (double)x;
+  for (prec = 6; prec <= 9; prec++) {
+    const char *stop;
+    jsonnum num = {0, 0, 0.0};
+    int n = snprintf(buf, sizeof buf, "%.*g", prec, (double)x);
+    if (n <= 0 || (size_t)n >= sizeof buf) break;
+    if (jsonnum_scan(buf, buf + n, &stop, &num) != JSONNUM_OK || stop != buf + n) break;   /* a ',' locale */
+    if (num.isint) num.d = (double)num.i;
+    if ((float)num.d == x) return num.d;
+  }
+  return (double)x;
+}
+
+/* A string cell: trailing NULs and spaces dropped; empty is null, as an
+** empty TD is. */
+static void push_bstring(lua_State *L, const vfield *f, const unsigned char *p, size_t c) {
+  if (f->dt == D_CHAR) {
+    while (c > 0 && (p[c - 1] == 0 || p[c - 1] == ' ')) c--;
+    if (c == 0) lua_pushlightuserdata(L, NULL);
+    else lua_pushlstring(L, (const char *)p, c);
+  } else {
+    luaL_Buffer b;
+    size_t i;
+    while (c > 0 && p[2 * c - 2] == 0 && (p[2 * c - 1] == 0 || p[2 * c - 1] == ' ')) c--;
+    if (c == 0) {
+      lua_pushlightuserdata(L, NULL);
+      return;
+    }
+    luaL_buffinit(L, &b);
+    for (i = 0; i < c; i++) {   /* UTF-16BE to UTF-8; a lone surrogate is U+FFFD */
+      unsigned long u = (unsigned long)be(p + 2 * i, 2);
+      if (u >= 0xD800 && u < 0xDC00 && i + 1 < c) {
+        unsigned long lo = (unsigned long)be(p + 2 * i + 2, 2);
+        if (lo >= 0xDC00 && lo < 0xE000) {
+          u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+          i++;
+        } else u = 0xFFFD;
+      } else if (u >= 0xD800 && u < 0xE000) u = 0xFFFD;
+      luaL_addsize(&b, mastI_json_utf8_put(luaL_prepbuffsize(&b, 4), u));
+    }
+    luaL_pushresult(&b);
+  }
+}
+
+/* Pushes element i of a numeric or boolean cell at p; 0 on a bad boolean. */
+static int push_elem(lua_State *L, const vfield *f, const unsigned char *p, size_t i) {
+  switch (f->dt) {
+  case D_BOOL: {
+    int c = p[i];
+    if (c == 'T' || c == 't' || c == '1') lua_pushboolean(L, 1);
+    else if (c == 'F' || c == 'f' || c == '0') lua_pushboolean(L, 0);
+    else if (c == '?' || c == ' ' || c == 0) lua_pushlightuserdata(L, NULL);
+    else return 0;
+    break;
+  }
+  case D_BIT: lua_pushinteger(L, (p[i / 8] >> (7 - i % 8)) & 1); break;
+  case D_UBYTE: lua_pushinteger(L, p[i]); break;
+  case D_SHORT: lua_pushinteger(L, (int16_t)be(p + 2 * i, 2)); break;
+  case D_INT: lua_pushinteger(L, (int32_t)be(p + 4 * i, 4)); break;
+  case D_LONG: lua_pushinteger(L, (lua_Integer)(int64_t)be(p + 8 * i, 8)); break;
+  case D_FLOAT: case D_FCPLX: {
+    uint32_t w = (uint32_t)be(p + 4 * i, 4);
+    float x;
+    memcpy(&x, &w, sizeof x);
+    lua_pushnumber(L, (lua_Number)float_decimal(x));
+    break;
+  }
+  default: {   /* D_DOUBLE, D_DCPLX */
+    uint64_t w = (uint64_t)be(p + 8 * i, 8);
+    double x;
+    memcpy(&x, &w, sizeof x);
+    lua_pushnumber(L, (lua_Number)x);
+  }
+  }
+  return 1;
+}
+
+/* Converts the complete rows at the head of v->bin; keeps a partial one. */
+static void bin_rows(vt *v) {
+  lua_State *L = v->L;
+  size_t mlen = (size_t)(v->nf + 7) / 8, pos = 0;
+  while (!v->failed) {
+    const unsigned char *row = v->bin + pos, *p;
+    size_t n = v->blen - pos, off = mlen, size = 0, c = 0;
+    int j;
+    if (n < mlen || v->nf == 0) break;
+    for (j = 0; j < v->nf; j++) {   /* is the whole row in? */
+      if (!cell_size(&v->f[j], row + off, n - off, &size, &c)) break;
+      off += size;
+    }
+    if (j < v->nf) break;
+    lua_createtable(L, 0, v->nf);
+    for (j = 0, off = mlen; j < v->nf; j++) {
+      const vfield *f = &v->f[j];
+      size_t i;
+      cell_size(f, row + off, n - off, &size, &c);
+      p = row + off + (f->var ? 4 : 0);
+      off += size;
+      lua_rawgeti(L, S_NAMES, j + 1);
+      if (row[j / 8] & (0x80 >> (j % 8))) lua_pushlightuserdata(L, NULL);
+      else if (f->kind == K_STRING) push_bstring(L, f, p, c);
+      else if (f->array) {
+        size_t per = f->dt == D_FCPLX || f->dt == D_DCPLX ? 2 : 1;
+        lua_createtable(L, (int)(c * per < 1000000 ? c * per : 0), 0);
+        for (i = 0; i < c * per; i++) {
+          if (!push_elem(L, f, p, i)) {
+            fail(v, "a BINARY2 boolean that is not T, F, 1, 0 or ?");
+            return;
+          }
+          lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
+      } else if (c == 0) lua_pushlightuserdata(L, NULL);
+      else if (!push_elem(L, f, p, 0)) {
+        fail(v, "a BINARY2 boolean that is not T, F, 1, 0 or ?");
+        return;
+      } else if (f->has_inull && lua_tointeger(L, -1) == f->inull) {
+        lua_pop(L, 1);
+        lua_pushlightuserdata(L, NULL);
+      }
+      lua_rawset(L, -3);
+    }
+    lua_rawseti(L, S_DATA, (lua_Integer)lua_rawlen(L, S_DATA) + 1);
+    pos += off;
+  }
+  if (pos > 0) {
+    memmove(v->bin, v->bin + pos, v->blen - pos);
+    v->blen -= pos;
+  }
+}
+
+static int b64val(int c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+/* Decodes base64 text onto v->bin, then converts the rows now complete. */
+static void b64_feed(vt *v, const char *s, int n) {
+  int k;
+  if (v->blen + (size_t)n + 3 > v->bcap) {
+    size_t cap = v->bcap ? v->bcap : 4096;
+    unsigned char *t;
+    while (cap < v->blen + (size_t)n + 3) cap *= 2;
+    t = vt_realloc(v, v->bin, v->bcap, cap);
+    if (t == NULL) {
+      fail(v, "out of memory");
+      return;
+    }
+    v->bin = t;
+    v->bcap = cap;
+  }
+  for (k = 0; k < n; k++) {
+    int c = (unsigned char)s[k], d;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    if (c == '=') {
+      if (v->nq < 2 || v->pad + v->nq >= 4) {
+        fail(v, "bad base64 in a BINARY2 STREAM (misplaced '=')");
+        return;
+      }
+      v->pad++;
+      if (v->nq + v->pad == 4) {   /* a padded end group: 1 or 2 bytes */
+        v->bin[v->blen++] = (unsigned char)(v->quad >> (v->nq == 2 ? 4 : 10));
+        if (v->nq == 3) v->bin[v->blen++] = (unsigned char)(v->quad >> 2);
+        v->nq = 0;
+        v->quad = 0;
+      }
+      continue;
+    }
+    d = b64val(c);
+    if (d < 0 || v->pad) {
+      fail(v, d < 0 ? "bad base64 in a BINARY2 STREAM (a character outside the alphabet)"
+                    : "bad base64 in a BINARY2 STREAM (data after '=')");
+      return;
+    }
+    v->quad = v->quad << 6 | (unsigned)d;
+    if (++v->nq == 4) {
+      v->bin[v->blen++] = (unsigned char)(v->quad >> 16);
+      v->bin[v->blen++] = (unsigned char)(v->quad >> 8);
+      v->bin[v->blen++] = (unsigned char)v->quad;
+      v->nq = 0;
+      v->quad = 0;
+    }
+  }
+  bin_rows(v);
+}
+
+/* The end of a STREAM: every byte must have made a whole row. */
+static void b64_end(vt *v) {
+  if (v->failed) return;
+  if (v->nq != 0) fail(v, "bad base64 in a BINARY2 STREAM (it ends inside a 4-character group)");
+  else if (v->blen != 0)
+    fail(v, "a truncated BINARY2 STREAM: its last row is incomplete (or a variable-length "
+            "count runs past the end)");
+}
+
 static void on_text(void *ud, const XML_Char *s, int n) {
   vt *v = ud;
+  if (v->in_stream) {
+    if (n > 0 && !v->failed) b64_feed(v, s, n);
+    return;
+  }
   if (!(v->in_td || v->in_desc || v->in_status) || n <= 0) return;
   if (v->len + (size_t)n + 1 > v->cap) {
     size_t cap = v->cap ? v->cap : 256;
@@ -162,6 +418,43 @@ static void add_field(vt *v, const XML_Char **a) {
     return;
   }
   if (strcmp(dt, "floatComplex") == 0 || strcmp(dt, "doubleComplex") == 0) f->array = 1;
+  {
+    static const char *const names[] = {"boolean", "bit", "unsignedByte", "short", "int", "long",
+                                        "float", "double", "char", "unicodeChar", "floatComplex",
+                                        "doubleComplex"};
+    int i;
+    for (i = 0; i < 12; i++)
+      if (strcmp(dt, names[i]) == 0) f->dt = i;
+  }
+  f->count = 1;
+  if (as != NULL) {   /* "n", "n*", "*", "3x2", "3x*": the product of the fixed sizes */
+    const char *p = as;
+    size_t prod = 1;
+    while (*p != '\0') {
+      char *e;
+      unsigned long long d;
+      if (*p == '*') {
+        f->var = 1;
+        break;
+      }
+      d = strtoull(p, &e, 10);
+      if (e == p || d > 0x7fffffff || (d > 0 && prod > (size_t)0x7fffffff / d)) {
+        fail(v, "a FIELD with a bad arraysize");
+        return;
+      }
+      if (*e == '*') {
+        f->var = 1;
+        break;
+      }
+      prod *= (size_t)d;
+      p = *e == 'x' ? e + 1 : e;
+      if (*e != 'x' && *e != '\0') {
+        fail(v, "a FIELD with a bad arraysize");
+        return;
+      }
+    }
+    f->count = prod;
+  }
   if (as != NULL && f->kind != K_STRING && strcmp(as, "1") != 0) f->array = 1;
   lua_createtable(L, 0, 7);
   set_string(L, "name", name);
@@ -186,6 +479,23 @@ static void on_start(void *ud, const XML_Char *el, const XML_Char **a) {
     return;
   }
   v->len = 0;
+  /* the hot path: a TR or TD of the rows, before the other names are tried */
+  if (v->in_data && v->table == 1 && n[0] == 'T' && (n[1] == 'R' || n[1] == 'D') && n[2] == '\0') {
+    if (n[1] == 'R') {
+      if (v->in_tr) {
+        fail(v, "a TR inside a TR");
+        return;
+      }
+      lua_settop(L, S_NAMES);
+      lua_createtable(L, 0, v->nf);   /* S_ROW */
+      v->col = 0;
+      v->in_tr = 1;
+    } else if (!v->in_tr) fail(v, "a TD outside a TR");
+    else if (v->in_td) fail(v, "a TD inside a TD");
+    else if (v->col >= v->nf) fail(v, "a row with more cells than the table has FIELDs");
+    else v->in_td = 1;
+    return;
+  }
   if (strcmp(n, "INFO") == 0) {
     const char *name = attr(a, "name"), *value = attr(a, "value");
     if (name != NULL && value != NULL) {
@@ -209,7 +519,9 @@ static void on_start(void *ud, const XML_Char *el, const XML_Char **a) {
   } else if (v->table != 1) {
     return;
   } else if (strcmp(n, "FIELD") == 0) {
-    add_field(v, a);
+    if (v->in_data || v->in_bin2 || lua_rawlen(L, S_DATA) > 0)   /* rows must have every field */
+      fail(v, "a FIELD after the table's rows began");
+    else add_field(v, a);
   } else if (strcmp(n, "DESCRIPTION") == 0 && v->nf > 0 && !v->in_data) {
     v->in_desc = 1;
   } else if (strcmp(n, "VALUES") == 0 && v->nf > 0 && !v->in_data) {
@@ -219,26 +531,34 @@ static void on_start(void *ud, const XML_Char *el, const XML_Char **a) {
       char *copy = vt_realloc(v, NULL, 0, sz);
       if (copy == NULL) fail(v, "out of memory");
       else v->f[v->nf - 1].null = memcpy(copy, null, sz);
+      if (v->f[v->nf - 1].kind == K_INT) {
+        char *e;
+        long long x = strtoll(null, &e, 10);
+        if (e != null && *e == '\0') {
+          v->f[v->nf - 1].has_inull = 1;
+          v->f[v->nf - 1].inull = x;
+        }
+      }
     }
   } else if (strcmp(n, "TABLEDATA") == 0) {
+    if (v->in_bin2) fail(v, "a TABLEDATA inside a BINARY2");
     v->in_data = 1;
-  } else if (strcmp(n, "BINARY") == 0 || strcmp(n, "BINARY2") == 0 || strcmp(n, "FITS") == 0) {
-    fail(v, "this VOTable's rows are in a binary serialisation, which mast does not read yet "
-            "(ask for TABLEDATA)");
-  } else if (strcmp(n, "TR") == 0 && v->in_data) {
-    if (v->in_tr) {
-      fail(v, "a TR inside a TR");
+  } else if (strcmp(n, "BINARY2") == 0) {
+    if (v->in_data || v->in_bin2) {   /* a TR's row may be on the stack */
+      fail(v, "a BINARY2 inside a TABLEDATA or a BINARY2");
       return;
     }
+    v->in_bin2 = 1;
     lua_settop(L, S_NAMES);
-    lua_createtable(L, 0, v->nf);   /* S_ROW */
-    v->col = 0;
-    v->in_tr = 1;
-  } else if (strcmp(n, "TD") == 0 && v->in_data) {
-    if (!v->in_tr) fail(v, "a TD outside a TR");
-    else if (v->in_td) fail(v, "a TD inside a TD");
-    else if (v->col >= v->nf) fail(v, "a row with more cells than the table has FIELDs");
-    else v->in_td = 1;
+  } else if (strcmp(n, "STREAM") == 0 && v->in_bin2) {
+    const char *enc = attr(a, "encoding");
+    if (attr(a, "href") != NULL) fail(v, "a BINARY2 STREAM by href (mast reads only inline base64)");
+    else if (enc == NULL || strcmp(enc, "base64") != 0)
+      fail(v, "a BINARY2 STREAM whose encoding is not base64");
+    else v->in_stream = 1;
+  } else if (strcmp(n, "BINARY") == 0 || strcmp(n, "FITS") == 0) {
+    fail(v, "this VOTable's rows are in a binary serialisation, which mast does not read yet "
+            "(ask for TABLEDATA)");
   }
 }
 
@@ -377,6 +697,11 @@ static void on_end(void *ud, const XML_Char *el) {
     lua_rawseti(L, S_DATA, (lua_Integer)lua_rawlen(L, S_DATA) + 1);
   } else if (strcmp(n, "TABLEDATA") == 0) {
     v->in_data = 0;
+  } else if (v->in_stream && strcmp(n, "STREAM") == 0) {
+    v->in_stream = 0;
+    b64_end(v);
+  } else if (strcmp(n, "BINARY2") == 0) {
+    v->in_bin2 = 0;
   } else if (strcmp(n, "TABLE") == 0) {
     v->table = 2;
   }

@@ -282,4 +282,58 @@ function M.download_products(mission, products, dir, opts)
   end)
 end
 
+-- A multipart/form-data body of fields {{name, value}, ...}, as MAST's own scripts send
+-- retrieve_product_zip's form (the boundary cannot occur in the values: they are checked).
+local function multipart(fn, fields)
+  local boundary = "mast-form-boundary-7d2c91f04b"
+  local parts = {}
+  for _, kv in ipairs(fields) do
+    if kv[2]:find(boundary, 1, true) then O.usage(fn, "a product name holds the form's boundary text") end
+    parts[#parts + 1] = ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n%s\r\n")
+      :format(boundary, kv[1], kv[2])
+  end
+  parts[#parts + 1] = "--" .. boundary .. "--\r\n"
+  return table.concat(parts), "multipart/form-data; boundary=" .. boundary
+end
+
+--- mast.missions.download_zip(mission, products, path [, opts]) -> {path, bytes, files}
+-- Every product (rows of mast.missions.products, or their uri strings "DATASET/file")
+-- as one zip from retrieve_product_zip, written to path with mast's download guarantees
+-- (<path>.part, size check, renamed when whole; never resumed: each answer is a new zip).
+-- opts: structure ("nested": DATASET/file, the default; or "flat"), extract (a directory:
+-- the zip is unpacked there with mast's safe extraction; files lists what was written),
+-- deadline, overwrite.
+function M.download_zip(mission, products, path, opts)
+  local fn = "mast.missions.download_zip"
+  check_mission(fn, mission)
+  if type(path) ~= "string" or path == "" then O.usage(fn, "path must be the zip file to write") end
+  opts = O.options(fn, opts, { structure = function(v)
+      if v ~= "flat" and v ~= "nested" then return "'nested' or 'flat'" end
+    end, extract = V.string, deadline = V.deadline, overwrite = V.boolean })
+  local rows = type(products) == "table" and (products.data or products) or nil
+  if type(rows) ~= "table" then O.usage(fn, "products must be a result of mast.missions.products or a list of uris") end
+  local uris = {}
+  for i, p in ipairs(rows) do
+    local uri = type(p) == "string" and p or type(p) == "table" and p.uri or nil
+    if type(uri) ~= "string" or not uri:match("^[^/,]+/[^/,]+$") then
+      O.usage(fn, ("product %d has no uri of the form DATASET/file (got %s)"):format(i, O.describe(uri)))
+    end
+    uris[i] = uri
+  end
+  if #uris == 0 then O.usage(fn, "no products given") end
+  local body, ctype = multipart(fn, { { "mission", mission:upper() }, { "structure", opts.structure or "nested" },
+                                      { "uri", table.concat(uris, ",") } })
+  local ok, r = pcall(core.request, { url = proto.url(mission, "retrieve_product_zip"), method = "POST",
+    body = body, content_type = ctype, dest = path, resume = false, overwrite = opts.overwrite ~= false,
+    label = mission .. " products zip" }, { deadline = opts.deadline })
+  if not ok then error(O.within(fn, r), 0) end
+  local out = { path = r.path or path, bytes = r.bytes }
+  if opts.extract then
+    local okx, files = pcall(core.extract, out.path, core.resolve_path(opts.extract))
+    if not okx then error(O.within(fn, files), 0) end
+    out.files = files
+  end
+  return out
+end
+
 return M

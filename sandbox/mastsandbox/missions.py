@@ -350,3 +350,64 @@ def split_path(path):
     if len(parts) != 5 or parts[0] != "search" or parts[2] != "api" or parts[3] != "v0.1":
         return None
     return parts[1], parts[4]
+
+
+def form_fields(content_type, body):
+    """{name: value} of a multipart/form-data body (as MAST's generated scripts
+    send it) or of an x-www-form-urlencoded one."""
+    from email import policy
+    from email.parser import BytesParser
+    from urllib.parse import parse_qs
+    if (content_type or "").lower().startswith("multipart/form-data"):
+        message = BytesParser(policy=policy.default).parsebytes(
+            b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+        if not message.is_multipart():
+            raise MissionError("The multipart body could not be read.")
+        fields = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if name:
+                fields[name] = part.get_payload(decode=True).decode("utf-8")
+        return fields
+    try:
+        return {k: v[-1] for k, v in parse_qs(body.decode("utf-8"), keep_blank_values=True).items()}
+    except UnicodeDecodeError:
+        raise MissionError("The body is not UTF-8.")
+
+
+def product_zip(mission, fields):
+    """retrieve_product_zip: (status, body, content type). Fields: mission, structure
+    (flat | nested), uri (DATASET/file, comma-separated), manifestonly. The zip holds
+    each file (flat: its name; nested: DATASET/name) and a MANIFEST.txt [INFERRED:
+    the layout of MAST's zip is not recorded; a missing product fails the request
+    with 404 rather than being left out silently]."""
+    import io
+    import zipfile
+    from .downloads import content_bytes
+    if mission not in MISSIONS:
+        return 404, json.dumps({"detail": "Unknown mission '%s'." % mission}).encode(), "application/json"
+    structure = (fields.get("structure") or "nested").lower()
+    if structure not in ("flat", "nested"):
+        return 400, json.dumps({"detail": "structure must be flat or nested."}).encode(), "application/json"
+    uris = [u.strip() for u in (fields.get("uri") or "").split(",") if u.strip()]
+    if not uris:
+        return 400, json.dumps({"detail": "uri is required (DATASET/file, comma-separated)."}).encode(), \
+            "application/json"
+    found = []
+    for uri in uris:
+        hit = find_product(uri)
+        if hit is None:
+            return 404, json.dumps({"detail": "No product '%s' in %s." % (uri, mission)}).encode(), \
+                "application/json"
+        found.append((uri, hit))
+    manifest = "".join("%s\t%d\n" % (uri, size) for uri, (_, size) in found)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        if (fields.get("manifestonly") or "").lower() != "true":
+            for uri, (filename, size) in found:
+                name = filename if structure == "flat" else uri
+                info = zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0))
+                info.external_attr = 0o100644 << 16
+                archive.writestr(info, content_bytes("mission:%s/%s" % (mission, uri), size))
+        archive.writestr(zipfile.ZipInfo("MANIFEST.txt", date_time=(2024, 1, 1, 0, 0, 0)), manifest)
+    return 200, buffer.getvalue(), "application/zip"

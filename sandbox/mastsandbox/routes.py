@@ -168,6 +168,15 @@ def mission_api(request):
         location = "%s/stpubdata/sandbox/missions/%s/%s" % (request.state.alt_url, mission,
                                                             quote(name))
         return Response(307, b"", headers=[("Location", location)], length=0)
+    if endpoint == "retrieve_product_zip":
+        if request.method != "POST":
+            return json_response({"detail": "Use POST with a form body."}, 405)
+        try:
+            fields = missions.form_fields(request.header("content-type"), request.body or b"")
+        except missions.MissionError as error:
+            return json_response({"detail": str(error)}, 400)
+        status, body, kind = missions.product_zip(mission, fields)
+        return Response(status, body, kind)
     if endpoint in ("search", "post_list_products"):
         if request.method != "POST":
             return json_response({"detail": "Use POST with a JSON body."}, 405)

@@ -183,6 +183,38 @@ describe("mast.missions products", function()
     assert.equal(#p.data, to_s3)
     os.execute("rm -rf " .. H.quote(dir))
   end)
+
+  it("fetches products as one zip through retrieve_product_zip, the same bytes, unpacked safely", function()
+    local dir = H.tmpdir()
+    local p = mast.missions.products("hst", { "IEBO01010", "IEBO01020" })
+    local one = mast.missions.download_products("hst", { p.data[1] }, dir .. "/single")
+    local z = mast.missions.download_zip("hst", p, dir .. "/all.zip", { extract = dir .. "/x" })
+    assert.equal(dir .. "/all.zip", z.path)
+    assert.equal(select(2, core.stat(z.path)), z.bytes)
+    assert.is_nil(core.stat(z.path .. ".part"))
+    local got = {}
+    for _, f in ipairs(z.files) do got[f.path or f[1]] = true end
+    for _, row in ipairs(p.data) do assert.is_true(got[dir .. "/x/" .. row.uri], row.uri) end
+    assert.equal(H.read(one[1].local_path), H.read(dir .. "/x/" .. p.data[1].uri))
+    -- the form MAST's own scripts send: multipart, mission upper-case, uris comma-joined
+    local sent
+    for _, r in ipairs(H.requests()) do
+      if r.path:match("retrieve_product_zip$") then sent = r end
+    end
+    assert.matches("^multipart/form%-data; boundary=", sent.headers["content-type"])
+    assert.matches('name="mission"\r\n\r\nHST\r\n', sent.body, 1, true)
+    assert.matches('name="uri"\r\n\r\n' .. p.data[1].uri .. ",", sent.body, 1, true)
+    -- flat: the files' own names
+    local f = mast.missions.download_zip("hst", { p.data[1].uri }, dir .. "/flat.zip",
+      { structure = "flat", extract = dir .. "/f" })
+    assert.is_truthy(core.stat(dir .. "/f/" .. p.data[1].filename))
+    assert.is_true(#f.files >= 1)
+    -- an unknown product: an error, and no file at the path
+    H.raises("http", mast.missions.download_zip, "hst", { "NOPE/x.fits" }, dir .. "/bad.zip")
+    assert.is_nil(core.stat(dir .. "/bad.zip"))
+    H.raises("usage", mast.missions.download_zip, "hst", { "no-slash" }, dir .. "/bad.zip")
+    os.execute("rm -rf " .. H.quote(dir))
+  end)
 end)
 
 describe("mast.missions.columns", function()

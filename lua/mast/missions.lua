@@ -122,6 +122,25 @@ local function value_text(fn, col, v)
   O.usage(fn, ("criterion %s: %s cannot be sent"):format(col, O.describe(v)))
 end
 
+-- A time criterion: ISO text as it is, an MJD number as ISO, and a pair {from, to}
+-- (either form) as the range "from..to" the API takes [INFERRED: its date ranges
+-- mirror its numeric "a..b"].
+local function time_value(fn, col, v)
+  local T = require "mast.time"
+  local function iso(x)
+    if type(x) == "number" then return T.iso(x) end
+    if type(x) == "string" then return x end
+    O.usage(fn, ("criterion %s: a time is ISO 8601 text or an MJD number, got %s"):format(col, O.describe(x)))
+  end
+  if type(v) == "table" then
+    if #v ~= 2 then
+      O.usage(fn, ("criterion %s: a time range is {from, to} (ISO or MJD), got %d values"):format(col, #v))
+    end
+    return iso(v[1]) .. ".." .. iso(v[2])
+  end
+  return iso(v)
+end
+
 local SEARCH_OPTS = {
   ra = V.ra, dec = V.dec, radius = function(v) if type(v) ~= "number" and type(v) ~= "string" then
     return "a number of degrees or a string with units" end end,
@@ -137,7 +156,8 @@ local list_of = O.list_of
 --- mast.missions.search(mission, criteria [, opts]) -> Result (or a count)
 -- Datasets of a mission (hst, jwst, ...) through the Missions search API.
 -- criteria: {column = value}: a value is sent as it is ("WFC3", ">1000",
---   "J8*"), a list is any of its values ({"WFC3", "ACS"}), a number as its text.
+--   "J8*"), a list is any of its values ({"WFC3", "ACS"}), a number as its text;
+--   on a datetime column an MJD number becomes ISO text and {from, to} a range.
 -- opts: ra, dec (degrees) or target (a name, resolved) or targets ({{ra, dec}, ...},
 --   at most 100); radius (degrees, or "3 arcmin"; default 3 arcmin; at most 30 arcmin);
 --   select_cols, sort_by (names or comma text), sort_desc ({true, false, ...});
@@ -159,8 +179,12 @@ function M.search(mission, criteria, opts)
   end
   table.sort(names)
   local cols = check_columns(fn, mission, names, "criteria", opts)
+  local kinds = {}
+  for _, c in ipairs(column_cache[mission] or {}) do kinds[c.name] = c.qual_type end
   for i, k in ipairs(names) do
-    body.conditions[i] = { [cols[i]] = value_text(fn, cols[i], criteria[k]) }
+    local v = criteria[k]
+    if kinds[cols[i]] == "datetime" then v = time_value(fn, cols[i], v) end
+    body.conditions[i] = { [cols[i]] = value_text(fn, cols[i], v) }
   end
   local targets = {}
   if opts.target then

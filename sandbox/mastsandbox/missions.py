@@ -124,6 +124,27 @@ def _matches(value, wanted, column):
                 if value_cmp == _number(alternative, column):
                     return True
             continue
+        if kind == "DATETIME":
+            # ISO 8601 text compares in time order; ranges a..b and <, >, <=, >= as for
+            # numbers [INFERRED: the service's date syntax mirrors its numeric one]
+            when = str(value_cmp)
+            if ".." in alternative:
+                low, _, high = alternative.partition("..")
+                if low.strip() <= when <= high.strip() + "\uffff":
+                    return True
+                continue
+            matched = None
+            for op in ("<=", ">=", "<", ">"):
+                if alternative.startswith(op):
+                    x = alternative[len(op):].strip()
+                    matched = {"<=": when <= x + "\uffff", ">=": when >= x, "<": when < x,
+                               ">": when > x + "\uffff"}[op]
+                    break
+            if matched is None:
+                matched = when.startswith(alternative)
+            if matched:
+                return True
+            continue
         if "*" in alternative:
             if fnmatch.fnmatchcase(str(value_cmp).lower(), alternative.lower()):
                 return True

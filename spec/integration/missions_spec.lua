@@ -96,6 +96,24 @@ describe("mast.missions.search", function()
     end
   end)
 
+  it("takes time criteria as ISO or MJD, a pair as a range", function()
+    local where = { ra = 40.66963, dec = -0.01328, radius = "30 arcmin",
+                    select_cols = "sci_data_set_name,sci_start_time" }
+    local all = mast.missions.search("hst", {}, where)
+    local iso = mast.missions.search("hst", { sci_start_time = { "2010-01-01", "2015-01-01" } }, where)
+    H.reset()
+    local mjd = mast.missions.search("hst", { sci_start_time = { 55197, 57023 } }, where)
+    assert.equal("2010-01-01T00:00:00.000..2015-01-01T00:00:00.000",
+      body_of(searches()[1]).conditions[1].sci_start_time)
+    assert.is_true(#iso.data > 0 and #iso.data < #all.data)
+    assert.equal(#iso.data, #mjd.data)
+    for i, row in ipairs(iso.data) do
+      assert.is_true(row.sci_start_time >= "2010-01-01" and row.sci_start_time < "2015-01-02", row.sci_start_time)
+      assert.equal(row.sci_data_set_name, mjd.data[i].sci_data_set_name)
+    end
+    H.raises("usage", mast.missions.search, "hst", { sci_start_time = { 1, 2, 3 } }, where)
+  end)
+
   it("names a wrong column with the closest real one, case-insensitively, before sending a search", function()
     local e = H.raises("usage", mast.missions.search, "hst", { sci_instrum = "WFC3" })
     assert.matches("no column 'sci_instrum'", e.message)

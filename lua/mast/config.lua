@@ -16,6 +16,9 @@ local LUA_SETTINGS = {
     owner = "host" },
   { name = "catalogs_url", env = "MAST_CATALOGS_URL", type = "url",
     default = "https://catalogs.mast.stsci.edu", owner = "host" },
+  -- MAST's name resolver (SANTA), where astroquery asks since 2025 (protocol doc §4.1)
+  { name = "resolver_url", env = "MAST_RESOLVER_URL", type = "url",
+    default = "http://mastresolver.stsci.edu/Santa-war", owner = "host" },
   { name = "deadline", env = "MAST_DEADLINE", type = "number", default = 600,
     min = 0.001, max = 30 * 86400, owner = "script" },
   { name = "progress", env = "MAST_PROGRESS", type = "enum", values = { "auto", "on", "off" },

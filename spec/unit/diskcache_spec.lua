@@ -138,6 +138,16 @@ describe("mast.diskcache", function()
       end
     end)
 
+    it("any one byte changed gives nil or the body put, never other bytes", function()
+      local good = H.read(path)
+      for i = 1, #good do
+        local b = good:byte(i)
+        H.write(path, good:sub(1, i - 1) .. string.char((b + 1) % 256) .. good:sub(i + 1))
+        local v = diskcache.get("key")
+        assert.is_true(v == nil or v == "the body of the entry", "byte " .. i)
+      end
+    end)
+
     it("an entry of another format version is nil, and left alone", function()
       damage(function(s) return (s:gsub("^mast%-cache 1 ", "mast-cache 2 ")) end)
       assert.is_nil(diskcache.get("key"))

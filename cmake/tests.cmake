@@ -105,6 +105,13 @@ target_link_libraries(test_embed PRIVATE mast_static PkgConfig::CURL PkgConfig::
 add_test(NAME c-embed COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_embed>)
 set_tests_properties(c-embed PROPERTIES TIMEOUT 300 ENVIRONMENT "${MAST_SAN_ENV}")
 
+# The disk cache under a host's policy (download root, no environment)
+add_executable(test_cache spec/c/test_cache.c)
+mast_target_setup(test_cache)
+target_link_libraries(test_cache PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT Threads::Threads m)
+add_test(NAME c-cache COMMAND $<TARGET_FILE:test_cache>)
+set_tests_properties(c-cache PROPERTIES TIMEOUT 120 ENVIRONMENT "${MAST_SAN_ENV}")
+
 # Allocation failure, swept over N for a query and a download (both builds;
 # the sanitizer build's LeakSanitizer also watches the error paths)
 add_executable(test_alloc spec/c/test_alloc.c)

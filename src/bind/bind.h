@@ -40,6 +40,9 @@ int mast_opt_bool(lua_State *L, int t, const char *k, int def);
 /* output (loutput.c): adds open_output to the table on top */
 void mast_output_register(lua_State *L);
 
+/* disk cache (lcache.c): adds cache_dir/cache_get/cache_put/cache_clear to the table on top */
+void mast_cache_register(lua_State *L);
+
 /* votable.c: adds votable_decode to the table on top */
 void mast_votable_register(lua_State *L);
 

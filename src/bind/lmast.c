@@ -1139,6 +1139,7 @@ MAST_API int luaopen_mast_core(lua_State *L) {
   mast_error_register(L);
   mast_json_register(L);
   mast_output_register(L);
+  mast_cache_register(L);
   mast_votable_register(L);
   mast_xml_register(L);
   lua_pushliteral(L, "mast.core");

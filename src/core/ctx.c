@@ -324,13 +324,34 @@ int mast_config_get(mast_ctx *ctx, const char *key, char *buf, size_t len) {
   return MAST_OK;
 }
 
+/* The default of cache_dir: the user's cache directory (XDG base directory
+** rules: only an absolute $XDG_CACHE_HOME counts). */
+static int default_cache_dir(mast_ctx *ctx, char *err, size_t errlen) {
+  const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+  char dir[4096];
+  int n;
+  if (xdg != NULL && xdg[0] == '/') n = snprintf(dir, sizeof dir, "%s/mast", xdg);
+  else if (home != NULL && home[0] == '/') n = snprintf(dir, sizeof dir, "%s/.cache/mast", home);
+  else return MAST_OK;   /* nowhere to keep one: no cache */
+  if (n < 0 || (size_t)n >= sizeof dir) return MAST_OK;
+  return mast_config_set(ctx, "cache_dir", dir, err, errlen);
+}
+
 int mast_config_from_env(mast_ctx *ctx, char *err, size_t errlen) {
   size_t i;
   for (i = 0; i < NROWS; i++) {
     const char *v = getenv(rows[i].pub.env);
     char msg[256];
     int rc;
-    if (v == NULL || *v == '\0') continue;
+    if (v == NULL && rows[i].offset == offsetof(mast_config, cache_dir)) {
+      rc = default_cache_dir(ctx, msg, sizeof msg);
+      if (rc != MAST_OK) {
+        snprintf(err, errlen, "the cache directory from $XDG_CACHE_HOME or $HOME: %s", msg);
+        return rc;
+      }
+      continue;
+    }
+    if (v == NULL || *v == '\0') continue;   /* MAST_CACHE_DIR="": no disk cache */
     rc = mast_config_set(ctx, rows[i].pub.name, v, msg, sizeof msg);
     if (rc != MAST_OK) {
       snprintf(err, errlen, "environment variable %s: %s", rows[i].pub.env, msg);

@@ -75,12 +75,24 @@ int mast_output_open(mast_output *o, int how, char **msg) {
                        strerror(err ? err : ENAMETOOLONG));
     return MAST_EIO;
   }
+  if (how == MAST_OUT_PRIVATE) {
+    /* no other writer shares this name, so none can rename our half-written file */
+    char *own = mast_format(o->ctx, "%s.%ld-%08lx.part", o->path, (long)getpid(),
+                            (unsigned long)(mast_random(o->ctx) * 4294967296.0));
+    if (own == NULL) {
+      *msg = mast_format(o->ctx, "out of memory opening %s", o->path);
+      return MAST_ENOMEM;
+    }
+    mast_strfree(o->ctx, o->part);
+    o->part = own;
+  }
   errno = 0;
   if (how == MAST_OUT_RESUME) o->fd = open_to_resume(o->part);
   if (o->fd < 0 && errno == 0) {
     /* a fresh file: whatever sat at the .part goes, and is never written through */
     if (unlink(o->part) == 0 || errno == ENOENT)
-      o->fd = open(o->part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+      o->fd = open(o->part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                   how == MAST_OUT_PRIVATE ? 0600 : 0666);
   }
   if (o->fd < 0 || lseek(o->fd, 0, SEEK_END) < 0) {
     *msg = mast_format(o->ctx, "cannot open %s: %s", o->part, strerror(errno));

@@ -39,7 +39,10 @@ typedef struct mast_output {
 /* How mast_output_open treats a .part already there. */
 enum {
   MAST_OUT_FRESH = 0,  /* truncate it: the file is written from its start */
-  MAST_OUT_RESUME = 1  /* keep its bytes, writing after them (a resumed download) */
+  MAST_OUT_RESUME = 1, /* keep its bytes, writing after them (a resumed download) */
+  MAST_OUT_PRIVATE = 2 /* fresh, mode 0600, and a .part of this writer's own
+                          (<path>.<pid>-<random>.part): many processes may write
+                          the same path at once, the last rename wins */
 };
 
 /* The path mast writes for path: under a download root a relative path is
@@ -52,7 +55,7 @@ char *mast_output_resolve(mast_ctx *ctx, const char *path);
 int mast_output_init(mast_ctx *ctx, mast_output *o, const char *path, char **msg);
 
 /* Creates the parent directories and opens <path>.part (never through a
-** symbolic link). MAST_OK or MAST_EIO. */
+** symbolic link). MAST_OK or MAST_EIO (MAST_ENOMEM: MAST_OUT_PRIVATE's name). */
 int mast_output_open(mast_output *o, int how, char **msg);
 
 /* Writes all n bytes at the end of the .part. MAST_OK or MAST_EIO. */

@@ -25,9 +25,16 @@
   X(timeout, "MAST_TIMEOUT", NUMBER, "60", 1, 86400, SCRIPT, NONE)                             \
   X(retries, "MAST_RETRIES", INTEGER, "3", 0, 100, SCRIPT, NONE)                               \
   X(retry_delay, "MAST_RETRY_DELAY", NUMBER, "0.5", 0, 600, SCRIPT, NONE)                      \
-  X(concurrency, "MAST_CONCURRENCY", INTEGER, "4", 1, 64, SCRIPT, NONE)
+  X(concurrency, "MAST_CONCURRENCY", INTEGER, "4", 1, 64, SCRIPT, NONE)                       \
+  X(cache_dir, "MAST_CACHE_DIR", STRING, NULL, 0, 0, HOST, NONE)
 
-/* user_agent has no fixed default: mast_ctx_new makes it from the versions. */
+/* user_agent has no fixed default: mast_ctx_new makes it from the versions.
+** cache_dir has none either: mast_config_from_env takes the user's cache
+** directory from the environment ($XDG_CACHE_HOME/mast, else
+** ~/.cache/mast); MAST_CACHE_DIR="" (or false from a script) turns the disk
+** cache off, and a host that ignores the environment has none unless it sets
+** one. It holds small public metadata only (column configurations), so a
+** per-user directory that survives between runs is the right place. */
 
 #define MAST_SF_NONE 0u
 #define MAST_SF_URL 1u

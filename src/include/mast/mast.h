@@ -73,7 +73,9 @@ MAST_API void mast_ctx_free(mast_ctx *ctx);
 
 /* Configuration. The settings of the C core are listed, with their types,
 ** bounds, owners and environment variables, by mast_setting_at (README
-** gives their meaning). mast_config_from_env applies the variables. A
+** gives their meaning). mast_config_from_env applies the variables (and
+** takes cache_dir's default, the user's cache directory, from
+** $XDG_CACHE_HOME or $HOME). A
 ** secret setting (the token) reads back as "<set>" (or nothing) and is
 ** wiped from memory when replaced.
 **

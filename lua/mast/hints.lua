@@ -28,6 +28,11 @@ end
 
 -- Advice true only of MAST itself.
 local function of_mast(e)
+  if e.code == "http" and e.status == 401 and core.config("token") ~= nil then
+    return "a MAST token is configured, but it does not give access to this file: it may have expired "
+      .. "(mast.session_info() says), or belong to someone who is not on this program's exclusive "
+      .. "access list; ask the program's PI, or make a new token at https://auth.mast.stsci.edu/token"
+  end
   if e.code == "http" and e.status == 401 then
     return "MAST serves a file in its exclusive access period (proprietary) only with a MAST "
       .. "token that has access to it: export MAST_API_TOKEN=<token> or mast.config{token=...} "

@@ -34,6 +34,8 @@ local M = {
 -- The page's helpers, loaded on first use.
 function M.set_filters(t) return require("mast.filters").set_filters(t) end
 function M.set_min_max(min, max) return require("mast.filters").set_min_max(min, max) end
+function M.login(token, opts) return require("mast.auth").login(token, opts) end
+function M.session_info(opts) return require("mast.auth").session_info(opts) end
 function M.resolve(names, opts) return require("mast.resolver").santa(names, opts) end
 function M.json2csv(result, opts) return require("mast.csv").json2csv(result, opts) end
 function M.json2table(result) return require("mast.columnar").json2table(result) end

@@ -19,6 +19,9 @@ local LUA_SETTINGS = {
   -- MAST's name resolver (SANTA), where astroquery asks since 2025 (protocol doc §4.1)
   { name = "resolver_url", env = "MAST_RESOLVER_URL", type = "url",
     default = "http://mastresolver.stsci.edu/Santa-war", owner = "host" },
+  -- the public S3 bucket of MAST's files, over HTTPS, anonymous (protocol doc §5.3)
+  { name = "cloud_url", env = "MAST_CLOUD_URL", type = "url",
+    default = "https://stpubdata.s3.amazonaws.com", owner = "host" },
   { name = "deadline", env = "MAST_DEADLINE", type = "number", default = 600,
     min = 0.001, max = 30 * 86400, owner = "script" },
   { name = "progress", env = "MAST_PROGRESS", type = "enum", values = { "auto", "on", "off" },

@@ -34,6 +34,7 @@ local M = {
 -- The page's helpers, loaded on first use.
 function M.set_filters(t) return require("mast.filters").set_filters(t) end
 function M.set_min_max(min, max) return require("mast.filters").set_min_max(min, max) end
+function M.cloud_uris(list, opts) return require("mast.cloud").uris(list, opts) end
 function M.login(token, opts) return require("mast.auth").login(token, opts) end
 function M.session_info(opts) return require("mast.auth").session_info(opts) end
 function M.resolve(names, opts) return require("mast.resolver").santa(names, opts) end

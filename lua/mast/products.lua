@@ -152,7 +152,10 @@ function M.filter_products(products, criteria)
 end
 
 local DOWNLOAD_OPTS = { flat = V.boolean, concurrency = V.concurrency, overwrite = V.boolean,
-                        progress = V.callback, manifest = V.string }
+                        progress = V.callback, manifest = V.string,
+                        source = function(v)
+                          if v ~= "mast" and v ~= "cloud" and v ~= "auto" then return "'mast', 'cloud' or 'auto'" end
+                        end }
 
 local function field(row, k)
   local v = row[k]
@@ -166,6 +169,7 @@ end
 --   uri     what the manifest names (a mast: URI, or a mission's product uri)
 --   source  what mast.download_many fetches (a URI or an http(s) URL), nil if none
 --   parts   {{key, value}, ...}: the path below dir, one safe name each
+--   why     (optional) why there is no source, for the manifest
 -- A part that is missing or unsafe ('', '.', '..', '/', NUL), a row without a
 -- source, or two rows with the same path fail that row alone; every other row
 -- is fetched concurrently. opts: concurrency, overwrite, progress, manifest
@@ -176,7 +180,7 @@ function M.download_planned(rows, dir, opts, plan)
   local manifest, items, index = {}, {}, {}
   local taken = {}
   for i, row in ipairs(rows) do
-    local uri, source, parts = plan(row)
+    local uri, source, parts, no_source = plan(row)
     local entry = { uri = uri, url = source and download.url_of(source) or nil }
     manifest[i] = entry
     local names, bad = { dir }, nil
@@ -191,7 +195,7 @@ function M.download_planned(rows, dir, opts, plan)
       names[#names + 1] = v
     end
     if not source or not entry.url then
-      entry.status, entry.message = "ERROR", "no usable download URI"
+      entry.status, entry.message = "ERROR", no_source or "no usable download URI"
     elseif bad then
       entry.status, entry.message = "ERROR", bad
     else
@@ -235,19 +239,58 @@ end
 -- Returns the manifest, one entry per product in order:
 --   {local_path, status = "COMPLETE" | "SKIPPED" | "ERROR", message, url, uri, bytes}
 -- opts.manifest = <path>: also write it there as CSV. opts.concurrency,
--- opts.overwrite, opts.progress: as mast.download_many.
+-- opts.overwrite, opts.progress: as mast.download_many. opts.source: "mast" (the
+-- default), "cloud" (public files from MAST's S3 bucket over HTTPS, anonymous; the others
+-- fail with the reason) or "auto" (the bucket where it has the file, MAST otherwise);
+-- exclusive-access products always come from MAST. Each entry says its source.
 function M.download_products(products, dir, opts)
   local fn = "mast.download_products"
   local rows = rows_of(fn, products)
   opts = O.options(fn, opts, DOWNLOAD_OPTS)
   if type(dir) ~= "string" or dir == "" then usage(fn, "dir must be a directory path") end
   local keys = opts.flat and { "productFilename" } or { "mastDownload", "obs_collection", "obs_id", "productFilename" }
-  return M.download_planned(rows, dir, opts, function(row)
-    local uri = field(row, "dataURI")
-    local parts = {}
-    for j, k in ipairs(keys) do parts[j] = { k, k == "mastDownload" and k or field(row, k) } end
-    return uri, uri, parts
-  end)
+  local source = opts.source or "mast"
+  local in_cloud = {}
+  if source ~= "mast" then
+    for i, c in ipairs(require("mast.cloud").uris(rows)) do in_cloud[rows[i]] = c end
+  end
+  local function plan(from_mast)
+    return function(row)
+      local uri = field(row, "dataURI")
+      local parts = {}
+      for j, k in ipairs(keys) do parts[j] = { k, k == "mastDownload" and k or field(row, k) } end
+      local c = not from_mast and in_cloud[row] or nil
+      if c and c.url then return uri, c.url, parts end
+      if c and source == "cloud" then return uri, nil, parts, "not fetched from the cloud: " .. c.reason end
+      return uri, uri, parts
+    end
+  end
+  local manifest = M.download_planned(rows, dir, opts, plan(false))
+  for i, e in ipairs(manifest) do
+    local c = in_cloud[rows[i]]
+    e.source = (c and c.url) and "cloud" or (source == "cloud" and "none" or "mast")
+  end
+  if source == "auto" then
+    -- a file path_lookup placed in the bucket that the bucket does not serve: from MAST instead
+    local again, where = {}, {}
+    for i, e in ipairs(manifest) do
+      if e.source == "cloud" and e.status == "ERROR" then
+        again[#again + 1] = rows[i]
+        where[#where + 1] = i
+      end
+    end
+    if #again > 0 then
+      local second = M.download_planned(again, dir, { concurrency = opts.concurrency, overwrite = opts.overwrite,
+                                                      progress = opts.progress }, plan(true))
+      for j, e in ipairs(second) do
+        e.source = "mast"
+        e.cloud_error = manifest[where[j]].message
+        manifest[where[j]] = e
+      end
+      if opts.manifest then M.write_manifest(manifest, opts.manifest) end
+    end
+  end
+  return manifest
 end
 
 local MANIFEST_COLUMNS = { "local_path", "status", "message", "url", "uri", "bytes" }

@@ -20,6 +20,7 @@ local M = {
   bundle = download.bundle,
   products = products.products,
   filter_products = products.filter_products,
+  unique_products = products.unique_products,
   download_products = products.download_products,
   --- Mark a table as a JSON array / object (for empty tables).
   array = core.array,

@@ -43,21 +43,42 @@ end
 
 local PRODUCTS_OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.concurrency }
 
---- mast.products(obsids [, opts]) -> one result with the products of every observation
--- obsids: an obsid (integer or string) or a list of them (the `obsid` column of a
--- CAOM search, not obs_id). Sent as Mast.Caom.Products requests of at most 500
--- comma-joined ids each, run concurrently, and joined in order.
+-- The obsids of x: an obsid, an observations result, one row, or a list mixing them (in
+-- order, each once).
+local function obsids_of(fn, x)
+  local ids, seen = {}, {}
+  local function add(id, where)
+    if V.integer_or_digits(id) then
+      usage(fn, ("%s must be an integer or a string of digits (the `obsid` column, not obs_id), got %s")
+        :format(where, O.describe(id)))
+    end
+    id = tostring(id)
+    if not seen[id] then seen[id] = true ids[#ids + 1] = id end
+  end
+  local function walk(v, where)
+    if type(v) == "table" and type(v.data) == "table" then
+      for i, row in ipairs(v.data) do add(type(row) == "table" and row.obsid, ("row %d's obsid"):format(i)) end
+    elseif type(v) == "table" and v.obsid ~= nil then
+      add(v.obsid, where .. "'s obsid")
+    elseif type(v) == "table" then
+      for i, item in ipairs(v) do walk(item, (type(item) == "table" and "item %d" or "obsid %d"):format(i)) end
+    else
+      add(v, where)
+    end
+  end
+  walk(x, "obsid")
+  return ids
+end
+
+--- mast.products(x [, opts]) -> one result with the products of every observation
+-- x: an obsid (integer or string; the `obsid` column of a CAOM search, not obs_id), an
+-- observations result, one of its rows, or a list mixing them. Each obsid is asked once,
+-- in Mast.Caom.Products requests of at most 500 comma-joined ids, run concurrently,
+-- joined in order.
 function M.products(obsids, opts)
   local fn = "mast.products"
   opts = O.options(fn, opts, PRODUCTS_OPTS)
-  if type(obsids) ~= "table" then obsids = { obsids } end
-  local ids = {}
-  for i, id in ipairs(obsids) do
-    if V.integer_or_digits(id) then
-      usage(fn, ("obsid %d must be an integer or a string of digits, got %s"):format(i, O.describe(id)))
-    end
-    ids[#ids + 1] = tostring(id)
-  end
+  local ids = obsids_of(fn, obsids)
   if #ids == 0 then usage(fn, "no obsids given") end
   local requests = {}
   for i = 1, #ids, BATCH do
@@ -78,27 +99,9 @@ function M.products(obsids, opts)
   return join(answers)
 end
 
-local function value_or_list(v)
-  if type(v) == "table" then
-    if #v == 0 then return "a value or a non-empty list of values" end
-    return nil
-  end
-  if type(v) ~= "string" and type(v) ~= "number" then return "a value or a list of values" end
-end
-local FILTER_KEYS = { productType = value_or_list, extension = value_or_list,
-                      productSubGroupDescription = value_or_list, calib_level = value_or_list,
-                      mrp_only = V.boolean }
+-- ---------------------------------------------------------------- filtering products
 
--- A criterion as a set (a single value or a list of them).
-local function set_of(v)
-  local s = {}
-  if type(v) == "table" then
-    for _, x in ipairs(v) do s[x] = true end
-  else
-    s[v] = true
-  end
-  return s
-end
+local SPECIAL = { extension = true, mrp_only = true }
 
 local function extension_of(name)
   if type(name) ~= "string" then return nil end
@@ -106,38 +109,146 @@ local function extension_of(name)
   return name:match("^[^.]*%.(.+)$")
 end
 
+local function glob_pattern(text)
+  return "^" .. text:lower():gsub("[%^%$%(%)%%%.%[%]%+%-%?]", "%%%0"):gsub("%*", ".*") .. "$"
+end
+
+-- One wanted value as a test of a cell: "!x" (not x), ">=2" "<3" ">" "<", "1..3" (a range),
+-- "*" wildcards, else equality (case-insensitive for text; numerically for numbers).
+local function test_of(fn, col, want)
+  if type(want) == "number" then
+    return function(v) return v == want or (type(v) == "string" and tonumber(v) == want) end
+  end
+  if type(want) ~= "string" then
+    usage(fn, ("criterion %s: %s is not a value (a string, a number, or a list of them)"):format(col, O.describe(want)))
+  end
+  local op, rest = want:match("^%s*([<>]=?)%s*(.-)%s*$")
+  if op then
+    local x = tonumber(rest)
+    if not x then usage(fn, ("criterion %s: '%s' needs a number after %s"):format(col, want, op)) end
+    return function(v)
+      v = tonumber(v)
+      if not v then return false end
+      if op == ">" then return v > x elseif op == ">=" then return v >= x elseif op == "<" then return v < x end
+      return v <= x
+    end
+  end
+  local lo, hi = want:match("^%s*([-+]?[%d.eE+-]+)%s*%.%.%s*([-+]?[%d.eE+-]+)%s*$")
+  if lo and tonumber(lo) and tonumber(hi) then
+    lo, hi = tonumber(lo), tonumber(hi)
+    return function(v) v = tonumber(v) return v ~= nil and v >= lo and v <= hi end
+  end
+  if want:find("*", 1, true) then
+    local pat = glob_pattern(want)
+    return function(v) return v ~= nil and v ~= core.null and tostring(v):lower():match(pat) ~= nil end
+  end
+  local low = want:lower()
+  local num = tonumber(want)
+  return function(v)
+    if type(v) == "number" then return num ~= nil and v == num end
+    return type(v) == "string" and v:lower() == low
+  end
+end
+
+-- A criterion as one predicate of a row: positives any-of, negations ("!x") none-of.
+local function criterion(fn, col, spec)
+  if type(spec) == "function" then
+    return function(row) return spec(row[col], row) and true or false end
+  end
+  local list = type(spec) == "table" and spec or { spec }
+  if #list == 0 then usage(fn, ("criterion %s is an empty list"):format(col)) end
+  if col == "extension" then   -- ".fits" means "fits"
+    local bare = {}
+    for i, w in ipairs(list) do bare[i] = type(w) == "string" and w:gsub("^(!?)%.", "%1") or w end
+    list = bare
+  end
+  local pos, neg = {}, {}
+  for _, w in ipairs(list) do
+    if type(w) == "string" and w:sub(1, 1) == "!" then neg[#neg + 1] = test_of(fn, col, w:sub(2))
+    else pos[#pos + 1] = test_of(fn, col, w) end
+  end
+  local value = function(row) return row[col] end
+  if col == "extension" then
+    value = function(row) return extension_of(row.productFilename) end
+    -- an extension matches its own tail too: "fits.gz" is also "gz"
+    local function tails(t) return function(v)
+      v = type(v) == "string" and v:lower() or nil
+      while v do
+        if t(v) then return true end
+        v = v:match("^[^.]*%.(.+)$")
+      end
+      return false
+    end end
+    for i, t in ipairs(pos) do pos[i] = tails(t) end
+    for i, t in ipairs(neg) do neg[i] = tails(t) end
+  end
+  return function(row)
+    local v = value(row)
+    for _, t in ipairs(neg) do if t(v) then return false end end
+    if #pos == 0 then return true end
+    for _, t in ipairs(pos) do if t(v) then return true end end
+    return false
+  end
+end
+
+-- The product columns a criterion may name: the result's fields, else the rows' keys.
+local function columns_of(products, rows)
+  local names, seen = {}, {}
+  local function add(n)
+    if type(n) == "string" and not seen[n] then seen[n] = true names[#names + 1] = n end
+  end
+  if type(products.fields) == "table" then
+    for _, f in ipairs(products.fields) do add(f.name) end
+  end
+  for i = 1, math.min(#rows, 50) do
+    for k in pairs(rows[i]) do add(k) end
+  end
+  return names, seen
+end
+
 --- mast.filter_products(products, criteria) -> a result with the matching products
--- criteria (each a value or a list of values; all must match):
---   productType ("SCIENCE", "PREVIEW", ...), extension ("fits", "fits.gz", ...),
---   productSubGroupDescription ("DRZ", "FLT", ...), calib_level (1, 2, 3, ...),
---   mrp_only = true (only the Minimum Recommended Products).
--- Rows with a dataURI seen before are dropped.
+-- criteria: {column = spec, ...} on any product column (all must match), plus
+--   extension ("fits", ".fits", "fits.gz", ...: the file name's) and mrp_only = true (only
+--   the Minimum Recommended Products). A spec is a value, a list (any of them), or a
+--   function(value, row). Text matches case-insensitively; "!x" excludes x; ">=2", "<3",
+--   "1..3" compare numbers; "*" is a wildcard. Column names are checked (case-insensitively)
+--   against the products' columns. Rows with a dataURI seen before are dropped.
 function M.filter_products(products, criteria)
   local fn = "mast.filter_products"
   local rows = rows_of(fn, products)
-  criteria = O.options(fn, criteria, FILTER_KEYS)
-  local sets = {}
-  for k, v in pairs(criteria) do
-    if k ~= "mrp_only" then sets[k] = set_of(v) end
+  if criteria == nil then criteria = {} end
+  if type(criteria) ~= "table" then usage(fn, "criteria must be a table {column = value, ...}") end
+  local names, known = columns_of(products, rows)
+  local lower = {}
+  for _, n in ipairs(names) do lower[n:lower()] = n end
+  local tests = {}
+  local keys = {}
+  for k in pairs(criteria) do keys[#keys + 1] = k end
+  table.sort(keys, function(a, b) return tostring(a) < tostring(b) end)
+  for _, k in ipairs(keys) do
+    local v = criteria[k]
+    if type(k) ~= "string" then usage(fn, "criteria must be a table keyed by column name") end
+    if k == "mrp_only" then
+      if type(v) ~= "boolean" then usage(fn, "mrp_only must be true or false") end
+      if v then tests[#tests + 1] = function(row) return row.productGroupDescription == MRP end end
+    elseif SPECIAL[k] then
+      tests[#tests + 1] = criterion(fn, k, v)
+    else
+      local col = known[k] and k or lower[k:lower()]
+      if not col and #rows > 0 then
+        local hint = O.suggest(k:lower(), names)
+        usage(fn, ("unknown product column '%s'%s; the products have %s"):format(k,
+          hint and (" (did you mean '" .. hint .. "'?)") or "", table.concat(names, ", ")))
+      end
+      tests[#tests + 1] = criterion(fn, col or k, v)
+    end
   end
   local out, seen = {}, {}
   for _, row in ipairs(rows) do
     local keep = true
-    for k, set in pairs(sets) do
-      if k == "extension" then
-        local name = row.productFilename
-        local ext = extension_of(name)
-        local match = false
-        for want in pairs(set) do
-          local w = tostring(want):gsub("^%.", "")
-          if ext and (ext == w or ext:sub(-#w - 1) == "." .. w) then match = true end
-        end
-        keep = keep and match
-      else
-        keep = keep and set[row[k]] == true
-      end
+    for _, t in ipairs(tests) do
+      if not t(row) then keep = false break end
     end
-    if criteria.mrp_only and row.productGroupDescription ~= MRP then keep = false end
     local uri = row.dataURI
     if keep and uri ~= nil and uri ~= core.null then
       if seen[uri] then keep = false else seen[uri] = true end
@@ -151,8 +262,14 @@ function M.filter_products(products, criteria)
   return result.wrap(res, "filtered products")
 end
 
+--- mast.unique_products(products) -> a result without repeated files (by dataURI; the first kept)
+function M.unique_products(products)
+  return M.filter_products(products, {})
+end
+
 local DOWNLOAD_OPTS = { flat = V.boolean, concurrency = V.concurrency, overwrite = V.boolean,
                         progress = V.callback, manifest = V.string,
+                        script = V.string, strict = V.boolean,
                         source = function(v)
                           if v ~= "mast" and v ~= "cloud" and v ~= "auto" then return "'mast', 'cloud' or 'auto'" end
                         end }
@@ -212,6 +329,14 @@ function M.download_planned(rows, dir, opts, plan)
       end
     end
   end
+  if opts.script then
+    M.write_script(items, opts.script)
+    for j in ipairs(items) do
+      local entry = manifest[index[j]]
+      entry.status, entry.message = "SCRIPTED", "in " .. opts.script
+    end
+    return manifest
+  end
   local results = #items > 0 and download.download_many(items, {
     concurrency = opts.concurrency, overwrite = opts.overwrite, progress = opts.progress,
   }) or {}
@@ -223,11 +348,38 @@ function M.download_planned(rows, dir, opts, plan)
       entry.status = r.skipped and "SKIPPED" or "COMPLETE"
       entry.message = r.skipped and "already present with the expected size" or ""
     else
-      entry.status, entry.message = "ERROR", tostring(r.error)
+      entry.status, entry.message, entry.error = "ERROR", tostring(r.error), r.error
     end
   end
   if opts.manifest then M.write_manifest(manifest, opts.manifest) end
   return manifest
+end
+
+local function sh_quote(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+
+--- write_script(items, path): a POSIX shell script of curl commands fetching items
+-- ({uri = <mast: URI or URL>, dest}) as mast would: each file to <dest>.part, renamed when
+-- curl finished it. The token is read from $MAST_API_TOKEN when the script runs, and sent
+-- only to MAST's base URL; it is never written into the file.
+function M.write_script(items, path)
+  local base = core.config("base_url")
+  local lines = { "#!/bin/sh",
+                  "# written by mast " .. core._VERSION .. ": the token, if any, comes from $MAST_API_TOKEN",
+                  "set -eu", "fail=0" }
+  for _, item in ipairs(items) do
+    local url = download.url_of(item.uri)
+    local dir = item.dest:match("^(.*)/[^/]*$")
+    local auth = url:sub(1, #base + 1) == base .. "/"
+      and ' ${MAST_API_TOKEN:+-H "Authorization: token $MAST_API_TOKEN"}' or ""
+    if dir and dir ~= "" then lines[#lines + 1] = "mkdir -p " .. sh_quote(dir) end
+    lines[#lines + 1] = ("curl --fail --location --silent --show-error%s -o %s %s && mv -f %s %s"
+      .. " || fail=$((fail + 1))"):format(auth, sh_quote(item.dest .. ".part"), sh_quote(url),
+        sh_quote(item.dest .. ".part"), sh_quote(item.dest))
+  end
+  lines[#lines + 1] = 'if [ "$fail" -gt 0 ]; then echo "$fail of ' .. #items .. ' downloads failed" >&2; exit 1; fi'
+  local out <close> = core.open_output(path)
+  out:write(table.concat(lines, "\n") .. "\n")
+  return out:commit()
 end
 
 --- mast.download_products(products, dir [, opts]) -> manifest
@@ -243,11 +395,43 @@ end
 -- default), "cloud" (public files from MAST's S3 bucket over HTTPS, anonymous; the others
 -- fail with the reason) or "auto" (the bucket where it has the file, MAST otherwise);
 -- exclusive-access products always come from MAST. Each entry says its source.
+-- products may also be observations (their products are listed first), and any other key of
+-- opts is a criterion as mast.filter_products takes it (productType = "SCIENCE", mrp_only =
+-- true). opts.script = <path>: write a curl script there instead of downloading (entries
+-- SCRIPTED). A failed product is an ERROR entry, and a line on the terminal says how many;
+-- opts.strict = true raises instead.
 function M.download_products(products, dir, opts)
   local fn = "mast.download_products"
   local rows = rows_of(fn, products)
-  opts = O.options(fn, opts, DOWNLOAD_OPTS)
   if type(dir) ~= "string" or dir == "" then usage(fn, "dir must be a directory path") end
+  if opts ~= nil and type(opts) ~= "table" then usage(fn, "options must be a table, got " .. O.describe(opts)) end
+  -- options of the download, and criteria of the products (any other key)
+  local own, criteria = {}, nil
+  for k, v in pairs(opts or {}) do
+    if DOWNLOAD_OPTS[k] then own[k] = v
+    else criteria = criteria or {} criteria[k] = v end
+  end
+  opts = O.options(fn, own, DOWNLOAD_OPTS)
+  -- observations (rows with an obsid and no dataURI): their products first
+  local first = rows[1]
+  if type(first) == "table" and first.dataURI == nil and first.obsid ~= nil then
+    products = M.products(products)
+    rows = products.data
+  end
+  if criteria then
+    local ok, filtered = pcall(M.filter_products, products, criteria)
+    if not ok then
+      if core.is_error(filtered, "usage") then
+        local names = {}
+        for k in pairs(DOWNLOAD_OPTS) do names[#names + 1] = k end
+        table.sort(names)
+        filtered.message = filtered.message:gsub("^mast%.filter_products", fn)
+          .. "; or an option of the download: " .. table.concat(names, ", ")
+      end
+      error(filtered, 0)
+    end
+    rows = filtered.data
+  end
   local keys = opts.flat and { "productFilename" } or { "mastDownload", "obs_collection", "obs_id", "productFilename" }
   local source = opts.source or "mast"
   local in_cloud = {}
@@ -266,6 +450,7 @@ function M.download_products(products, dir, opts)
     end
   end
   local manifest = M.download_planned(rows, dir, opts, plan(false))
+  if opts.script then return manifest end
   for i, e in ipairs(manifest) do
     local c = in_cloud[rows[i]]
     e.source = (c and c.url) and "cloud" or (source == "cloud" and "none" or "mast")
@@ -290,7 +475,30 @@ function M.download_products(products, dir, opts)
       if opts.manifest then M.write_manifest(manifest, opts.manifest) end
     end
   end
+  M.report(fn, manifest, opts.strict)
   return manifest
+end
+
+--- report(fn, manifest, strict): a failed download is an ERROR entry; besides, one line on
+-- the terminal says how many failed, and with strict the first failure is raised.
+function M.report(fn, manifest, strict)
+  local failed, first = 0, nil
+  for _, e in ipairs(manifest) do
+    if e.status == "ERROR" then
+      failed = failed + 1
+      first = first or e
+    end
+  end
+  if failed == 0 then return end
+  local line = ("%d of %d products failed (the first: %s%s)"):format(failed, #manifest,
+    first.local_path or first.uri or "?", first.message and (": " .. first.message) or "")
+  if strict then
+    local err = core.is_error(first.error) and first.error or core.error("io", first.message or "failed")
+    err.message = fn .. ": " .. line
+    err.manifest = manifest
+    error(err, 0)
+  end
+  require("mast.progress").note(fn .. ": " .. line .. "; see the manifest")
 end
 
 local MANIFEST_COLUMNS = { "local_path", "status", "message", "url", "uri", "bytes" }

@@ -29,6 +29,15 @@ local function clear()
   io.stderr:flush()
 end
 
+--- note(line): one line of news at the end of a long job (e.g. how many downloads failed),
+-- shown where the progress lines are (stderr on a terminal), nowhere otherwise.
+function M.note(line)
+  if enabled() then
+    io.stderr:write(line, "\n")
+    io.stderr:flush()
+  end
+end
+
 -- MAST's "percent complete" as 0..100, or nil: MAST sends a fraction
 -- (1 = done); some services send 0-100.
 local function percent_of(v)

@@ -57,6 +57,22 @@ describe("mast.products", function()
     assert.equal(id, products_requests()[1].request.params.obsid)
   end)
 
+  it("takes an observations result, a row, obsids, or a mix, asking each obsid once", function()
+    local obs = mast.caom.cone { ra = 254.28746, dec = -4.09933, radius = 0.2 }
+    H.reset()
+    local a = mast.products(obs)
+    local want = {}
+    for i, row in ipairs(obs.data) do want[i] = tostring(row.obsid) end
+    local sent = products_requests()
+    assert.equal(1, #sent)
+    assert.equal(table.concat(want, ","), tostring(sent[1].request.params.obsid))
+    H.reset()
+    local b = mast.products({ obs.data[1], obs.data[2].obsid, { obs.data[1] }, tostring(obs.data[3].obsid) })
+    assert.equal(("%s,%s,%s"):format(want[1], want[2], want[3]), tostring(products_requests()[1].request.params.obsid))
+    assert.is_true(a:count() >= b:count() and b:count() > 0)
+    H.raises("usage", mast.products, { { obs_id = "U9O40504M" } })
+  end)
+
   it("refuses what is not an obsid", function()
     local e = H.raises("usage", mast.products, { "U9O40504M" })
     assert.matches("obsid 1 must be an integer", e.message)
@@ -103,9 +119,35 @@ describe("mast.filter_products", function()
     assert.equal("dataURI", p.fields[1].name)
   end)
 
-  it("refuses an unknown criterion", function()
+  it("refuses a column the products do not have, naming the closest", function()
     local e = H.raises("usage", mast.filter_products, rows, { productTyp = "SCIENCE" })
-    assert.matches("unknown option 'productTyp'", e.message)
+    assert.matches("unknown product column 'productTyp' (did you mean 'productType'?)", e.message, 1, true)
+  end)
+
+  it("filters on any column: lists, negation, ranges, wildcards, case, predicates", function()
+    assert.same({ "mast:A/a.fits" },
+      uris(mast.filter_products(rows, { productGroupDescription = "Minimum Recommended Products" })))
+    assert.same({ "mast:A/a.fits", "mast:A/b.fits.gz" }, uris(mast.filter_products(rows, { productType = "!PREVIEW" })))
+    assert.same({ "mast:A/a.fits", "mast:A/b.fits.gz" }, uris(mast.filter_products(rows, { producttype = "science" })))
+    assert.same({ "mast:A/b.fits.gz" }, uris(mast.filter_products(rows, { calib_level = "1..2" })))
+    assert.same({ "mast:A/a.fits", "mast:A/c.jpg" }, uris(mast.filter_products(rows, { calib_level = ">=3" })))
+    assert.same({ "mast:A/b.fits.gz" }, uris(mast.filter_products(rows, { calib_level = "<3" })))
+    assert.same({ "mast:A/a.fits", "mast:A/b.fits.gz" },
+      uris(mast.filter_products(rows, { productFilename = "*_*.fits*" })))
+    assert.same({ "mast:A/c.jpg" }, uris(mast.filter_products(rows, { extension = { "!fits", "!gz" } })))
+    assert.same({ "mast:A/b.fits.gz" }, uris(mast.filter_products(rows, { extension = "GZ" })))
+    assert.same({ "mast:A/c.jpg" }, uris(mast.filter_products(rows,
+      { productSubGroupDescription = function(v) return v == mast.null end })))
+    assert.same({ "mast:A/a.fits" },
+      uris(mast.filter_products(rows, { productType = { "SCIENCE", "!x" }, calib_level = 3 })))
+    H.raises("usage", mast.filter_products, rows, { calib_level = ">x" })
+    H.raises("usage", mast.filter_products, rows, { calib_level = {} })
+    -- still a printable result
+    assert.matches("filtered products", tostring(mast.filter_products(rows, { productType = "SCIENCE" })))
+  end)
+
+  it("unique_products drops repeated files, keeping the first", function()
+    assert.same({ "mast:A/a.fits", "mast:A/b.fits.gz", "mast:A/c.jpg" }, uris(mast.unique_products(rows)))
   end)
 end)
 
@@ -200,6 +242,68 @@ describe("mast.download_products", function()
     assert.matches("^" .. dir:gsub("%p", "%%%0") .. "/mastDownload/HST/U1/a%.fits,COMPLETE,", lines[2])
     assert.matches(",ERROR,", lines[3])
     assert.is_nil(core.stat(path .. ".part"))
+  end)
+
+  it("takes observations and criteria inline: lists their products, filters, downloads", function()
+    local obs = mast.caom.cone { ra = 254.28746, dec = -4.09933, radius = 0.2 }
+    local first = { data = { obs.data[1] }, fields = obs.fields }
+    local all = mast.products(first)
+    local science = mast.filter_products(all, { productType = "SCIENCE", extension = "fits" })
+    local manifest = mast.download_products(first, dir, { productType = "SCIENCE", extension = "fits" })
+    assert.equal(science:count(), #manifest)
+    assert.is_true(#manifest > 0)
+    for i, e in ipairs(manifest) do
+      assert.equal("COMPLETE", e.status, e.message)
+      assert.equal(science.data[i].dataURI, e.uri)
+    end
+    local e = H.raises("usage", mast.download_products, first, dir, { prodcutType = "SCIENCE" })
+    assert.matches("did you mean 'productType'", e.message, 1, true)
+    assert.matches("or an option of the download: ", e.message, 1, true)
+  end)
+
+  it("writes a curl script instead, the token read from the environment, never written", function()
+    core.config("token", "sandbox-token")
+    local rows = { product("HST", "U1", "a.fits", 1000), product("HST", "U1", "b.fits", 2000) }
+    local script = dir .. "/fetch.sh"
+    local manifest = mast.download_products(rows, dir .. "/data", { script = script })
+    assert.equal("SCRIPTED", manifest[1].status)
+    assert.is_nil(core.stat(manifest[1].local_path))
+    local text = H.read(script)
+    assert.is_nil(text:find("sandbox-token", 1, true))
+    assert.matches("$MAST_API_TOKEN", text, 1, true)
+    -- it works: run it (with the token from the environment) and the files are whole
+    local code, _, err = H.sh("MAST_API_TOKEN=sandbox-token sh " .. H.quote(script))
+    assert.equal(0, code, err)
+    for i, e in ipairs(manifest) do
+      assert.equal(rows[i].size, select(2, core.stat(e.local_path)))
+      assert.is_nil(core.stat(e.local_path .. ".part"))
+    end
+    local sent = H.requests()
+    assert.equal("token sandbox-token", sent[#sent].headers["authorization"])
+  end)
+
+  it("says on the terminal how many products failed", function()
+    local script = dir .. "/dl.lua"
+    H.write(script, ("local mast = require 'mast'\n"
+      .. "local m = mast.download_products({{obs_collection = 'HST', obs_id = 'U1', productFilename = 'a.fits', "
+      .. "size = 100, dataURI = 'mast:SANDBOX/size/100/a.fits'}, {obs_collection = 'HST', obs_id = 'U1', "
+      .. "productFilename = 'gone.fits', size = 100, dataURI = 'mast:SANDBOX/missing/gone.fits'}}, %q)\n"
+      .. "print(m[1].status, m[2].status)\n"):format(dir .. "/t"))
+    local code, out, err = H.mast({ script }, nil, { MAST_PROGRESS = "on" })
+    assert.equal(0, code, err)
+    assert.matches("COMPLETE\tERROR", out)
+    assert.matches("mast.download_products: 1 of 2 products failed (the first: ", err, 1, true)
+    local _, _, quiet = H.mast({ script }, nil, { MAST_PROGRESS = "off" })
+    assert.is_nil(quiet:find("products failed", 1, true))
+  end)
+
+  it("with strict = true a failed product raises, naming how many failed", function()
+    local gone = product("HST", "U1", "gone.fits", 100, "mast:SANDBOX/missing/gone.fits")
+    local rows = { product("HST", "U1", "a.fits", 100), gone, product("HST", "U1", "c.fits", 300) }
+    local e = H.raises("http", mast.download_products, rows, dir, { strict = true })
+    assert.matches("1 of 3 products failed", e.message, 1, true)
+    assert.equal(3, #e.manifest)
+    assert.equal("COMPLETE", e.manifest[3].status)
   end)
 
   it("takes the products of a real observation end to end", function()

@@ -51,7 +51,8 @@ end
 -- loads mast.caom on first access, so `require "mast"` stays cheap.
 local LAZY = { resolver = true, missions = true, caom = true, catalogs = true, hsc = true, vo = true,
                crossmatch = true, jwst = true, hst = true, panstarrs = true, tesscut = true,
-               zcut = true, hapcut = true, tap = true, coords = true, time = true }
+               zcut = true, hapcut = true, tap = true, coords = true, time = true,
+               observations = true }
 setmetatable(M, { __index = function(t, k)
   if LAZY[k] then
     local mod = require("mast." .. k)

@@ -88,12 +88,12 @@ local DD_POS_EXAMPLE = "{ra = 86.6909, dec = 0.079, radius = 0.2, filters = {cla
 local DD_COLUMNS = { columns = { check = V.columns, convert = columns_param } }
 
 --- mast.catalogs.dd_filtered{filters = {...} [, columns =]} -> result  (Mast.Catalogs.Filtered.DiskDetective)
-M.dd_filtered = S.define { name = "mast.catalogs.dd_filtered", service = DD, columns_config = CONFIGS.dd, filters = "required",
-                           options = DD_COLUMNS, example = DD_EXAMPLE }
+M.dd_filtered = S.define { name = "mast.catalogs.dd_filtered", service = DD, columns_config = CONFIGS.dd,
+                           filters = "required", options = DD_COLUMNS, example = DD_EXAMPLE }
 --- mast.catalogs.dd_filtered_count{filters = {...}} -> integer  (...DiskDetective.Count)
 M.dd_filtered_count = S.define { name = "mast.catalogs.dd_filtered_count", service = DD .. ".Count",
-                                 columns_config = CONFIGS.dd, filters = "required", count = true, count_columns = false,
-                                 example = DD_EXAMPLE }
+                                 columns_config = CONFIGS.dd, filters = "required", count = true,
+                                 count_columns = false, example = DD_EXAMPLE }
 --- mast.catalogs.dd_filtered_position{ra =, dec = | target =, radius = 0.2, filters = {...}} -> result
 M.dd_filtered_position = S.define {
   name = "mast.catalogs.dd_filtered_position", service = DD .. ".Position", position = 0.2,

@@ -42,7 +42,8 @@ function H.fake_columns()
   local real, fetched = transport.fetch, {}
   transport.fetch = function(fn, spec, opts)
     if not spec.url:match("/columnsconfig$") then return real(fn, spec, opts) end
-    local id = spec.body:match("^colConfigId=(.*)$"):gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end)
+    local id = spec.body:match("^colConfigId=(.*)$")
+      :gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end)
     fetched[#fetched + 1] = id
     return { ok = true, status = 200, body = CONFIGS[id] and H.fixture("astroquery-main/" .. CONFIGS[id]) or "" }
   end

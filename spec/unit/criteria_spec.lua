@@ -85,7 +85,8 @@ describe("criteria by the column configuration", function()
     assert.matches("'proposal_pi'", e.message)
     e = H.raises("usage", build, { tmag = 1 }, "Mast.Catalogs.Dd.Cone")
     assert.matches("Mast.Catalogs.Dd.Cone has no such column", e.message)
-    assert.same({ { paramName = "instrument_name", values = { "WFC3/UVIS" } } }, build { INSTRUMENT_NAME = "WFC3/UVIS" })
+    assert.same({ { paramName = "instrument_name", values = { "WFC3/UVIS" } } },
+      build { INSTRUMENT_NAME = "WFC3/UVIS" })
     assert.same({ { paramName = "Teff", values = { { min = 1, max = 2 } } } },
       build({ teff = { 1, 2 } }, "Mast.Catalogs.Tess.Cone"))
     e = H.raises("usage", build, { { "Teff", { 1, 2 } }, { "teff", { 3, 4 } } }, "Mast.Catalogs.Tess.Cone")
@@ -112,7 +113,7 @@ describe("criteria by the column configuration", function()
 end)
 
 describe("the column metadata", function()
-  before_each(function() _, restore = H.fake_columns() end)
+  before_each(function() fetched, restore = H.fake_columns() end)
   after_each(function() restore() end)
 
   it("lists the observations' columns with type, description, units and separator", function()

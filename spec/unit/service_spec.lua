@@ -66,6 +66,7 @@ describe("the wrappers, offline", function()
 
   before_each(function()
     sent = {}
+    local _
     _, restore_fetch = H.fake_columns()   -- the Filtered wrappers read the recorded column configurations
     answer = { status = "COMPLETE", msg = "", fields = { { name = "Column1", type = "string" } },
                data = { { Column1 = 7 } } }

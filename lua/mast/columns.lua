@@ -40,10 +40,16 @@ local function column(name, c)
   }
 end
 
-local function parse(fn, id, text)
+-- The config in text, or nil when text is no JSON object. A broken answer
+-- is an error; broken bytes from the disk (lenient) are just not used.
+local function parse(fn, id, text, lenient)
   if type(text) ~= "string" or not text:match("^%s*{") then return nil end
   local ok, raw = pcall(core.json_decode, text, "the column configuration of " .. id)
-  if not ok then error(O.within(fn, raw), 0) end
+  if not ok then
+    if lenient then return nil end
+    error(O.within(fn, raw), 0)
+  end
+  if type(raw) ~= "table" then return nil end
   local out = {}
   for name, c in pairs(raw) do
     if type(name) == "string" and type(c) == "table" then out[name] = column(name, c) end
@@ -65,7 +71,7 @@ function M.config(fn, config_id, opts)
   if memo[mkey] then return memo[mkey] end
   local diskcache = require "mast.diskcache"
   local key = "columnsconfig/" .. config_id
-  local cfg = parse(fn, config_id, diskcache.get(key))
+  local cfg = parse(fn, config_id, diskcache.get(key), true)
   if not cfg then
     local r = require("mast.transport").fetch(fn, {
       method = "POST", url = base .. PATH, body = "colConfigId=" .. core.urlencode(config_id, ""),

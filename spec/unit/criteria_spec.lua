@@ -139,6 +139,32 @@ describe("the column metadata", function()
     assert.matches("expected 'tic', 'ctl' or 'dd', got 'gaia'", e.message)
   end)
 
+  it("keeps a configuration on disk for a week, and reads it from there", function()
+    local diskcache = require "mast.diskcache"
+    local get, put = diskcache.get, diskcache.put
+    local stored = {}
+    diskcache.put = function(key, bytes, ttl) stored[#stored + 1] = { key, bytes, ttl } end
+    diskcache.get = function(key)
+      if key == "columnsconfig/Mast.Catalogs.Dd.Cone" then return H.fixture("astroquery-main/ddcolumns.json") end
+      if key == "columnsconfig/Mast.Catalogs.Tess.Cone" then return "{broken" end
+      return nil
+    end
+    package.loaded["mast.columns"] = nil   -- a fresh process
+    local ok, err = pcall(function()
+      local fresh = require "mast.columns"
+      assert.is_true(fresh.config("f", "Mast.Catalogs.Dd.Cone").classifiers.continuous)
+      assert.same({}, fetched)                                   -- from the disk
+      assert.is_table(fresh.config("f", "Mast.Catalogs.Tess.Cone").Teff)
+      assert.same({ "Mast.Catalogs.Tess.Cone" }, fetched)       -- broken on disk: fetched again
+      assert.equal(1, #stored)
+      assert.equal("columnsconfig/Mast.Catalogs.Tess.Cone", stored[1][1])
+      assert.equal(H.fixture("astroquery-main/ticcolumns.json"), stored[1][2])
+      assert.equal(7 * 24 * 3600, stored[1][3])
+    end)
+    diskcache.get, diskcache.put = get, put
+    assert(ok, err)
+  end)
+
   it("says so when MAST has no configuration for an id", function()
     local e = H.raises("mast", columns.config, "mast.test", "Mast.No.Such")
     assert.matches("MAST has no column configuration for 'Mast.No.Such'", e.message)

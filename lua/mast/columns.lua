@@ -152,6 +152,7 @@ local FIELDS = { { name = "name", type = "string" }, { name = "type", type = "st
 --- dataset(fn, config_id, label [, opts]) -> a printable dataset of {name, type,
 -- description, units, separator}, one row per column (removed ones left out).
 function M.dataset(fn, config_id, label, opts)
+  opts = O.options(fn, opts, { deadline = O.validators.deadline })
   local cfg = M.config(fn, config_id, opts)
   local rows = {}
   for _, name in ipairs(M.names(cfg)) do

@@ -135,6 +135,8 @@ describe("the column metadata", function()
     assert.equal(88, #mast.catalogs.columns("tic").data)
     assert.equal(88, #mast.catalogs.columns("ctl").data)
     assert.equal(35, #mast.catalogs.columns("dd").data)
+    assert.matches("unknown option 'deadlin'",
+      H.raises("usage", mast.observations.columns, { deadlin = 3 }).message)
     local e = H.raises("usage", mast.catalogs.columns, "gaia")
     assert.matches("expected 'tic', 'ctl' or 'dd', got 'gaia'", e.message)
   end)

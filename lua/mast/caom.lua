@@ -27,6 +27,7 @@ M.cone = S.define {
 -- {dataproduct_type = "image", t_max = {52264.4586, 54452.8914}}, or mast.set_filters' list).
 M.filtered = S.define {
   name = "mast.caom.filtered", service = "Mast.Caom.Filtered", filters = "required", columns = "*",
+  columns_config = "Mast.Caom.Cone",
   example = "{filters = {dataproduct_type = 'image', proposal_pi = 'Osten'}}",
   options = { obstype = { check = obstype } },
 }
@@ -35,6 +36,7 @@ M.filtered = S.define {
 -- The same search as a COUNT_BIG(*) query: how many observations match.
 M.filtered_count = S.define {
   name = "mast.caom.filtered_count", service = "Mast.Caom.Filtered", filters = "required", count = true,
+  columns_config = "Mast.Caom.Cone",
   example = "{filters = {filters = {values = {'NUV', 'FUV'}, separator = ';'}}}",
   options = { obstype = { check = obstype } },
 }
@@ -44,6 +46,7 @@ M.filtered_count = S.define {
 M.filtered_position = S.define {
   name = "mast.caom.filtered_position", service = "Mast.Caom.Filtered.Position",
   position = 0.2, position_string = true, filters = "optional", columns = "*",
+  columns_config = "Mast.Caom.Cone",
   example = "{ra = 210.8023, dec = 54.349, radius = 0.24, filters = {dataproduct_type = 'cube'}}",
 }
 
@@ -51,6 +54,7 @@ M.filtered_position = S.define {
 M.filtered_position_count = S.define {
   name = "mast.caom.filtered_position_count", service = "Mast.Caom.Filtered.Position",
   position = 0.2, position_string = true, filters = "optional", count = true,
+  columns_config = "Mast.Caom.Cone",
   example = "{ra = 210.8023, dec = 54.349, radius = 5, filters = {dataproduct_type = {'cube', 'image'}}}",
 }
 

@@ -56,23 +56,28 @@ local TESS_POS_EXAMPLE = "{ra = 210.8023, dec = 54.349, radius = 0.2, filters = 
 --- mast.catalogs.tic_filtered_position{ra =, dec = | target =, radius = 0.2, filters = {...}} -> result
 --- mast.catalogs.tic_filtered_position_count{...} -> integer
 --- mast.catalogs.tic_filtered_position_rows{...} -> result
+-- The column configuration each catalog's criteria are checked against: TIC and
+-- CTL share the TESS one, as astroquery reads them (fixtures README).
+local CONFIGS = { tic = "Mast.Catalogs.Tess.Cone", ctl = "Mast.Catalogs.Tess.Cone", dd = "Mast.Catalogs.Dd.Cone" }
+
 for _, cat in ipairs({ { "tic", "Tic" }, { "ctl", "Ctl" } }) do
   local p, base = cat[1] .. "_filtered", "Mast.Catalogs.Filtered." .. cat[2]
+  local cc = CONFIGS[cat[1]]
   M[p] = S.define { name = "mast.catalogs." .. p, service = base, filters = "required", columns = "*",
-                    example = TESS_EXAMPLE }
+                    columns_config = cc, example = TESS_EXAMPLE }
   M[p .. "_count"] = S.define { name = "mast.catalogs." .. p .. "_count", service = base,
-                                filters = "required", count = true, example = TESS_EXAMPLE }
+                                filters = "required", count = true, columns_config = cc, example = TESS_EXAMPLE }
   M[p .. "_rows"] = S.define { name = "mast.catalogs." .. p .. "_rows", service = base .. ".Rows",
-                               filters = "required", columns = "*", example = TESS_EXAMPLE }
+                               filters = "required", columns = "*", columns_config = cc, example = TESS_EXAMPLE }
   M[p .. "_position"] = S.define {
     name = "mast.catalogs." .. p .. "_position", service = base .. ".Position", position = 0.2,
-    filters = "optional", columns = "*", example = TESS_POS_EXAMPLE }
+    filters = "optional", columns = "*", columns_config = cc, example = TESS_POS_EXAMPLE }
   M[p .. "_position_count"] = S.define {
     name = "mast.catalogs." .. p .. "_position_count", service = base .. ".Position", position = 0.2,
-    filters = "optional", count = true, example = TESS_POS_EXAMPLE }
+    filters = "optional", count = true, columns_config = cc, example = TESS_POS_EXAMPLE }
   M[p .. "_position_rows"] = S.define {
     name = "mast.catalogs." .. p .. "_position_rows", service = base .. ".Position.Rows", position = 0.2,
-    filters = "optional", columns = "*", example = TESS_POS_EXAMPLE }
+    filters = "optional", columns = "*", columns_config = cc, example = TESS_POS_EXAMPLE }
 end
 
 -- Disk Detective's filtered services document no columns param: it is sent
@@ -83,19 +88,30 @@ local DD_POS_EXAMPLE = "{ra = 86.6909, dec = 0.079, radius = 0.2, filters = {cla
 local DD_COLUMNS = { columns = { check = V.columns, convert = columns_param } }
 
 --- mast.catalogs.dd_filtered{filters = {...} [, columns =]} -> result  (Mast.Catalogs.Filtered.DiskDetective)
-M.dd_filtered = S.define { name = "mast.catalogs.dd_filtered", service = DD, filters = "required",
-                           options = DD_COLUMNS, example = DD_EXAMPLE }
+M.dd_filtered = S.define { name = "mast.catalogs.dd_filtered", service = DD, columns_config = CONFIGS.dd,
+                           filters = "required", options = DD_COLUMNS, example = DD_EXAMPLE }
 --- mast.catalogs.dd_filtered_count{filters = {...}} -> integer  (...DiskDetective.Count)
 M.dd_filtered_count = S.define { name = "mast.catalogs.dd_filtered_count", service = DD .. ".Count",
-                                 filters = "required", count = true, count_columns = false,
-                                 example = DD_EXAMPLE }
+                                 columns_config = CONFIGS.dd, filters = "required", count = true,
+                                 count_columns = false, example = DD_EXAMPLE }
 --- mast.catalogs.dd_filtered_position{ra =, dec = | target =, radius = 0.2, filters = {...}} -> result
 M.dd_filtered_position = S.define {
   name = "mast.catalogs.dd_filtered_position", service = DD .. ".Position", position = 0.2,
-  filters = "optional", options = DD_COLUMNS, example = DD_POS_EXAMPLE }
+  columns_config = CONFIGS.dd, filters = "optional", options = DD_COLUMNS, example = DD_POS_EXAMPLE }
 --- mast.catalogs.dd_filtered_position_count{...} -> integer  (...DiskDetective.Position.Count)
 M.dd_filtered_position_count = S.define {
   name = "mast.catalogs.dd_filtered_position_count", service = DD .. ".Position.Count", position = 0.2,
-  filters = "optional", count = true, count_columns = false, example = DD_POS_EXAMPLE }
+  columns_config = CONFIGS.dd, filters = "optional", count = true, count_columns = false, example = DD_POS_EXAMPLE }
+
+--- mast.catalogs.columns("tic" | "ctl" | "dd" [, {deadline =}]) -> a printable dataset of
+-- {name, type, description, units, separator}: the columns criteria may name.
+function M.columns(which, opts)
+  local fn = "mast.catalogs.columns"
+  local id = CONFIGS[which]
+  if not id then
+    S.usage(fn, ("expected 'tic', 'ctl' or 'dd', got %s"):format(S.describe(which)))
+  end
+  return require("mast.columns").dataset(fn, id, id .. " columns", opts)
+end
 
 return M

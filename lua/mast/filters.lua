@@ -229,7 +229,90 @@ local function plain_filter(fn, name, v)
   return { paramName = name, values = verbatim_values(fn, name, v) }
 end
 
---- build(fn, t) -> a MAST filter list from the plain-table form (what the wrappers' `filters` take).
+-- ------------------------------------------------ criteria by the column's kind
+
+local function wildcard(v) return type(v) == "string" and v:find("[%*%%]") ~= nil end
+
+-- A MAST wildcard: `*` written as SQL's `%` (what astroquery sends).
+local function free_text(name, s)
+  return { paramName = name, values = core.array({}), freeText = (s:gsub("%*", "%%")) }
+end
+
+-- A number for a continuous column: a number, a string of one, or (an MJD
+-- column) an ISO 8601 date; anything else would reach MAST's SQL as text.
+local function continuous_value(fn, col, v)
+  if type(v) == "number" then return v end
+  if type(v) == "string" then
+    local n = tonumber(v)
+    if n then return n end
+    if col.mjd and v:match("^%s*%d%d%d%d%-%d%d%-%d%d") then
+      local ok, r = pcall(require("mast.time").mjd, v)
+      if ok then return r end
+      usage(fn, ("filter '%s': %s"):format(col.name, (tostring(r.message or r):gsub("^mast%.time%.mjd: ", ""))))
+    end
+  end
+  usage(fn, ("filter '%s' is a numeric (%s) column: give a number%s, {min, max} or a list of numbers; got %s")
+    :format(col.name, col.datatype or col.type or "treatNumeric",
+            col.mjd and " (MJD) or an ISO date such as '2010-01-01'" or "", shown(v)))
+end
+
+local function continuous_range(fn, col, lo, hi)
+  return check_range(fn, col.name, { min = continuous_value(fn, col, lo), max = continuous_value(fn, col, hi) })
+end
+
+local function is_keyed(v)
+  local _, other = shape(v)
+  return other and not is_range(v)
+end
+
+-- The filter of one plain-table criterion on a column of known kind.
+local function typed_filter(fn, col, v)
+  local name = col.name
+  if type(v) == "table" and is_keyed(v) then return plain_filter(fn, name, v) end   -- {values =, ...}: as written
+  if col.continuous then
+    if is_range(v) then return { paramName = name, values = { continuous_range(fn, col, v.min, v.max) } } end
+    if type(v) ~= "table" then return { paramName = name, values = { continuous_value(fn, col, v) } } end
+    local n = #v
+    if n == 2 and not is_range(v[1]) and not is_range(v[2]) then
+      return { paramName = name, values = { continuous_range(fn, col, v[1], v[2]) } }
+    end
+    local out = {}
+    for i = 1, n do
+      local x = v[i]
+      out[i] = is_range(x) and continuous_range(fn, col, x.min, x.max) or continuous_value(fn, col, x)
+    end
+    if n == 0 then usage(fn, ("filter '%s' has no values"):format(name)) end
+    return { paramName = name, values = out }
+  end
+  -- discrete: a wildcard string, one value, or a list of values (never a range by shape)
+  if wildcard(v) then return free_text(name, v) end
+  if type(v) == "table" and not is_range(v) then
+    for i = 1, #v do
+      if wildcard(v[i]) then
+        usage(fn, ("filter '%s': value %d (%s) is a wildcard; MAST takes one wildcard per column, "
+          .. "given alone: %s = %s"):format(name, i, shown(v[i]), name, shown(v[i])))
+      end
+    end
+  end
+  return { paramName = name, values = verbatim_values(fn, name, v) }
+end
+
+-- One criterion checked against the column configuration: the config's
+-- spelling, the value by the column's kind, its separator.
+local function column_filter(fn, col, v)
+  local f
+  if col.typed then
+    f = typed_filter(fn, col, v)
+  elseif wildcard(v) then
+    f = free_text(col.name, v)
+  else
+    f = plain_filter(fn, col.name, v)   -- no kind in the config (the TIC's): by shape, as before
+  end
+  if col.separator and f.separator == nil then f.separator = col.separator end
+  return f
+end
+
+--- build(fn, t [, columns]) -> a MAST filter list from the plain-table form (what the wrappers' `filters` take).
 -- t: {column = spec, ...} (sorted by column) or a list of {column, spec} pairs
 -- (kept in order), or a ready MAST list (mast.set_filters' output). A spec is
 --   a value                        -> values = {value}
@@ -238,14 +321,30 @@ end
 --   a list of values               -> values (strings, or 3+ numbers)
 --   {values = {...}, separator = ";", freeText = "%x%"} -> as written (use
 --                                     values = {1, 2} for two discrete numbers)
-function M.build(fn, t)
-  local out = {}
+--
+-- columns: nil, or function() -> config, what (mast.columns.config's table and
+-- the service it describes): then each plain criterion's column must exist
+-- (matched case-insensitively, sent as the config spells it) and its value is
+-- read by the column's kind: on a continuous column {a, b} is a range and a
+-- number an exact value (an MJD column also takes ISO dates); on a discrete
+-- one a list is a list of values and a string with * or % a wildcard
+-- (freeText); the config's separator goes with multi-valued columns. Ready
+-- MAST filter objects (mast.set_filters' output) are sent as given.
+function M.build(fn, t, columns)
+  local out, seen = {}, {}
+  local cfg, what
   for i, p in ipairs(pairs_of(fn, t)) do
     if p[3] then
       out[i] = mast_filter(fn, p[2])
+    elseif columns then
+      if not cfg then cfg, what = columns() end
+      out[i] = column_filter(fn, require("mast.columns").lookup(fn, cfg, p[1], what), p[2])
     else
       out[i] = plain_filter(fn, p[1], p[2])
     end
+    local n = out[i].paramName
+    if seen[n] then usage(fn, ("the column '%s' is filtered twice"):format(tostring(n))) end
+    seen[n] = true
   end
   return core.array(out)
 end

@@ -166,7 +166,14 @@ local function collect_params(spec, args, protocol)
       end
       put("filters", core.array({}), "filters")
     else
-      put("filters", require("mast.filters").build(fn, args.filters), "filters")
+      local columns   -- the service's column configuration, fetched only if a plain criterion needs it
+      if spec.columns_config then
+        columns = function()
+          return require("mast.columns").config(fn, spec.columns_config, { deadline = args.deadline }),
+            spec.columns_config
+        end
+      end
+      put("filters", require("mast.filters").build(fn, args.filters, columns), "filters")
     end
   end
   if spec.columns and not spec.count then
@@ -205,6 +212,7 @@ end
 --   example    an example argument for messages
 --   position   default radius: takes ra/dec or target, and radius
 --   filters    "required" | "optional": the `filters` option (plain table or MAST list)
+--   columns_config  the colConfigId whose columns plain criteria are checked and encoded by
 --   columns    default columns (e.g. "*"): the `columns` option
 --   options    {opt = {check = validator, param = "wireName" | false, default = v, convert = f,
 --                      required = true, hint = "what to give"}}

@@ -31,6 +31,25 @@ function H.fixture(name)
   return H.read(H.fixtures .. "/" .. name)
 end
 
+-- The recorded column configurations by colConfigId (fixtures README).
+local CONFIGS = { ["Mast.Caom.Cone"] = "columnsconfig.json", ["Mast.Catalogs.Tess.Cone"] = "ticcolumns.json",
+                  ["Mast.Catalogs.Dd.Cone"] = "ddcolumns.json" }
+
+--- Replaces mast.transport.fetch for columnsconfig requests with the recorded
+-- answers (offline specs); returns the list of ids fetched and a restore function.
+function H.fake_columns()
+  local transport = require "mast.transport"
+  local real, fetched = transport.fetch, {}
+  transport.fetch = function(fn, spec, opts)
+    if not spec.url:match("/columnsconfig$") then return real(fn, spec, opts) end
+    local id = spec.body:match("^colConfigId=(.*)$")
+      :gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)) end)
+    fetched[#fetched + 1] = id
+    return { ok = true, status = 200, body = CONFIGS[id] and H.fixture("astroquery-main/" .. CONFIGS[id]) or "" }
+  end
+  return fetched, function() transport.fetch = real end
+end
+
 function H.tmpname()
   local n = os.tmpname()
   os.remove(n)

@@ -62,10 +62,12 @@ describe("mast.service", function()
 end)
 
 describe("the wrappers, offline", function()
-  local sent, answer, real_query, real_all
+  local sent, answer, real_query, real_all, restore_fetch
 
   before_each(function()
     sent = {}
+    local _
+    _, restore_fetch = H.fake_columns()   -- the Filtered wrappers read the recorded column configurations
     answer = { status = "COMPLETE", msg = "", fields = { { name = "Column1", type = "string" } },
                data = { { Column1 = 7 } } }
     real_query, real_all = transport.one, transport.all
@@ -81,6 +83,7 @@ describe("the wrappers, offline", function()
 
   after_each(function()
     transport.one, transport.all = real_query, real_all
+    restore_fetch()
   end)
 
   local mast = require "mast"

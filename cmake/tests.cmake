@@ -10,7 +10,9 @@ set(MAST_SPEC_ENV
   MAST_BIN=$<TARGET_FILE:mast>
   MAST_SOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR}
   MAST_BUILD_DIR=${CMAKE_CURRENT_BINARY_DIR}
-  MAST_PROGRESS=off)
+  MAST_PROGRESS=off
+  # specs never touch the user's cache (with-sandbox gives its runs a cache of their own too)
+  MAST_CACHE_DIR=${CMAKE_CURRENT_BINARY_DIR}/spec-cache)
 if(MAST_SANITIZE)
   # use_tls=0: gcc 12's LeakSanitizer misreads glibc 2.36's dynamic TLS of
   # dlopen'd libraries (libcurl's, OpenSSL's) and crashes at exit

@@ -2,6 +2,7 @@
 -- encoded by the column's kind (mast.columns, mast.filters.build), from the
 -- recorded configurations: no network.
 local mast = require "mast"
+local core = require "mast.core"
 local filters = require "mast.filters"
 local columns = require "mast.columns"
 local json = mast.json
@@ -101,6 +102,10 @@ describe("criteria by the column configuration", function()
 
   it("reads a configuration once per process", function()
     package.loaded["mast.columns"], package.loaded["mast.observations"] = nil, nil   -- a fresh process
+    local diskcache = require "mast.diskcache"
+    local get = diskcache.get
+    diskcache.get = function() return nil end   -- nothing on disk yet
+    finally(function() diskcache.get = get end)
     local fresh = require "mast.columns"
     local function via_fresh(t)
       return filters.build("mast.test", t, function() return fresh.config("mast.test", "Mast.Caom.Cone"), "x" end)
@@ -147,8 +152,12 @@ describe("the column metadata", function()
     local stored = {}
     diskcache.put = function(key, bytes, ttl) stored[#stored + 1] = { key, bytes, ttl } end
     diskcache.get = function(key)
-      if key == "columnsconfig/Mast.Catalogs.Dd.Cone" then return H.fixture("astroquery-main/ddcolumns.json") end
-      if key == "columnsconfig/Mast.Catalogs.Tess.Cone" then return "{broken" end
+      -- the key names the server, then the configuration
+      local base = core.config("base_url")
+      if key == "columnsconfig/" .. base .. "/Mast.Catalogs.Dd.Cone" then
+        return H.fixture("astroquery-main/ddcolumns.json")
+      end
+      if key == "columnsconfig/" .. base .. "/Mast.Catalogs.Tess.Cone" then return "{broken" end
       return nil
     end
     package.loaded["mast.columns"] = nil   -- a fresh process
@@ -159,7 +168,7 @@ describe("the column metadata", function()
       assert.is_table(fresh.config("f", "Mast.Catalogs.Tess.Cone").Teff)
       assert.same({ "Mast.Catalogs.Tess.Cone" }, fetched)       -- broken on disk: fetched again
       assert.equal(1, #stored)
-      assert.equal("columnsconfig/Mast.Catalogs.Tess.Cone", stored[1][1])
+      assert.equal("columnsconfig/" .. core.config("base_url") .. "/Mast.Catalogs.Tess.Cone", stored[1][1])
       assert.equal(H.fixture("astroquery-main/ticcolumns.json"), stored[1][2])
       assert.equal(7 * 24 * 3600, stored[1][3])
     end)

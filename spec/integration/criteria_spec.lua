@@ -67,7 +67,13 @@ describe("criteria against the sandbox", function()
   end)
 
   it("fetches a configuration once per process", function()
-    package.loaded["mast.columns"] = nil   -- as a new process
+    package.loaded["mast.columns"] = nil   -- as a new process, with nothing on disk yet
+    local dir, before = H.tmpdir(), mast.config("cache_dir")
+    mast.config { cache_dir = dir }
+    finally(function()
+      mast.config { cache_dir = before }
+      os.execute("rm -rf " .. H.quote(dir))
+    end)
     count { target_name = "M101" }
     count { dataproduct_type = "image" }
     mast.caom.filtered_position_count { ra = 210.8023, dec = 54.349, radius = 0.2,

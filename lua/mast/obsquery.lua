@@ -38,6 +38,12 @@ local function split(fn, args)
   return pos, opts, n > 0 and crit or nil
 end
 
+local function check_name(fn, name)
+  if type(name) ~= "string" or not name:match("%S") then
+    S.usage(fn, ("expected an object name such as 'M101', got %s"):format(S.describe(name)))
+  end
+end
+
 local function has_position(pos)
   return pos.ra ~= nil or pos.dec ~= nil or pos.coordinates ~= nil or pos.target ~= nil
 end
@@ -75,9 +81,7 @@ end
 --- query_object(name [, {radius = 0.2, options}]) -> Result
 function M.query_object(name, args)
   local fn = "mast.observations.query_object"
-  if type(name) ~= "string" or not name:match("%S") then
-    S.usage(fn, ("expected an object name such as 'M101', got %s"):format(S.describe(name)))
-  end
+  check_name(fn, name)
   local pos, opts, crit = split(fn, args or {})
   if has_position(pos) then S.usage(fn, "the object is the position: leave out coordinates, ra/dec and target") end
   if crit then S.usage(fn, "query_object takes no criteria: use mast.observations.query_criteria{objectname = ...}") end
@@ -122,9 +126,7 @@ end
 
 function M.query_object_count(name, args)
   local fn = "mast.observations.query_object_count"
-  if type(name) ~= "string" or not name:match("%S") then
-    S.usage(fn, ("expected an object name such as 'M101', got %s"):format(S.describe(name)))
-  end
+  check_name(fn, name)
   local pos, opts, crit = split(fn, args or {})
   if crit or has_position(pos) then S.usage(fn, "takes the object name and radius only") end
   pos.target = name

@@ -764,8 +764,13 @@ static int xml_utf8(const char *p, const char *end) {
   return n;
 }
 
+/* p starts with lit (n bytes); a loop the compiler unrolls, not a memcmp call */
 static int has(const char *p, const char *end, const char *lit, size_t n) {
-  return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
+  size_t i;
+  if ((size_t)(end - p) < n) return 0;
+  for (i = 0; i < n; i++)
+    if (p[i] != lit[i]) return 0;
+  return 1;
 }
 
 /* At "<!--": the byte after its "-->", or NULL. */

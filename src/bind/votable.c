@@ -6,7 +6,9 @@
 **       info = {<INFO name> = value, ...}, status = "OK" | "ERROR" | "OVERFLOW"
 **       | nil, status_text = <QUERY_STATUS's text or nil>, nrows = <TABLE nrows>}
 **
-** A document with no TABLE but a QUERY_STATUS (an ERROR) gives no rows.
+** A document with no TABLE but a QUERY_STATUS (an ERROR) gives no rows. The
+** TABLEDATA rows are read by a strict scanner (below); a third argument
+** "expat" reads the whole document with expat alone (the tests' reference).
 ** The first TABLE of the document is read, parsed with expat as the bytes go,
 ** cells converted by the FIELD's datatype: long/int/short/unsignedByte to Lua
 ** integers (64-bit ids exact), float/double to numbers (NaN, +Inf, -Inf

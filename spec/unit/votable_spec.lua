@@ -99,6 +99,76 @@ describe("core.votable_decode", function()
     assert.matches("no TABLE", e.message)
   end)
 
+  describe("the TABLEDATA rows' scanner", function()
+    local F = { '<FIELD name="i" datatype="int"/>', '<FIELD name="c" datatype="char" arraysize="*"/>',
+      '<FIELD name="d" datatype="double"/>' }
+    -- each document read by the scanner (the default) and by expat alone ("expat")
+    local function both(doc)
+      local ok1, a = pcall(core.votable_decode, doc, "the TAP answer")
+      local ok2, b = pcall(core.votable_decode, doc, "the TAP answer", "expat")
+      assert.equal(ok2, ok1, doc)
+      if ok1 then assert.same(b, a) else assert.equal(b.message, a.message) end
+      return ok1 and a or nil, not ok1 and a or nil
+    end
+
+    it("reads entities, references, CDATA, comments, TD attributes and empty elements as expat does", function()
+      local t = both(vot(F, {
+        '<TD a="1" b=\'x\'>1</TD><TD>&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#xE9;&#x1D11E;</TD><TD/>',
+        ' <TD >2</TD>\n<!-- a comment --><TD>x<!-- c -->y<![CDATA[ <b>&c ]]></TD><TD>-1.5e3</TD> ',
+        "<TD>3</TD><TD>Éta ] ]] &#93;</TD>",
+      }):gsub("</TR>", "</TR>\n<!-- between rows -->\n") .. "")
+      assert.same({ i = 1, c = "<>&\"'ABé𝄞", d = core.null }, t.data[1])
+      assert.same({ i = 2, c = "xy <b>&c", d = -1500.0 }, t.data[2])
+      assert.same({ i = 3, c = "Éta ] ]] ]", d = core.null }, t.data[3])
+      t = both(vot(F, {}):gsub("<TABLEDATA>", "<TABLEDATA><TR/><TR ></TR><TR><TD/></TR>"))
+      assert.equal(3, #t.data)
+      assert.same({ i = core.null, c = core.null, d = core.null }, t.data[3])
+    end)
+
+    it("leaves to expat what it does not read, with the same dataset", function()
+      local rows = { "<TD>1</TD><TD>a</TD>", "<TD>2</TD><TD>b</TD>" }
+      local cases = {
+        { "</TR>", "</TR>\r\n" },                           -- line ends between rows
+        { "<TD>a</TD>", "<TD>a\r\nz</TD>" },               -- a line end expat normalises
+        { "</TR>", "</TR><?pi x?>" },                        -- a processing instruction
+        { "</TR>", "</TR>text" },                            -- text between rows
+        { "<TD>a</TD>", "<TD><B>x</B>a</TD>" },              -- an element inside a TD
+        { "<TD>a</TD>", "<TD>a</TD> text " },                -- text inside a TR
+        { "<TABLEDATA>", '<TABLEDATA id="t">' },
+        { "<TABLE>", "<TABLE><!-- <TABLEDATA> -->" },        -- not the rows' start
+        { "<TR>", "<v:TR>", "</TR>", "</v:TR>" },            -- a prefix
+        { '<?xml version="1.0"?>', '<?xml version="1.0" encoding="ISO-8859-1"?>', "<TD>a", "<TD>\xE9" },
+        { '<?xml version="1.0"?>', '<?xml version="1.0" encoding="utf-8"?>' },
+      }
+      for _, c in ipairs(cases) do
+        local doc = vot(F, rows)
+        for k = 1, #c, 2 do doc = doc:gsub(c[k]:gsub("%p", "%%%0"), (c[k + 1]:gsub("%%", "%%%%"))) end
+        local t = both(doc)
+        assert.equal(2, #t.data, doc)
+        assert.equal(2, t.data[2].i)
+      end
+    end)
+
+    it("gives expat's error and place for what it refuses", function()
+      local bad = {
+        "<TD>1</TD><TD>a</TD>\n<TD>x</TD>", "<TD>1.5</TD>", "<TD>1</TD><TD>a ]]> b</TD>", "<TD>&bogus;</TD>",
+        "<TD>&#0;</TD>", "<TD>&#xD800;</TD>", '<TD a="1" a="2">1</TD>', "<TD>1</TD><TD>\1</TD>",
+        "<TD>1</TD><TD>\xFF</TD>", "<TD>1</TD><!-- a -- b -->", "<TD>1</TD><TD>2</TD><TD>3</TD><TD>4</TD>",
+        "<TD>1</TD></TD>", "<TD>1<TD>",
+      }
+      for _, r in ipairs(bad) do
+        local _, e = both(vot(F, { "<TD>0</TD>", r, "<TD>9</TD>" }))
+        assert.is_truthy(e, r)
+        assert.matches("line %d+, column %d+", e.message)
+      end
+      local _, e = both(vot(F, { "<TD>1</TD>" }):gsub("</VOTABLE>", "\n</VOTABLE"))   -- after the rows
+      assert.matches("line 3, column", e.message)
+      local ok, u = pcall(core.votable_decode, vot(F, {}), nil, "sax")
+      assert.is_false(ok)
+      assert.is_true(core.is_error(u, "usage"), tostring(u))
+    end)
+  end)
+
   describe("BINARY2", function()
     local B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
     local function b64(bytes)

@@ -110,7 +110,7 @@ local function run_async(fn, catalog, request, opts)
   end)
   -- the job is no use any more, whatever happened (a cancel has sent this already)
   core.cleanup_remove(cleanup)
-  if not (not okr and core.is_error(r, "cancelled")) then pcall(core.perform, { delete }, { deadline = 5 }) end
+  if okr or not core.is_error(r, "cancelled") then pcall(core.perform, { delete }, { deadline = 5 }) end
   if not okr then error(O.within(fn, r), 0) end
   r.job = job
   return r
@@ -149,9 +149,8 @@ local function load_tables(fn, catalog, opts)
   if not ok then error(O.within(fn, doc), 0) end
   local tables, by_name = {}, {}
   local function text_of(el, name)
-    for _, c in ipairs(el) do
-      if c.name == name then return c.text, c end
-    end
+    local c = proto.child(el, name)
+    if c then return c.text, c end
   end
   for _, schema in ipairs(doc) do
     if schema.name == "schema" then

@@ -49,6 +49,15 @@ void mast_votable_register(lua_State *L);
 /* xml.c: adds xml_decode to the table on top */
 void mast_xml_register(lua_State *L);
 
+/* What both XML readers (xml.c, votable.c) share, so that they refuse and
+** report alike: "line L, column C: msg" at the parser's place into buf; the
+** local name of an element (its namespace prefix dropped); the refusal of a
+** DOCTYPE (so that no entity can expand). p is an XML_Parser (expat.h). */
+struct XML_ParserStruct;
+void mast_xml_where(struct XML_ParserStruct *p, char *buf, size_t n, const char *msg);
+const char *mast_xml_local(const char *name);
+#define MAST_XML_NO_DOCTYPE "a DOCTYPE (refused: entities could expand without bound)"
+
 /* json */
 void mast_json_register(lua_State *L);   /* adds json_encode/json_decode/null/array/object */
 

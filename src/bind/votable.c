@@ -110,9 +110,7 @@ static int vt_gc(lua_State *L) {
 static void fail(vt *v, const char *msg) {
   if (v->failed) return;
   v->failed = 1;
-  snprintf(v->err, sizeof v->err, "line %lu, column %lu: %s",
-           (unsigned long)XML_GetCurrentLineNumber(v->p),
-           (unsigned long)XML_GetCurrentColumnNumber(v->p) + 1, msg);
+  mast_xml_where(v->p, v->err, sizeof v->err, msg);
   XML_StopParser(v->p, XML_FALSE);
 }
 
@@ -122,11 +120,6 @@ static const char *attr(const XML_Char **a, const char *name) {
   return NULL;
 }
 
-/* The element's local name (a namespace prefix dropped). */
-static const char *local(const char *name) {
-  const char *c = strrchr(name, ':');
-  return c ? c + 1 : name;
-}
 
 
 /* ---- BINARY2 ---- */
@@ -483,7 +476,7 @@ static void add_field(vt *v, const XML_Char **a) {
 static void on_start(void *ud, const XML_Char *el, const XML_Char **a) {
   vt *v = ud;
   lua_State *L = v->L;
-  const char *n = local(el);
+  const char *n = mast_xml_local(el);
   if (++v->depth > MAX_DEPTH) {
     fail(v, "nesting deeper than 64 elements");
     return;
@@ -667,7 +660,7 @@ static void push_cell(vt *v, vfield *f) {
 static void on_end(void *ud, const XML_Char *el) {
   vt *v = ud;
   lua_State *L = v->L;
-  const char *n = local(el);
+  const char *n = mast_xml_local(el);
   v->depth--;
   if (v->in_status && strcmp(n, "INFO") == 0) {
     size_t len = v->len;
@@ -722,7 +715,7 @@ static void on_end(void *ud, const XML_Char *el) {
 static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sys, const XML_Char *pub,
                        int internal) {
   (void)name; (void)sys; (void)pub; (void)internal;
-  fail(ud, "a DOCTYPE (refused: entities could expand without bound)");
+  fail(ud, MAST_XML_NO_DOCTYPE);
 }
 
 /* The rows' scanner reads UTF-8 only (expat gives its handlers UTF-8 whatever
@@ -1036,10 +1029,7 @@ static int decode(lua_State *L) {
   }
   if (v->failed || XML_GetErrorCode(v->p) != XML_ERROR_NONE) {
     if (!v->failed)
-      snprintf(v->err, sizeof v->err, "line %lu, column %lu: %s",
-               (unsigned long)XML_GetCurrentLineNumber(v->p),
-               (unsigned long)XML_GetCurrentColumnNumber(v->p) + 1,
-               XML_ErrorString(XML_GetErrorCode(v->p)));
+      mast_xml_where(v->p, v->err, sizeof v->err, XML_ErrorString(XML_GetErrorCode(v->p)));
     return parse_error(L, v, v->err);
   }
   if (v->table == 0 && lua_getfield(L, S_RESULT, "status") == LUA_TNIL)   /* an ERROR has none */

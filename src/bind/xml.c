@@ -55,18 +55,21 @@ static int xp_gc(lua_State *L) {
   return 0;
 }
 
+void mast_xml_where(XML_Parser p, char *buf, size_t n, const char *msg) {
+  snprintf(buf, n, "line %lu, column %lu: %s", (unsigned long)XML_GetCurrentLineNumber(p),
+           (unsigned long)XML_GetCurrentColumnNumber(p) + 1, msg);
+}
+
+const char *mast_xml_local(const char *name) {
+  const char *c = strrchr(name, ':');
+  return c ? c + 1 : name;
+}
+
 static void fail(xp *x, const char *msg) {
   if (x->failed) return;
   x->failed = 1;
-  snprintf(x->err, sizeof x->err, "line %lu, column %lu: %s",
-           (unsigned long)XML_GetCurrentLineNumber(x->p),
-           (unsigned long)XML_GetCurrentColumnNumber(x->p) + 1, msg);
+  mast_xml_where(x->p, x->err, sizeof x->err, msg);
   XML_StopParser(x->p, XML_FALSE);
-}
-
-static const char *local(const char *name) {
-  const char *c = strrchr(name, ':');
-  return c ? c + 1 : name;
 }
 
 static void on_start(void *ud, const XML_Char *el, const XML_Char **a) {
@@ -81,7 +84,7 @@ static void on_start(void *ud, const XML_Char *el, const XML_Char **a) {
   x->text[x->depth].len = 0;
   luaL_checkstack(L, 4, "XML nesting");
   lua_createtable(L, 0, 3);
-  lua_pushstring(L, local(el));
+  lua_pushstring(L, mast_xml_local(el));
   lua_setfield(L, -2, "name");
   lua_newtable(L);
   for (; a[0] != NULL; a += 2) {
@@ -135,7 +138,7 @@ static void on_end(void *ud, const XML_Char *el) {
 static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sys, const XML_Char *pub,
                        int internal) {
   (void)name; (void)sys; (void)pub; (void)internal;
-  fail(ud, "a DOCTYPE (refused: entities could expand without bound)");
+  fail(ud, MAST_XML_NO_DOCTYPE);
 }
 
 static int decode(lua_State *L) {
@@ -159,10 +162,7 @@ static int decode(lua_State *L) {
   XML_SetStartDoctypeDeclHandler(x->p, on_doctype);
   if (XML_Parse(x->p, text, (int)len, XML_TRUE) != XML_STATUS_OK || x->failed) {
     if (!x->failed)
-      snprintf(x->err, sizeof x->err, "line %lu, column %lu: %s",
-               (unsigned long)XML_GetCurrentLineNumber(x->p),
-               (unsigned long)XML_GetCurrentColumnNumber(x->p) + 1,
-               XML_ErrorString(XML_GetErrorCode(x->p)));
+      mast_xml_where(x->p, x->err, sizeof x->err, XML_ErrorString(XML_GetErrorCode(x->p)));
     lua_pushfstring(L, "%s is not XML mast can read: %s", name, x->err);
     xp_free(x);
     return mast_raise(L, MAST_EJSON, "%s", lua_tostring(L, -1));

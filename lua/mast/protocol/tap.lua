@@ -96,11 +96,13 @@ function M.table(body, label)
   return r
 end
 
-local function first(el, name)
+--- The first child element of el (a core.xml_decode element) named name, or nil.
+function M.child(el, name)
   for _, c in ipairs(el) do
     if c.name == name then return c end
   end
 end
+local first = M.child
 
 --- The phase of a UWS job document, its result URL and its error message.
 function M.job(body)

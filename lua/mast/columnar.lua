@@ -94,6 +94,7 @@ end
 local Table = { __name = "mast.Table" }
 M.Table = Table
 local methods = {}
+M.methods = methods   -- the Table's methods, for help and completion
 
 Table.__index = function(t, k)
   if math.type(k) == "integer" then return methods.row(t, k) end

@@ -79,6 +79,8 @@ return {
   ["mast.catalogs.tic_cone"] = {
     sig = "mast.catalogs.tic_cone{..., radius = 0.02} -> result  (Mast.Catalogs.Tic.Cone)",
     summary = "Sources of the TESS Input Catalog within radius degrees of a position.",
+    returns = "a mast.Result",
+    example = "local r = mast.catalogs.tic_cone{ra = 210.8, dec = 54.35, radius = 0.01}",
   },
   ["mast.catalogs.tic_filtered"] = {
     sig = "mast.catalogs.tic_filtered{filters = {...} [, columns = '*']} -> result",

@@ -18,6 +18,8 @@ return {
     sig = "mast.config() -> a table of every setting.",
     summary = "mast.config(\"key\") -> one setting.",
     text = "mast.config{key = value, ...} -> sets them (all or none) and returns the table of settings. The token reads back as \"<set>\" (or nil), never as its value.",
+    returns = "the table of settings, or one setting",
+    example = "print(mast.config('base_url'))",
   },
   ["mast.download"] = {
     sig = "mast.download(uri_or_url, dest [, opts]) -> {path, bytes, status, url, skipped, resumed, seconds}",
@@ -33,6 +35,8 @@ return {
     sig = "mast.download_products(products, dir [, opts]) -> manifest",
     summary = "Downloads products concurrently into a directory tree, checking sizes; returns a manifest.",
     text = "Downloads every product (a products result or a list of rows) concurrently to <dir>/mastDownload/<obs_collection>/<obs_id>/<productFilename> (opts.flat: <dir>/<productFilename>), checking each file against its `size`. Names come from the server: one that is empty, '.', '..', or holds '/' or NUL is refused and that product fails; nothing is written outside dir. Returns the manifest, one entry per product in order: {local_path, status = \"COMPLETE\" | \"SKIPPED\" | \"ERROR\", message, url, uri, bytes} opts.manifest = <path>: also write it there as CSV. opts.concurrency, opts.overwrite, opts.progress: as mast.download_many. opts.source: \"mast\" (the default), \"cloud\" (public files from MAST's S3 bucket over HTTPS, anonymous; the others fail with the reason) or \"auto\" (the bucket where it has the file, MAST otherwise); exclusive-access products always come from MAST. Each entry says its source. products may also be observations (their products are listed first), and any other key of opts is a criterion as mast.filter_products takes it (productType = \"SCIENCE\", mrp_only = true). opts.script = <path>: write a curl script there instead of downloading (entries SCRIPTED). A failed product is an ERROR entry, and a line on the terminal says how many; opts.strict = true raises instead.",
+    returns = "a manifest: one {local_path, status, message, url} per product",
+    example = "local p = mast.products(2003738726)\nlocal m = mast.download_products(mast.filter_products(p, {productType = 'SCIENCE'}), 'data')",
   },
   ["mast.error"] = {
     sig = "mast.error(code, message [, fields]) -> error",
@@ -77,11 +81,15 @@ return {
     sig = "mast.products(x [, opts]) -> one result with the products of every observation",
     summary = "The data products of observations (obsids, rows or a result), in one result.",
     text = "x: an obsid (integer or string; the `obsid` column of a CAOM search, not obs_id), an observations result, one of its rows, or a list mixing them. Each obsid is asked once, in Mast.Caom.Products requests of at most 500 comma-joined ids, run concurrently, joined in order.",
+    returns = "a mast.Result of products",
+    example = "local obs = mast.caom.cone{ra = 254.28746, dec = -4.09933, radius = 0.05}\nlocal p = mast.products(obs)",
   },
   ["mast.query"] = {
     sig = "mast.query(request [, opts]) -> result",
     summary = "request: a MAST request table ({service=..., params=..., format=..., pagesize=..., page=...}).",
     text = "opts.deadline: seconds for the whole query, polling included (default: the deadline setting). opts.progress: false to show nothing while MAST is EXECUTING. A json answer comes back decoded (a mast.Result for datasets); csv and votable as text.",
+    returns = "a mast.Result for a JSON dataset, else the decoded answer or text",
+    example = "local r = mast.query{service = 'Mast.Caom.Cone', params = {ra = 254.28746, dec = -4.09933, radius = 0.2}}",
   },
   ["mast.query_all"] = {
     sig = "mast.query_all(request [, opts]) -> one result holding every row",
@@ -97,6 +105,8 @@ return {
     sig = "mast.resolve(name_or_names [, opts]) -> entry, or {[name] = entry} for a list",
     summary = "Resolves object names to positions through MAST's name resolver (SANTA).",
     text = "MAST's name resolver (SANTA, the `resolver_url` setting): an entry is {ra, dec (degrees), name (canonical), resolver, object_type, ...MAST's own fields (searchString, decl, ...)}. opts: resolver (\"SIMBAD\" | \"NED\" | ..., or a list: ask only those), all = true (every resolver's answer: a list of entries per name), deadline, progress. Names are sent 30 a request, concurrently. A name nobody resolves is an error (code \"mast\") naming every such name; nothing is half-answered.",
+    returns = "a list of entries {ra, dec, name, resolver, object_type}",
+    example = "local e = mast.resolve('M101')[1]\nprint(e.ra, e.dec)",
   },
   ["mast.session_info"] = {
     sig = "mast.session_info([opts]) -> info: what MAST says about the configured token (anonymous = true",

@@ -1,0 +1,38 @@
+-- What the options every wrapper shares mean (mast.help adds them to the
+-- types and defaults read from the wrappers' declarations). An entry's own
+-- options list overrides these for that function.
+return {
+  ra = { text = "Right ascension of the centre, in degrees (ICRS)." },
+  dec = { text = "Declination of the centre, in degrees (ICRS)." },
+  target = { text = "An object name resolved to a position through MAST's resolver, e.g. 'M101'." },
+  coordinates = { type = "string | {ra, dec}",
+                  text = "The centre as one value: '14:03:12.6 +54:20:56', '210.8 54.3' or {ra, dec}." },
+  radius = { text = "The search radius: degrees, or a string with a unit ('3 arcmin', '10 arcsec')." },
+  filters = { type = "table",
+              text = "Criteria on columns: a plain table such as {dataproduct_type = 'image', "
+                .. "t_exptime = {100, 1000}} (a list: any of them; {min, max}: a range), or mast.set_filters' list." },
+  columns = { text = "The columns to return: '*', a comma-separated string or a list of names." },
+  obsid = { text = "The obsid column of a CAOM search (not obs_id); a list asks for several at once." },
+  data = { text = "Your positions: a list of rows such as {{ra = 210.8, dec = 54.3}}, a result or a mast.Table." },
+  ra_column = { text = "The column of data holding right ascension (default 'ra', or 's_ra')." },
+  dec_column = { text = "The column of data holding declination (default 'dec', or 's_dec')." },
+  pagesize = { text = "Rows per page MAST returns." },
+  page = { default = "1", text = "Which page to return (with pagesize)." },
+  removenullcolumns = { text = "Leave out the columns that are null in every row." },
+  format = { default = "'json'", text = "The answer's format: a result ('json'), or CSV or VOTable text." },
+  all = { default = "false", text = "Fetch every page and join them into one result." },
+  deadline = { default = "the deadline setting",
+               text = "Seconds the whole call may take, waiting on MAST included." },
+  progress = { default = "on a terminal", text = "Show a line while MAST is still working." },
+  max_rows = { text = "With all = true: refuse (before fetching) a result of more rows." },
+  max_bytes = { text = "With all = true: refuse (before fetching) a result estimated larger." },
+  concurrency = { default = "the concurrency setting", text = "With all = true: pages fetched at once." },
+  cachebreaker = { text = "Makes MAST skip its cache for this request (true: the current time)." },
+  clearcache = { text = "Asks MAST to clear its cache for this request." },
+  removecache = { text = "Asks MAST to remove its cached answer for this request." },
+  timeout = { text = "Seconds MAST itself may spend on the request (server side)." },
+  params = { text = "Raw params added to the request as they are (for what no option covers)." },
+  exclude_hla = { text = "Leave out Hubble Legacy Archive observations." },
+  obstype = { type = "'all' | 'science' | 'calibration'", default = "'all'",
+              text = "Which kind of observations to search." },
+}

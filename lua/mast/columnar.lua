@@ -132,6 +132,11 @@ function methods.column(t, name)
   return col
 end
 
+--- t:show{columns = {...}, rows = n, width = w} -> the grid of exactly that (a string).
+function methods.show(t, opts)
+  return require("mast.pretty").show("Table:show", t:envelope(), opts, "mast.Table")
+end
+
 --- for i, row in t:rows() do ... end
 function methods.rows(t)
   local i, n = 0, rawget(t, "n")

@@ -2,7 +2,7 @@
 return {
   ["mast.caom"] = {
     sig = "mast.caom",
-    summary = "observations in MAST's Common Archive Observation Model.",
+    summary = "Observations in MAST's Common Archive Observation Model (CAOM): cone, filtered, products.",
   },
   ["mast.caom.cone"] = {
     sig = "mast.caom.cone{ra =, dec = | target =, radius = 0.2 [, exclude_hla = true]} -> result",

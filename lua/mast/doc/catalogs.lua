@@ -2,7 +2,7 @@
 return {
   ["mast.catalogs"] = {
     sig = "mast.catalogs",
-    summary = "MAST's catalogs — Gaia, TGAS, GALEX, the TESS Input Catalog",
+    summary = "MAST's catalogs: Gaia, TGAS, GALEX, the TESS Input Catalog, the CTL and Disk Detective.",
   },
   ["mast.catalogs.columns"] = {
     sig = "mast.catalogs.columns(\"tic\" | \"ctl\" | \"dd\" [, {deadline =}]) -> a printable dataset of",

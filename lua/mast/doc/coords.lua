@@ -2,7 +2,7 @@
 return {
   ["mast.coords"] = {
     sig = "mast.coords",
-    summary = "positions and angles as people write them (pure Lua, no I/O).",
+    summary = "Positions and angles as people write them (sexagesimal, units), separations.",
   },
   ["mast.coords.angle"] = {
     sig = "mast.coords.angle(fn, v, unit, what) -> number",
@@ -11,7 +11,7 @@ return {
   },
   ["mast.coords.position"] = {
     sig = "mast.coords.position(fn, opts) -> ra, dec",
-    summary = "ra, dec in degrees from ra/dec or a coordinates string or {ra, dec}.",
+    summary = "The ra, dec in degrees of ra/dec, a coordinates string or {ra, dec}.",
     text = "ra, dec in degrees from opts.ra/opts.dec or opts.coordinates (a string, decimal or sexagesimal, or {ra, dec}). Returns nil when neither is given (a target is the caller's: coords.resolve below).",
   },
   ["mast.coords.radius"] = {
@@ -20,7 +20,7 @@ return {
   },
   ["mast.coords.resolve"] = {
     sig = "mast.coords.resolve(fn, opts [, run_opts]) -> ra, dec",
-    summary = "ra, dec from a position (ra/dec, coordinates) or a target name resolved through MAST.",
+    summary = "The ra, dec of a position (ra/dec, coordinates) or of a target name resolved through MAST.",
   },
   ["mast.coords.separation"] = {
     sig = "mast.coords.separation(ra1, dec1, ra2, dec2) -> degrees",

@@ -2,7 +2,7 @@
 return {
   ["mast.crossmatch"] = {
     sig = "mast.crossmatch",
-    summary = "match your own positions against MAST's catalogs.",
+    summary = "Matches your own positions against MAST's catalogs.",
   },
   ["mast.crossmatch.caom"] = {
     sig = "mast.crossmatch.caom{data = rows, radius = 0.002 [, ra_column =, dec_column =]} -> result",

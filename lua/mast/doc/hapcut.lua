@@ -2,7 +2,7 @@
 return {
   ["mast.hapcut"] = {
     sig = "mast.hapcut",
-    summary = "cutouts of Hubble Advanced Products (HAPcut).",
+    summary = "Cutouts of Hubble Advanced Products (HAPcut).",
   },
   ["mast.hapcut.cutouts"] = {
     sig = "mast.hapcut.cutouts{ra =, dec =, size = 50 | {x, y} | \"5 arcsec\", dir =} -> {{path, size}, ...}",

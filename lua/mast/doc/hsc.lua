@@ -2,7 +2,7 @@
 return {
   ["mast.hsc"] = {
     sig = "mast.hsc",
-    summary = "the Hubble Source Catalog (versions 2 and 3) and its spectra.",
+    summary = "The Hubble Source Catalog (versions 2 and 3) and its spectra.",
   },
   ["mast.hsc.cone"] = {
     sig = "mast.hsc.cone{ra =, dec = | target =, radius = 0.2 [, nr = 50000, ni = 1, magtype = 1, version = 3]} -> result",

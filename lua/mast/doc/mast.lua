@@ -15,21 +15,21 @@ return {
     text = "opts: deadline.",
   },
   ["mast.config"] = {
-    sig = "mast.config() -> a table of every setting.",
-    summary = "mast.config(\"key\") -> one setting.",
-    text = "mast.config{key = value, ...} -> sets them (all or none) and returns the table of settings. The token reads back as \"<set>\" (or nil), never as its value.",
+    sig = "mast.config() | mast.config(\"key\") | mast.config{key = value, ...} -> settings",
+    summary = "Reads or changes mast's settings (base URL, token, deadline, concurrency, ...).",
+    text = "mast.config(\"key\") -> one setting. mast.config{key = value, ...} -> sets them (all or none) and returns the table of settings. The token reads back as \"<set>\" (or nil), never as its value.",
     returns = "the table of settings, or one setting",
     example = "print(mast.config('base_url'))",
   },
   ["mast.download"] = {
     sig = "mast.download(uri_or_url, dest [, opts]) -> {path, bytes, status, url, skipped, resumed, seconds}",
-    summary = "uri_or_url: a mast: URI (fetched through <base>/api/v0.1/Download/file) or an http(s) URL.",
-    text = "dest: the file to write, or a directory (the file keeps its own name). opts.size: the expected size in bytes (from the product's `size`): checked, and an existing dest of that size is kept without touching the network. opts.overwrite: download even if dest already has the expected size. opts.resume: false to discard an existing <dest>.part instead of resuming it. opts.progress: false for no display; a function(p) to be told of progress (p.bytes, p.bytes_total, p.rate, p.elapsed); an error in it aborts the download.",
+    summary = "Downloads one file (a mast: URI or a URL), resuming a .part and checking the size.",
+    text = "uri_or_url: a mast: URI (fetched through <base>/api/v0.1/Download/file) or an http(s) URL. dest: the file to write, or a directory (the file keeps its own name). opts.size: the expected size in bytes (from the product's `size`): checked, and an existing dest of that size is kept without touching the network. opts.overwrite: download even if dest already has the expected size. opts.resume: false to discard an existing <dest>.part instead of resuming it. opts.progress: false for no display; a function(p) to be told of progress (p.bytes, p.bytes_total, p.rate, p.elapsed); an error in it aborts the download.",
   },
   ["mast.download_many"] = {
     sig = "mast.download_many(items [, opts]) -> one result per item, in order",
-    summary = "items: a list of {uri = <mast: URI or URL>, dest = <path>, size = <bytes, optional>}.",
-    text = "Runs opts.concurrency transfers at once (default: the concurrency setting) over one multi handle with one progress line. A failure does not stop the others: each result is {ok, uri, path, bytes, status, url, skipped, resumed, error}.",
+    summary = "Downloads many files concurrently, one progress line; one result per item.",
+    text = "items: a list of {uri = <mast: URI or URL>, dest = <path>, size = <bytes, optional>}. Runs opts.concurrency transfers at once (default: the concurrency setting) over one multi handle with one progress line. A failure does not stop the others: each result is {ok, uri, path, bytes, status, url, skipped, resumed, error}.",
   },
   ["mast.download_products"] = {
     sig = "mast.download_products(products, dir [, opts]) -> manifest",
@@ -61,8 +61,8 @@ return {
   },
   ["mast.json2csv"] = {
     sig = "mast.json2csv(result [, opts]) -> the CSV text, or (with opts.file) the path written",
-    summary = "opts.types = false: no row of types.",
-    text = "opts.eol: \"\\n\" (default) or \"\\r\\n\". opts.file = path: write it there, through <path>.part renamed when complete, so a half-written file never sits at path.",
+    summary = "A result as CSV text (a row of names, a row of types, the rows), or a file.",
+    text = "opts.types = false: no row of types. opts.eol: \"\\n\" (default) or \"\\r\\n\". opts.file = path: write it there, through <path>.part renamed when complete, so a half-written file never sits at path.",
   },
   ["mast.json2table"] = {
     sig = "mast.json2table(result) -> mast.Table",
@@ -86,8 +86,8 @@ return {
   },
   ["mast.query"] = {
     sig = "mast.query(request [, opts]) -> result",
-    summary = "request: a MAST request table ({service=..., params=..., format=..., pagesize=..., page=...}).",
-    text = "opts.deadline: seconds for the whole query, polling included (default: the deadline setting). opts.progress: false to show nothing while MAST is EXECUTING. A json answer comes back decoded (a mast.Result for datasets); csv and votable as text.",
+    summary = "Runs one MAST request (any service) and returns its answer, waiting while MAST is EXECUTING.",
+    text = "request: a MAST request table ({service=..., params=..., format=..., pagesize=..., page=...}). opts.deadline: seconds for the whole query, polling included (default: the deadline setting). opts.progress: false to show nothing while MAST is EXECUTING. A json answer comes back decoded (a mast.Result for datasets); csv and votable as text.",
     returns = "a mast.Result for a JSON dataset, else the decoded answer or text",
     example = "local r = mast.query{service = 'Mast.Caom.Cone', params = {ra = 254.28746, dec = -4.09933, radius = 0.2}}",
   },
@@ -109,8 +109,9 @@ return {
     example = "local e = mast.resolve('M101')[1]\nprint(e.ra, e.dec)",
   },
   ["mast.session_info"] = {
-    sig = "mast.session_info([opts]) -> info: what MAST says about the configured token (anonymous = true",
-    summary = "with none, or with one MAST does not accept).",
+    sig = "mast.session_info([opts]) -> info",
+    summary = "What MAST says about the configured token (anonymous = true without one).",
+    text = "with none, or with one MAST does not accept).",
   },
   ["mast.set_filters"] = {
     sig = "mast.set_filters(t) -> filter list",
@@ -136,7 +137,7 @@ return {
   },
   ["mast.votable"] = {
     sig = "mast.votable(text [, name]) -> a printable dataset of a VOTable's first table",
-    summary = "(with info, status, status_text as core.votable_decode gives them), e.g.",
-    text = "the text a format = \"votable\" query returns.",
+    summary = "A printable dataset of a VOTable's first table (e.g. of a format = 'votable' query).",
+    text = "(with info, status, status_text as core.votable_decode gives them), e.g. the text a format = \"votable\" query returns.",
   },
 }

@@ -2,7 +2,7 @@
 return {
   ["mast.missions"] = {
     sig = "mast.missions",
-    summary = "MAST's missions — the list CAOM holds (Mast.Missions.List), and",
+    summary = "MAST's missions: the list CAOM holds, and mission-specific searches and products.",
   },
   ["mast.missions.columns"] = {
     sig = "mast.missions.columns(mission [, opts]) -> Result of {name, type, description, queryable, default_output}",
@@ -30,8 +30,8 @@ return {
   },
   ["mast.missions.products"] = {
     sig = "mast.missions.products(mission, datasets [, opts]) -> Result of products",
-    summary = "datasets: names ({\"Z14Z0104T\", ...}), or a search Result (its sci_data_set_name, or opts.column).",
-    text = "Sent 1,000 names a request, concurrently. opts: column, deadline, progress.",
+    summary = "The products of mission datasets (names or a search result).",
+    text = "datasets: names ({\"Z14Z0104T\", ...}), or a search Result (its sci_data_set_name, or opts.column). Sent 1,000 names a request, concurrently. opts: column, deadline, progress.",
   },
   ["mast.missions.search"] = {
     sig = "mast.missions.search(mission, criteria [, opts]) -> Result (or a count)",

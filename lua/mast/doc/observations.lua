@@ -2,7 +2,7 @@
 return {
   ["mast.observations"] = {
     sig = "mast.observations",
-    summary = "CAOM observations, as astroquery's Observations shapes them: the searches",
+    summary = "CAOM observations as astroquery's Observations shapes them (query_region, ...).",
   },
   ["mast.observations.columns"] = {
     sig = "mast.observations.columns([{deadline =}]) -> a printable dataset of {name, type,",

@@ -2,7 +2,7 @@
 return {
   ["mast.resolver"] = {
     sig = "mast.resolver",
-    summary = "object names to coordinates, through MAST's Mast.Name.Lookup (the",
+    summary = "Object names to coordinates through MAST's name resolver.",
   },
   ["mast.resolver.lookup"] = {
     sig = "mast.resolver.lookup(name [, opts]) -> MAST's answer, as the page's resolve_name returns it:",
@@ -16,7 +16,7 @@ return {
   },
   ["mast.resolver.resolve_for"] = {
     sig = "mast.resolver.resolve_for(fn, name [, opts]) -> ra, dec",
-    summary = "ra, dec (degrees) of a target name, with errors named after the calling function fn.",
+    summary = "The ra, dec (degrees) of a target name, errors named after the calling function fn.",
   },
   ["mast.resolver.santa"] = {
     sig = "mast.resolve(name_or_names [, opts]) -> entry, or {[name] = entry} for a list",

@@ -2,7 +2,7 @@
 return {
   ["mast.zcut"] = {
     sig = "mast.zcut",
-    summary = "cutouts of MAST's deep-field surveys (Zcut: CANDELS, GOODS, ...).",
+    summary = "Cutouts of MAST's deep-field surveys (Zcut: CANDELS, GOODS, ...).",
   },
   ["mast.zcut.cutouts"] = {
     sig = "mast.zcut.cutouts{ra =, dec =, size = 100 | {x, y} | \"10 arcsec\", survey =, format = \"fits\" | \"jpg\" | \"png\",",

@@ -63,6 +63,21 @@ function M.terminal_width()
   return (c and c >= 20) and math.floor(c) or 120
 end
 
+-- text over lines of at most width characters, broken after ", " or at spaces.
+local function wrap(text, width)
+  local lines, line = {}, ""
+  for word in text:gmatch("%S+") do
+    if line ~= "" and width_of(line) + 1 + width_of(word) > width then
+      lines[#lines + 1] = line
+      line = word
+    else
+      line = line == "" and word or (line .. " " .. word)
+    end
+  end
+  lines[#lines + 1] = line
+  return table.concat(lines, "\n")
+end
+
 --- An aligned grid of a MAST result's first rows, with the row count and columns.
 -- opts: rows (10), width (terminal), title, cell (max cell width, 24; id-like
 -- columns in full), columns (the names to show, in that order).
@@ -126,11 +141,14 @@ function M.grid(r, opts)
   if nrows > maxrows then out[#out + 1] = ("… %d more rows"):format(nrows - maxrows) end
   local names = {}
   for _, f in ipairs(all_fields) do names[#names + 1] = ("%s (%s)"):format(tostring(f.name), tostring(f.type)) end
+  local list
   if #cols < ncols then
-    out[#out + 1] = ("%d more columns not shown. Columns: %s"):format(ncols - #cols, table.concat(names, ", "))
+    list = ("%d more columns not shown. Columns: %s"):format(ncols - #cols, table.concat(names, ", "))
   else
-    out[#out + 1] = "Columns: " .. table.concat(names, ", ")
+    list = "Columns: " .. table.concat(names, ", ")
   end
+  out[#out + 1] = wrap(list, width)
+  out[1] = wrap(out[1], width)
   return table.concat(out, "\n")
 end
 

@@ -186,7 +186,7 @@ describe("completion", function()
     assert.same({ "r:columns", "r:count" }, complete("r:co"))
     local t = mast.json2table(env.r)
     env.t = t
-    assert.same({ "t:rows", "t:row" }, (function() local l = complete("t:ro"); table.sort(l, function(a, b) return a > b end) return l end)())
+    assert.same({ "t:row", "t:rows" }, complete("t:ro"))
   end)
 
   it("completes option names inside a wrapper's {...}, not values", function()
@@ -292,7 +292,8 @@ describe("the REPL, in a terminal", function()
   end)
 
   it("completes with Tab: a module's function and a wrapper's option", function()
-    local code, out = typed({ "x = mast.caom.co\t", "x == mast.caom.cone", "help(mast.caom.cone{exclude_h\t = true, ra = 1})" })
+    local code, out = typed({ "x = mast.caom.co\t", "x == mast.caom.cone",
+      "help(mast.caom.cone{exclude_h\t = true, ra = 1})" })
     assert.equal(0, code, out)
     assert.matches("\ntrue\n", out)
     assert.not_matches("unknown option", out, 1, true)   -- exclude_h was completed: only the position is missing

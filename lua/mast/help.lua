@@ -13,8 +13,8 @@ local M = { _NAME = "mast.help" }
 local FIXED_AREAS = { "mast", "result" }
 
 -- The option groups, in the order help shows them.
-M.GROUPS = { "position", "criteria", "request", "run", "plumbing" }
-M.GROUP_TITLES = { position = "position", criteria = "criteria", request = "request",
+M.GROUPS = { "position", "criteria", "options", "request", "run", "plumbing" }
+M.GROUP_TITLES = { position = "position", criteria = "criteria", options = "options", request = "request",
                    run = "how it runs", plumbing = "plumbing (rarely needed)" }
 local REQUEST = { pagesize = true, page = true, removenullcolumns = true, format = true }
 local RUN = { all = true, deadline = true, progress = true, max_rows = true }
@@ -170,13 +170,24 @@ local function shared_option(name)
   return ok and t[name] or nil
 end
 
-local function group_of(name, spec)
+local function group_of(name, spec, wrapper)
+  if not wrapper then return (RUN[name] or name == "concurrency") and "run" or "options" end
   local s = require "mast.service"
   if s.POSITION[name] and spec.position then return "position" end
   if PLUMBING[name] then return "plumbing" end
-  if REQUEST[name] then return "request" end
+  if REQUEST[name] and wrapper then return "request" end
   if RUN[name] then return "run" end
-  return "criteria"
+  return wrapper and "criteria" or "options"
+end
+
+-- What f (public name `name`) declares it takes: {spec =, known =} for a
+-- wrapper, {spec = {}, known =} for a function that declared its options table.
+local function declaration(name, f)
+  local d = f and require("mast.service").declared[f]
+  if d then return d, true end
+  local known = name and require("mast.options").declared[name]
+  if known then return { spec = {}, known = known }, false end
+  return nil
 end
 
 --- The options of an entry, each {name, type, default, group, text}: a
@@ -184,7 +195,7 @@ end
 function M.options(e, f)
   local own = {}
   for _, o in ipairs(e.options or {}) do own[o.name] = o end
-  local d = f and require("mast.service").declared[f]
+  local d, wrapper = declaration(e.name, f)
   if not d then return e.options or {} end
   local spec, list = d.spec, {}
   for name, check in pairs(d.known) do
@@ -200,7 +211,7 @@ function M.options(e, f)
     list[#list + 1] = {
       name = name, default = default,
       type = o.type or validator_types()[check] or shared.type or "value",
-      group = o.group or group_of(name, spec),
+      group = o.group or group_of(name, spec, wrapper),
       text = o.text or shared.text or "",
     }
   end
@@ -216,12 +227,12 @@ end
 
 --- The option names a function takes (for completion), sorted; nil if it declares none.
 function M.option_names(f)
-  local d = require("mast.service").declared[f]
+  local name = M.name_of(f, true)
+  local d = declaration(name, f)
   local names = {}
   if d then
     for k in pairs(d.known) do names[#names + 1] = k end
   else
-    local name = M.name_of(f, true)
     local e = name and M.entries()[name]
     if not e or not e.options then return nil end
     for _, o in ipairs(e.options) do names[#names + 1] = o.name end

@@ -152,12 +152,19 @@ function M.grid(r, opts)
   return table.concat(out, "\n")
 end
 
+do
+  local O = require "mast.options"
+  local V = O.validators
+  local SHOW = { columns = V.columns, rows = V.posint, width = V.posint, cell = V.posint }
+  O.declare("Result:show", SHOW)
+  O.declare("Table:show", SHOW)
+end
+
 --- r:show{columns = {...}, rows = n, width = w} (a Result's or a Table's): the
 -- grid of exactly those columns and rows, no line wider than w; a string.
 function M.show(fn, dataset, opts, title)
   local O = require "mast.options"
-  local V = O.validators
-  opts = O.options(fn, opts, { columns = V.columns, rows = V.posint, width = V.posint, cell = V.posint })
+  opts = O.options(fn, opts, O.declared[fn])
   local columns = opts.columns
   if type(columns) == "string" then columns = columns ~= "*" and O.list_of(columns) or nil end
   if columns then

@@ -73,6 +73,19 @@ describe("help", function()
     assert.matches("filters%s+table  %(default required%)", tostring(help(mast.caom.filtered)))
   end)
 
+  it("lists the options a function declared with mast.options.declare, each with its meaning", function()
+    help.public(false)   -- loads every module, so that each has declared its options
+    local declared = require("mast.options").declared
+    assert.truthy(declared["mast.download_products"] and declared["mast.query_all"])
+    for name, known in pairs(declared) do
+      local e = help.entries()[name]
+      assert.truthy(e, "no entry for " .. name)
+      local text = help.text(name)
+      for opt in pairs(known) do assert.matches("\n  " .. opt .. " ", text, 1, true) end
+    end
+    assert.matches("  flat%s+boolean\n%s+Write <dir>/<productFilename>", help.text("mast.download_products"))
+  end)
+
   it("explains methods, by value and by name, and suggests a misspelt name", function()
     local r = require("mast.result").wrap({ fields = {}, data = {} }, "X")
     assert.matches("^r:count%(%)", tostring(help(r.count)))

@@ -8,6 +8,11 @@ return {
     sig = "mast.bundle(uris, dest [, opts]) -> {path, bytes, status, url, files}",
     summary = "Downloads many files as one tar.gz or zip archive (MAST's bundle service), optionally unpacked.",
     text = "POSTs the URIs as repeated uri= form fields to <base>/api/v0.1/Download/bundle.<format> and streams the archive to dest with mast.download's guarantees. opts.format: \"tar.gz\" or \"zip\" (default: from dest's extension). opts.extract: a directory to unpack the archive into; hostile entries (absolute paths, '..', links leading outside) make it refuse the whole archive. The result's `files` lists {path, size} of what was written.",
+    options = {
+      { name = "format", text = "'tar.gz' or 'zip' (default: from dest's extension)." },
+      { name = "extract", text = "A directory to unpack the archive into (hostile entries make it refuse the archive)." },
+      { name = "progress", text = "false for no display; a function(p) to be told of progress." },
+    },
   },
   ["mast.cloud_uris"] = {
     sig = "mast.cloud_uris(rows_or_uris [, opts]) -> list",
@@ -25,11 +30,22 @@ return {
     sig = "mast.download(uri_or_url, dest [, opts]) -> {path, bytes, status, url, skipped, resumed, seconds}",
     summary = "Downloads one file (a mast: URI or a URL), resuming a .part and checking the size.",
     text = "uri_or_url: a mast: URI (fetched through <base>/api/v0.1/Download/file) or an http(s) URL. dest: the file to write, or a directory (the file keeps its own name). opts.size: the expected size in bytes (from the product's `size`): checked, and an existing dest of that size is kept without touching the network. opts.overwrite: download even if dest already has the expected size. opts.resume: false to discard an existing <dest>.part instead of resuming it. opts.progress: false for no display; a function(p) to be told of progress (p.bytes, p.bytes_total, p.rate, p.elapsed); an error in it aborts the download.",
+    options = {
+      { name = "size", text = "The expected size in bytes (a product's size): checked, and a file already of that size is kept." },
+      { name = "overwrite", text = "Download even if dest already has the expected size." },
+      { name = "resume", text = "false: discard an existing .part instead of resuming it." },
+      { name = "progress", text = "false for no display; a function(p) told of p.bytes, p.bytes_total, p.rate, p.elapsed." },
+    },
   },
   ["mast.download_many"] = {
     sig = "mast.download_many(items [, opts]) -> one result per item, in order",
     summary = "Downloads many files concurrently, one progress line; one result per item.",
     text = "items: a list of {uri = <mast: URI or URL>, dest = <path>, size = <bytes, optional>}. Runs opts.concurrency transfers at once (default: the concurrency setting) over one multi handle with one progress line. A failure does not stop the others: each result is {ok, uri, path, bytes, status, url, skipped, resumed, error}.",
+    options = {
+      { name = "overwrite", text = "Download even if a file already has its expected size." },
+      { name = "resume", text = "false: discard existing .part files instead of resuming them." },
+      { name = "progress", text = "false for no display; a function(p) to be told of progress." },
+    },
   },
   ["mast.download_products"] = {
     sig = "mast.download_products(products, dir [, opts]) -> manifest",
@@ -37,6 +53,15 @@ return {
     text = "Downloads every product (a products result or a list of rows) concurrently to <dir>/mastDownload/<obs_collection>/<obs_id>/<productFilename> (opts.flat: <dir>/<productFilename>), checking each file against its `size`. Names come from the server: one that is empty, '.', '..', or holds '/' or NUL is refused and that product fails; nothing is written outside dir. Returns the manifest, one entry per product in order: {local_path, status = \"COMPLETE\" | \"SKIPPED\" | \"ERROR\", message, url, uri, bytes} opts.manifest = <path>: also write it there as CSV. opts.concurrency, opts.overwrite, opts.progress: as mast.download_many. opts.source: \"mast\" (the default), \"cloud\" (public files from MAST's S3 bucket over HTTPS, anonymous; the others fail with the reason) or \"auto\" (the bucket where it has the file, MAST otherwise); exclusive-access products always come from MAST. Each entry says its source. products may also be observations (their products are listed first), and any other key of opts is a criterion as mast.filter_products takes it (productType = \"SCIENCE\", mrp_only = true). opts.script = <path>: write a curl script there instead of downloading (entries SCRIPTED). A failed product is an ERROR entry, and a line on the terminal says how many; opts.strict = true raises instead.",
     returns = "a manifest: one {local_path, status, message, url} per product",
     example = "local p = mast.products(2003738726)\nlocal m = mast.download_products(mast.filter_products(p, {productType = 'SCIENCE'}), 'data')",
+    options = {
+      { name = "flat", text = "Write <dir>/<productFilename> instead of <dir>/mastDownload/<collection>/<obs_id>/." },
+      { name = "manifest", text = "Also write the manifest there as CSV." },
+      { name = "overwrite", text = "Download even if a file already has its expected size." },
+      { name = "script", text = "Write a curl script there instead of downloading." },
+      { name = "source", text = "'mast' (default), 'cloud' (MAST's public S3 bucket) or 'auto' (the bucket where it has the file)." },
+      { name = "strict", text = "Raise on a failed product instead of an ERROR entry." },
+      { name = "progress", text = "false for no display; a function(p) to be told of progress." },
+    },
   },
   ["mast.error"] = {
     sig = "mast.error(code, message [, fields]) -> error",
@@ -63,6 +88,11 @@ return {
     sig = "mast.json2csv(result [, opts]) -> the CSV text, or (with opts.file) the path written",
     summary = "A result as CSV text (a row of names, a row of types, the rows), or a file.",
     text = "opts.types = false: no row of types. opts.eol: \"\\n\" (default) or \"\\r\\n\". opts.file = path: write it there, through <path>.part renamed when complete, so a half-written file never sits at path.",
+    options = {
+      { name = "types", text = "false: no row of types." },
+      { name = "eol", text = "'\\n' (default) or '\\r\\n'." },
+      { name = "file", text = "Write it to this path (through <path>.part) and return the path." },
+    },
   },
   ["mast.json2table"] = {
     sig = "mast.json2table(result) -> mast.Table",
@@ -95,6 +125,11 @@ return {
     sig = "mast.query_all(request [, opts]) -> one result holding every row",
     summary = "Runs a request and fetches every page concurrently, joined into one result.",
     text = "Fetches page 1, then the other pages concurrently (opts.concurrency at a time, default 4) over kept-alive connections, and joins the rows in order. opts.pagesize: rows per page (default the request's pagesize, else 50000). opts.max_rows / opts.max_bytes: a budget; a result larger than it (known from page 1, bytes estimated from its rows' JSON) is an error before the other pages are fetched. opts.deadline, opts.progress: as mast.query.",
+    options = {
+      { name = "pagesize", text = "Rows per page (default the request's pagesize, else 50000)." },
+      { name = "max_rows", text = "Refuse (before fetching the rest) a result of more rows." },
+      { name = "max_bytes", text = "Refuse a result estimated larger (from page 1's rows)." },
+    },
   },
   ["mast.query_many"] = {
     sig = "mast.query_many(requests [, opts]) -> list",

@@ -316,7 +316,7 @@ function M.overview()
   out[#out + 1] = ""
   out[#out + 1] = "Getting help:"
   out[#out + 1] = "  help(mast.caom.cone)    a function: signature, options, returns, example"
-  out[#out + 1] = "  help 'mast.caom.cone'   the same, by name; help(r.sort) for a method"
+  out[#out + 1] = "  help 'mast.caom.cone'   the same, by name; help(r.show) for a method"
   out[#out + 1] = "  help(mast.caom)         what a module holds"
   out[#out + 1] = "  mast.traceback()        where the last error came from"
   out[#out + 1] = "  Tab completes names, fields, options; exit, quit or Ctrl-D leaves."

@@ -147,8 +147,9 @@ function M.grid(r, opts)
   else
     list = "Columns: " .. table.concat(names, ", ")
   end
-  out[#out + 1] = wrap(list, width)
-  out[1] = wrap(out[1], width)
+  -- a width asked for is kept by every line; at the terminal, it wraps the long list itself
+  out[#out + 1] = opts.width and wrap(list, width) or list
+  if opts.width then out[1] = wrap(out[1], width) end
   return table.concat(out, "\n")
 end
 

@@ -19,3 +19,6 @@ files["lua/mast"] = { std = "none+mast_module" }
 
 -- the specs run under busted, with the helper table H from spec/helpers
 files["spec"] = { std = "+busted", globals = { "H" } }
+
+-- help texts (mast.help): data files of long strings, one a line
+files["lua/mast/doc"] = { std = "none+mast_module", max_line_length = false }

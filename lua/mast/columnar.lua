@@ -94,6 +94,7 @@ end
 local Table = { __name = "mast.Table" }
 M.Table = Table
 local methods = {}
+M.methods = methods   -- the Table's methods, for help and completion
 
 Table.__index = function(t, k)
   if math.type(k) == "integer" then return methods.row(t, k) end
@@ -129,6 +130,11 @@ function methods.column(t, name)
       hint and ("did you mean '" .. hint .. "'?") or ("columns: " .. table.concat(names, ", "))))
   end
   return col
+end
+
+--- t:show{columns = {...}, rows = n, width = w} -> the grid of exactly that (a string).
+function methods.show(t, opts)
+  return require("mast.pretty").show("Table:show", t:envelope(), opts, "mast.Table")
 end
 
 --- for i, row in t:rows() do ... end

@@ -103,6 +103,7 @@ end
 -- opts.types = false: no row of types. opts.eol: "\n" (default) or "\r\n".
 -- opts.file = path: write it there, through <path>.part renamed when complete,
 -- so a half-written file never sits at path.
+O.declare("mast.json2csv", OPTS)
 function M.json2csv(result, opts)
   opts = O.options(FN, opts, OPTS)
   local names, types, rows = dataset(result)

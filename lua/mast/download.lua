@@ -76,6 +76,7 @@ local DOWNLOAD_OPTS = { size = V.size, overwrite = V.boolean, resume = V.boolean
 -- opts.resume: false to discard an existing <dest>.part instead of resuming it.
 -- opts.progress: false for no display; a function(p) to be told of progress
 --   (p.bytes, p.bytes_total, p.rate, p.elapsed); an error in it aborts the download.
+O.declare("mast.download", DOWNLOAD_OPTS)
 function M.download(src, dest, opts)
   local fn = "mast.download"
   opts = O.options(fn, opts, DOWNLOAD_OPTS)
@@ -104,6 +105,7 @@ local ITEM = { uri = V.string, dest = V.string, size = V.size }
 -- Runs opts.concurrency transfers at once (default: the concurrency setting)
 -- over one multi handle with one progress line. A failure does not stop the
 -- others: each result is {ok, uri, path, bytes, status, url, skipped, resumed, error}.
+O.declare("mast.download_many", MANY_OPTS)
 function M.download_many(items, opts)
   local fn = "mast.download_many"
   opts = O.options(fn, opts, MANY_OPTS)
@@ -145,6 +147,7 @@ local BUNDLE_OPTS = {
 -- opts.extract: a directory to unpack the archive into; hostile entries
 --   (absolute paths, '..', links leading outside) make it refuse the whole archive.
 --   The result's `files` lists {path, size} of what was written.
+O.declare("mast.bundle", BUNDLE_OPTS)
 function M.bundle(uris, dest, opts)
   local fn = "mast.bundle"
   opts = O.options(fn, opts, BUNDLE_OPTS)

@@ -28,6 +28,8 @@ local M = {
   --- Make or recognise mast error objects.
   error = core.error,
   is_error = core.is_error,
+  --- The traceback of the REPL's last error (the REPL prints only its message).
+  traceback = function() return require("mast.repl").last_traceback() end,
   --- The exact JSON codec used on the wire.
   json = { encode = core.json_encode, decode = core.json_decode, null = core.null },
 }
@@ -58,7 +60,8 @@ local LAZY = { resolver = true, missions = true, caom = true, catalogs = true, h
                crossmatch = true, jwst = true, hst = true, panstarrs = true, tesscut = true,
                zcut = true, hapcut = true, tap = true, coords = true, time = true,
                observations = true }
-setmetatable(M, { __index = function(t, k)
+-- __lazy: the names help and completion list (the modules, loaded or not).
+setmetatable(M, { __lazy = LAZY, __index = function(t, k)
   if LAZY[k] then
     local mod = require("mast." .. k)
     rawset(t, k, mod)

@@ -180,6 +180,16 @@ function M.check(fn, args, known)
   return args
 end
 
+--- public name -> the options table (name -> validator) that function checks
+-- its opts with: mast.help lists them from here, so they are written once.
+M.declared = {}
+
+--- Records that the function `name` takes the options `known`; returns known.
+function M.declare(name, known)
+  M.declared[name] = known
+  return known
+end
+
 --- Checks an options table (nil is an empty one) against `known` and returns it.
 function M.options(fn, opts, known)
   if opts == nil then return {} end

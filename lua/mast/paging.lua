@@ -18,6 +18,7 @@ local FN = "mast.query_all"
 -- opts.max_rows / opts.max_bytes: a budget; a result larger than it (known
 -- from page 1, bytes estimated from its rows' JSON) is an error before the
 -- other pages are fetched. opts.deadline, opts.progress: as mast.query.
+O.declare("mast.query_all", OPTS)
 function M.query_all(request, opts)
   opts = O.options(FN, opts, OPTS)
   invoke.check(FN, request)

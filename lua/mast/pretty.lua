@@ -13,7 +13,7 @@ local function is_lightnull(v)
   return tostring(v) == "userdata: (nil)"
 end
 
---- The text of one grid cell.
+--- The text of one grid cell: at most max characters (24), cut with a visible "…".
 function M.cell(v, max)
   local s
   if v == nil or is_lightnull(v) then
@@ -27,11 +27,20 @@ function M.cell(v, max)
   end
   max = max or 24
   if utf8.len(s) and utf8.len(s) > max then
-    s = s:sub(1, utf8.offset(s, max) - 1) .. "…"
+    s = s:sub(1, utf8.offset(s, math.max(max, 1)) - 1) .. "…"
   elseif #s > max and not utf8.len(s) then
-    s = s:sub(1, max - 1) .. "…"
+    s = s:sub(1, math.max(max - 1, 0)) .. "…"
   end
   return s
+end
+
+--- Whether a column holds identifiers or file names, shown in full because a
+-- cut one is useless (obs_id, obsid, productFilename, dataURI, *_id, ...).
+function M.is_id_column(name)
+  local n = tostring(name):lower()
+  return n == "id" or n:match("_id$") ~= nil or n:match("obsid$") ~= nil or n:match("objid$") ~= nil
+    or n:match("uri$") ~= nil or n:match("url$") ~= nil or n:match("filename$") ~= nil
+    or n == "obs_id" or n == "target_name"
 end
 
 local function width_of(s)
@@ -44,18 +53,46 @@ local function pad(s, w, right)
   return right and (string.rep(" ", n) .. s) or (s .. string.rep(" ", n))
 end
 
-local function term_width()
+--- The terminal's width: what the terminal itself says (mast.core asks it with
+-- ioctl), else $COLUMNS (shells seldom export it), else 120.
+function M.terminal_width()
+  local core = package.loaded["mast.core"]
+  local w = core and core.terminal_width and core.terminal_width()
+  if math.type(w) == "integer" and w >= 20 then return w end
   local c = tonumber(os.getenv("COLUMNS") or "")
-  return (c and c >= 40) and c or 120
+  return (c and c >= 20) and math.floor(c) or 120
+end
+
+-- text over lines of at most width characters, broken after ", " or at spaces.
+local function wrap(text, width)
+  local lines, line = {}, ""
+  for word in text:gmatch("%S+") do
+    if line ~= "" and width_of(line) + 1 + width_of(word) > width then
+      lines[#lines + 1] = line
+      line = word
+    else
+      line = line == "" and word or (line .. " " .. word)
+    end
+  end
+  lines[#lines + 1] = line
+  return table.concat(lines, "\n")
 end
 
 --- An aligned grid of a MAST result's first rows, with the row count and columns.
--- opts: rows (10), width (terminal), title, cell (max cell width, 24).
+-- opts: rows (10), width (terminal), title, cell (max cell width, 24; id-like
+-- columns in full), columns (the names to show, in that order).
 function M.grid(r, opts)
   opts = opts or {}
   local maxrows = opts.rows or 10
-  local width = opts.width or term_width()
+  local width = opts.width or M.terminal_width()
   local fields = type(r.fields) == "table" and r.fields or {}
+  local all_fields = fields
+  if opts.columns then
+    local by_name, chosen = {}, {}
+    for _, f in ipairs(fields) do by_name[f.name] = f end
+    for _, name in ipairs(opts.columns) do chosen[#chosen + 1] = by_name[name] or { name = name, type = "?" } end
+    fields = chosen
+  end
   local data = type(r.data) == "table" and r.data or {}
   local nrows, ncols = #data, #fields
   local out = {}
@@ -74,40 +111,78 @@ function M.grid(r, opts)
   local cols, used = {}, 0
   for i, f in ipairs(fields) do
     local name = tostring(f.name)
-    local w = width_of(M.cell(name, opts.cell))
+    local max = M.is_id_column(name) and math.huge or opts.cell
+    local w = width_of(M.cell(name, max))
     local numeric = true
     for j = 1, math.min(nrows, maxrows) do
       local v = data[j][f.name]
-      local c = M.cell(v, opts.cell)
+      local c = M.cell(v, max)
       if width_of(c) > w then w = width_of(c) end
       if type(v) ~= "number" and not (v == nil or is_lightnull(v)) then numeric = false end
     end
     if used + w + (#cols > 0 and 2 or 0) > width and #cols > 0 then break end
+    if w > width then w, max = width, width - 1 end   -- one column wider than the screen: cut it
     used = used + w + (#cols > 0 and 2 or 0)
-    cols[#cols + 1] = { name = f.name, w = w, right = numeric, index = i }
+    cols[#cols + 1] = { name = f.name, w = w, right = numeric, index = i, max = max }
   end
 
   local line, rule = {}, {}
   for _, c in ipairs(cols) do
-    line[#line + 1] = pad(M.cell(tostring(c.name), opts.cell), c.w, c.right)
+    line[#line + 1] = pad(M.cell(tostring(c.name), c.max), c.w, c.right)
     rule[#rule + 1] = string.rep("-", c.w)
   end
   out[#out + 1] = table.concat(line, "  ")
   out[#out + 1] = table.concat(rule, "  ")
   for j = 1, math.min(nrows, maxrows) do
     line = {}
-    for _, c in ipairs(cols) do line[#line + 1] = pad(M.cell(data[j][c.name], opts.cell), c.w, c.right) end
+    for _, c in ipairs(cols) do line[#line + 1] = pad(M.cell(data[j][c.name], c.max), c.w, c.right) end
     out[#out + 1] = table.concat(line, "  ")
   end
   if nrows > maxrows then out[#out + 1] = ("… %d more rows"):format(nrows - maxrows) end
   local names = {}
-  for _, f in ipairs(fields) do names[#names + 1] = ("%s (%s)"):format(tostring(f.name), tostring(f.type)) end
+  for _, f in ipairs(all_fields) do names[#names + 1] = ("%s (%s)"):format(tostring(f.name), tostring(f.type)) end
+  local list
   if #cols < ncols then
-    out[#out + 1] = ("%d more columns not shown. Columns: %s"):format(ncols - #cols, table.concat(names, ", "))
+    list = ("%d more columns not shown. Columns: %s"):format(ncols - #cols, table.concat(names, ", "))
   else
-    out[#out + 1] = "Columns: " .. table.concat(names, ", ")
+    list = "Columns: " .. table.concat(names, ", ")
   end
+  -- a width asked for is kept by every line; at the terminal, it wraps the long list itself
+  out[#out + 1] = opts.width and wrap(list, width) or list
+  if opts.width then out[1] = wrap(out[1], width) end
   return table.concat(out, "\n")
+end
+
+do
+  local O = require "mast.options"
+  local V = O.validators
+  local SHOW = { columns = V.columns, rows = V.posint, width = V.posint, cell = V.posint }
+  O.declare("Result:show", SHOW)
+  O.declare("Table:show", SHOW)
+end
+
+--- r:show{columns = {...}, rows = n, width = w} (a Result's or a Table's): the
+-- grid of exactly those columns and rows, no line wider than w; a string.
+function M.show(fn, dataset, opts, title)
+  local O = require "mast.options"
+  opts = O.options(fn, opts, O.declared[fn])
+  local columns = opts.columns
+  if type(columns) == "string" then columns = columns ~= "*" and O.list_of(columns) or nil end
+  if columns then
+    local known = {}
+    for _, f in ipairs(dataset.fields or {}) do known[#known + 1] = f.name end
+    for _, c in ipairs(columns) do
+      local found = false
+      for _, k in ipairs(known) do if k == c then found = true end end
+      if not found then
+        local hint = O.suggest(c, known)
+        O.usage(fn, ("no column '%s' (%s)"):format(c, hint and ("did you mean '" .. hint .. "'?")
+          or ("columns: " .. table.concat(known, ", "))))
+      end
+    end
+  end
+  return M.grid(dataset, { columns = columns, rows = opts.rows, width = opts.width, cell = opts.cell,
+                           title = title })
 end
 
 local function key_text(k)

@@ -75,6 +75,7 @@ end
 -- observations result, one of its rows, or a list mixing them. Each obsid is asked once,
 -- in Mast.Caom.Products requests of at most 500 comma-joined ids, run concurrently,
 -- joined in order.
+O.declare("mast.products", PRODUCTS_OPTS)
 function M.products(obsids, opts)
   local fn = "mast.products"
   opts = O.options(fn, opts, PRODUCTS_OPTS)
@@ -400,6 +401,7 @@ end
 -- true). opts.script = <path>: write a curl script there instead of downloading (entries
 -- SCRIPTED). A failed product is an ERROR entry, and a line on the terminal says how many;
 -- opts.strict = true raises instead.
+O.declare("mast.download_products", DOWNLOAD_OPTS)
 function M.download_products(products, dir, opts)
   local fn = "mast.download_products"
   local rows = rows_of(fn, products)

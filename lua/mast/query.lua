@@ -20,6 +20,9 @@ end
 -- opts.deadline: seconds for the whole query, polling included (default: the deadline setting).
 -- opts.progress: false to show nothing while MAST is EXECUTING.
 -- A json answer comes back decoded (a mast.Result for datasets); csv and votable as text.
+O.declare("mast.query", OPTS)
+O.declare("mast.query_many", OPTS)
+
 function M.query(request, opts)
   invoke.check("mast.query", request)
   opts = O.options("mast.query", opts, OPTS)

@@ -30,6 +30,11 @@ function Result.__index.service(r)
   return service_of[r]
 end
 
+--- r:show{columns = {...}, rows = n, width = w} -> the grid of exactly that (a string).
+function Result.__index.show(r, opts)
+  return require("mast.pretty").show("Result:show", r, opts, service_of[r])
+end
+
 M.Result = Result
 
 --- Gives a decoded answer the Result metatable when it is a dataset.

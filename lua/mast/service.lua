@@ -204,6 +204,10 @@ local function arguments(spec, args, known)
   return M.check(spec.name, args, known)
 end
 
+--- wrapper function -> {spec =, known = name -> validator}: what each wrapper
+-- takes, so that help and completion read the same declaration the check uses.
+M.declared = setmetatable({}, { __mode = "k" })
+
 --- Makes a wrapper function from a declaration:
 --   name       "mast.caom.cone" (for messages)
 --   service    the MAST service name, or function(fn, args) -> name
@@ -223,12 +227,14 @@ end
 function M.define(spec)
   local protocol = spec.protocol or require("mast.protocol.invoke")
   local known = known_options(spec, protocol)
-  return function(args)
+  local wrapper = function(args)
     args = arguments(spec, args, known)
     local params, put, extra = collect_params(spec, args, protocol)
     local request = protocol.wrapper.request(spec, args, params, put, extra)
     return protocol.wrapper.answer(spec, M.run(spec.name, request, args, protocol), args)
   end
+  M.declared[wrapper] = { spec = spec, known = known }
+  return wrapper
 end
 
 return M

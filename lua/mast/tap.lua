@@ -126,6 +126,7 @@ local QUERY_OPTS = { maxrec = function(v)
 -- opts: maxrec (at most 100,000: the service's limit), async (a UWS job rather than one
 -- request: for long queries), runid, deadline, progress. The Result also has info (the
 -- VOTable's INFO), overflow, and for a job its address (job).
+O.declare("mast.tap.query", QUERY_OPTS)
 function M.query(catalog, adql, opts)
   local fn = "mast.tap.query"
   opts = O.options(fn, opts, QUERY_OPTS)
@@ -282,6 +283,7 @@ end
 -- conditions), top, order_by, ra_column/dec_column (default ra, dec). Column names are
 -- checked against the table's VOSI columns before anything is sent. opts: as mast.tap.query.
 -- The ADQL sent is r.adql.
+O.declare("mast.tap.cone", CONE_OPTS)
 function M.cone(catalog, spec, opts)
   local fn = "mast.tap.cone"
   if type(spec) ~= "table" then O.usage(fn, "spec must be a table {ra =, dec =, radius = [, table =, ...]}") end

@@ -10,6 +10,7 @@ STEPS is a JSON list of steps, run in order:
   {"interrupt": true}           type Ctrl-C
   {"sleep": seconds}
   {"close": true}               type Ctrl-D
+PTY_SIZE="rows,cols" in the environment sets the terminal's size.
 The whole output is written to stdout at the end; the exit status is the
 program's, or 124 if a step timed out (the output then ends with a note).
 """
@@ -32,6 +33,12 @@ def main():
     cmd = sys.argv[3:]
     pid, fd = pty.fork()
     if pid == 0:
+        size = os.environ.pop("PTY_SIZE", "")
+        if size:
+            import fcntl
+            import struct
+            rows, cols = (int(x) for x in size.split(","))
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         os.environ.setdefault("TERM", "xterm")
         os.execvp(cmd[0], cmd)
     out = bytearray()

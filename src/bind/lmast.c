@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -751,6 +752,20 @@ static int l_isatty(lua_State *L) {
   return 1;
 }
 
+/* core.terminal_width([fd = 1]) -> columns, or nil when fd is no terminal
+** (or it does not say): the grid fits the real width, not $COLUMNS. */
+static int l_terminal_width(lua_State *L) {
+  struct winsize ws;
+  int fd = (int)luaL_optinteger(L, 1, 1);
+  memset(&ws, 0, sizeof ws);
+  if (ioctl(fd, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0) {
+    lua_pushnil(L);
+    return 1;
+  }
+  lua_pushinteger(L, ws.ws_col);
+  return 1;
+}
+
 /* core.waiting(label, percent, polls, elapsed): tells the host's progress
 ** hook that MAST is still EXECUTING a query. Returns whether there is a
 ** hook (if not, the Lua side shows its own line on a terminal). */
@@ -1113,6 +1128,7 @@ static const luaL_Reg core_funcs[] = {
   {"cleanup_run", l_cleanup_run},
   {"now", l_now},
   {"isatty", l_isatty},
+  {"terminal_width", l_terminal_width},
   {"cancelled", l_cancelled},
   {"waiting", l_waiting},
   {"has_progress_hook", l_has_progress_hook},

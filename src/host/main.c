@@ -95,9 +95,8 @@ static int report(lua_State *L, int status) {
   return status;
 }
 
-/* Message handler: turns the error into text (mast.Error objects have a
-** __tostring) and adds a traceback. */
-static int msghandler(lua_State *L) {
+/* The text of the error at index 1 (mast.Error objects have a __tostring). */
+static const char *error_text(lua_State *L) {
   const char *msg = lua_tostring(L, 1);
   if (msg == NULL) {
     if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
@@ -105,14 +104,56 @@ static int msghandler(lua_State *L) {
     else
       msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
   }
-  luaL_traceback(L, L, msg, 1);
+  return msg;
+}
+
+/* Whether a traceback line is a frame of mast's own modules ("lua/mast/x.lua:",
+** embedded "mast/x.lua:") or C glue: a script's user wants their own frames. */
+static int internal_frame(const char *line, size_t len) {
+  const char *colon;
+  if (len < 2 || line[0] != '\t') return 0;
+  if (strncmp(line + 1, "[C]:", 4) == 0) return 1;
+  colon = memchr(line, ':', len);
+  if (colon == NULL || colon - line < 6 || strncmp(colon - 4, ".lua", 4) != 0) return 0;
+  if (strncmp(line + 1, "mast/", 5) == 0) return 1;
+  for (const char *p = line + 1; p + 9 <= colon; p++)
+    if (strncmp(p, "lua/mast/", 9) == 0) return 1;
+  return 0;
+}
+
+/* Message handler of scripts: the error's text and a traceback without
+** mast's internal frames. */
+static int msghandler(lua_State *L) {
+  const char *tb, *line;
+  luaL_Buffer b;
+  luaL_traceback(L, L, error_text(L), 1);
+  tb = lua_tostring(L, -1);
+  luaL_buffinit(L, &b);
+  for (line = tb; *line != '\0';) {
+    const char *nl = strchr(line, '\n');
+    size_t len = nl ? (size_t)(nl - line + 1) : strlen(line);
+    if (!internal_frame(line, len)) luaL_addlstring(&b, line, len);
+    line += len;
+  }
+  luaL_pushresult(&b);
   return 1;
 }
+
+/* Message handler at the prompt: keeps the whole traceback for
+** mast.traceback() and the error itself, of which only the message is shown. */
+#define REPL_TRACEBACK "mast.repl.traceback"
+static int repl_msghandler(lua_State *L) {
+  luaL_traceback(L, L, error_text(L), 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, REPL_TRACEBACK);
+  lua_settop(L, 1);
+  return 1;
+}
+static int in_repl = 0;
 
 static int docall(lua_State *L, int narg, int nres) {
   int status;
   int base = lua_gettop(L) - narg;
-  lua_pushcfunction(L, msghandler);
+  lua_pushcfunction(L, in_repl ? repl_msghandler : msghandler);
   lua_insert(L, base);
   globalL = L;
   atomic_store(&interrupted, 0);
@@ -339,7 +380,9 @@ static int lazy_mast(lua_State *L) {
 
 static void install_lazy_mast(lua_State *L) {
   lua_newtable(L);
-  lua_createtable(L, 0, 1);
+  lua_createtable(L, 0, 2);
+  lua_pushliteral(L, "mast.lazy");   /* the REPL shows the module for it */
+  lua_setfield(L, -2, "__name");
   lua_pushcfunction(L, lazy_mast);
   lua_setfield(L, -2, "__index");
   lua_setmetatable(L, -2);
@@ -529,6 +572,18 @@ static int multiline(lua_State *L) {
   }
 }
 
+/* "exit" or "quit" (or with "()") alone on a line leaves the REPL. */
+static int is_exit(const char *line) {
+  size_t n;
+  while (isspace((unsigned char)*line)) line++;
+  n = strcspn(line, " \t()");
+  if (!((n == 4 && (strncmp(line, "exit", 4) == 0 || strncmp(line, "quit", 4) == 0)))) return 0;
+  line += n;
+  if (line[0] == '(' && line[1] == ')') line += 2;
+  while (isspace((unsigned char)*line)) line++;
+  return *line == '\0';
+}
+
 /* Reads and compiles one chunk. Returns a load status, -1 at the end of
 ** input, or -2 when Ctrl-C dropped it. */
 static int loadline(lua_State *L) {
@@ -536,6 +591,7 @@ static int loadline(lua_State *L) {
   lua_settop(L, 0);
   got = pushline(L, 1);
   if (got != 1) return got == 0 ? -1 : -2;
+  if (is_exit(lua_tostring(L, 1))) return -1;
   if ((status = addreturn(L)) != LUA_OK) status = multiline(L);
   if (status == -2) {
     lua_settop(L, 0);
@@ -565,6 +621,99 @@ static void l_print(lua_State *L) {
     message(progname, lua_pushfstring(L, "error calling 'print' (%s)", lua_tostring(L, -1)));
 }
 
+/* Prints an error at the prompt: the message only (mast.repl.error_text),
+** the traceback kept for mast.traceback(). */
+static void repl_report(lua_State *L) {
+  int top = lua_gettop(L);
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "mast.repl");
+  if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_istable(L, -1) &&
+      lua_getfield(L, -1, "error_text") == LUA_TFUNCTION) {
+    lua_pushvalue(L, top);
+    lua_getfield(L, LUA_REGISTRYINDEX, REPL_TRACEBACK);
+    if (lua_pcall(L, 2, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING) {
+      message(NULL, lua_tostring(L, -1));
+      lua_settop(L, top - 1);
+      return;
+    }
+  }
+  lua_settop(L, top);   /* mast.repl failed: the error as scripts show it, less the traceback */
+  if (top == 1) message(NULL, error_text(L));
+  lua_settop(L, 0);
+}
+
+#ifdef MAST_WITH_EDITLINE
+/* Tab: mast.repl.complete(line, cursor, globals) gives the words that may
+** replace the one before the cursor; libedit wants the common prefix first. */
+static lua_State *completionL = NULL;
+
+static char **complete_cb(const char *text, int start, int end) {
+  lua_State *L = completionL;
+  char **matches = NULL;
+  int top, n, i, shift;
+  (void)text;
+  rl_attempted_completion_over = 1;   /* never file names */
+  if (L == NULL) return NULL;
+  top = lua_gettop(L);
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "mast.repl");
+  if (lua_pcall(L, 1, 1, 0) != LUA_OK || !lua_istable(L, -1) ||
+      lua_getfield(L, -1, "complete") != LUA_TFUNCTION) goto done;
+  lua_pushstring(L, rl_line_buffer);
+  lua_pushinteger(L, end);
+  lua_pushglobaltable(L);
+  if (lua_pcall(L, 3, 2, 0) != LUA_OK || !lua_istable(L, -2)) goto done;
+  /* libedit's word starts at start, the Lua word at its second result - 1:
+  ** give each candidate libedit's extra leading bytes, or drop the Lua word's */
+  shift = (int)lua_tointeger(L, -1) - 1 - start;
+  lua_pop(L, 1);
+  if (shift > 0) lua_pushlstring(L, rl_line_buffer + start, (size_t)shift);
+  else lua_pushliteral(L, "");
+  lua_insert(L, -2);
+  n = (int)lua_rawlen(L, -1);
+  if (n == 0) goto done;
+  matches = calloc((size_t)n + 2, sizeof *matches);
+  if (matches == NULL) goto done;
+  for (i = 1; i <= n; i++) {
+    const char *w;
+    size_t wl = 0;
+    lua_pushvalue(L, -2);   /* the extra leading bytes */
+    lua_rawgeti(L, -2, i);
+    w = lua_tolstring(L, -1, &wl);
+    if (w == NULL || (shift < 0 && wl < (size_t)-shift)) lua_pushliteral(L, "");
+    else lua_pushstring(L, w + (shift < 0 ? -shift : 0));
+    lua_remove(L, -2);
+    lua_concat(L, 2);
+    matches[i] = strdup(lua_tostring(L, -1));
+    lua_pop(L, 1);
+    if (matches[i] == NULL) break;
+  }
+  if (i <= n) {   /* out of memory: offer nothing */
+    for (i = 1; i <= n; i++) free(matches[i]);
+    free(matches);
+    matches = NULL;
+    goto done;
+  }
+  {   /* matches[0]: what all of them begin with */
+    size_t common = strlen(matches[1]);
+    for (i = 2; i <= n; i++) {
+      size_t k = 0;
+      while (k < common && matches[i][k] == matches[1][k]) k++;
+      common = k;
+    }
+    matches[0] = strndup(matches[1], common);
+    if (matches[0] == NULL) {
+      for (i = 1; i <= n; i++) free(matches[i]);
+      free(matches);
+      matches = NULL;
+    }
+  }
+done:
+  lua_settop(L, top);
+  return matches;
+}
+#endif
+
 static void doREPL(lua_State *L) {
   int status;
   const char *oldprogname = progname;
@@ -576,6 +725,11 @@ static void doREPL(lua_State *L) {
     const char *home = getenv("HOME");
     rl_readline_name = "mast";
     rl_getc_function = getc_interruptible;
+    completionL = L;
+    rl_attempted_completion_function = complete_cb;
+    rl_completion_append_character = '\0';
+    /* '.', ':' and '[' ']' belong to the word: mast.caom.co<Tab>, r.data[1].ob<Tab> */
+    rl_basic_word_break_characters = " \t\n\"'`@$><=;|&{(,+-*/%^~#";
     stifle_history(HISTORY_MAX);
     if (h != NULL && *h) histfile = strdup(h);
     else if (home != NULL && *home) {
@@ -586,17 +740,31 @@ static void doREPL(lua_State *L) {
     if (histfile) read_history(histfile);
   }
 #endif
+  lua_getglobal(L, "require");   /* help, help() and help(x) at the prompt */
+  lua_pushliteral(L, "mast.help");
+  if (lua_pcall(L, 1, 1, 0) == LUA_OK) lua_setglobal(L, "help");
+  else lua_pop(L, 1);
+  if (isatty(0)) {
+    fputs("Type help() for help, Tab to complete; exit, quit or Ctrl-D leaves.\n", stdout);
+    fflush(stdout);
+  }
+  in_repl = 1;
   while ((status = loadline(L)) != -1) {
     if (status == -2) continue;   /* Ctrl-C at the prompt: a fresh line */
     if (status == LUA_OK) status = docall(L, 0, LUA_MULTRET);
     if (status == LUA_OK) l_print(L);
-    else report(L, status);
+    else if (status == LUA_ERRSYNTAX) report(L, status);
+    else repl_report(L);
   }
+  in_repl = 0;
   lua_settop(L, 0);
   fputc('\n', stdout);
   fflush(stdout);
   free(histfile);
   histfile = NULL;
+#ifdef MAST_WITH_EDITLINE
+  completionL = NULL;
+#endif
   progname = oldprogname;
 }
 

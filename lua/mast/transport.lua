@@ -75,6 +75,17 @@ function M.annotate(err, context, family)
   return err
 end
 
+--- cancelled(err, left) -> err: a cancel's error says what the cancel stopped or left
+-- ("cancelled while ...", kept in err.left); the innermost layer that knows says it,
+-- outer ones keep it. Other errors come back unchanged.
+function M.cancelled(err, left)
+  if core.is_error(err, "cancelled") and err.left == nil then
+    err.left = left
+    err.message = "cancelled " .. left
+  end
+  return err
+end
+
 local function deadline_of(opts)
   return opts.deadline or require("mast.config").get("deadline")
 end
@@ -133,7 +144,16 @@ function M.run(protocol, items, opts)
     end
   end)
   if waiting then waiting:done() end
-  if not ok then error(err, 0) end
+  if not ok then
+    local what = #items == 1 and "the query" or (#items .. " queries")
+    if #items == 1 then M.annotate(err, items[1].context, family) end
+    if polls > 0 then
+      M.cancelled(err, ("while waiting for MAST to finish %s (%s, %d polls)"):format(what, state or "EXECUTING", polls))
+    else
+      M.cancelled(err, "before MAST answered " .. what)
+    end
+    error(err, 0)
+  end
   for _, item in ipairs(pending) do
     item.err = M.annotate(core.error("timeout",
       ("still %s when the %g s deadline passed (%d polls); MAST is still working on it: "

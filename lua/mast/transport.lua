@@ -57,9 +57,12 @@ end
 -- fn as context. opts.deadline.
 function M.fetch(fn, spec, opts)
   local ok, rs = pcall(core.perform, { spec }, { deadline = opts and opts.deadline })
-  if not ok then error(O.within(fn, rs), 0) end
+  local failed = not ok and rs or not rs[1].ok and rs[1].error
+  if failed then
+    O.cancelled(failed, "cancelled before " .. (spec.label or spec.url) .. " answered")
+    error(O.within(fn, failed), 0)
+  end
   local r = rs[1]
-  if not r.ok then error(O.within(fn, r.error), 0) end
   if r.json_error then error(O.within(fn, r.json_error), 0) end
   return r
 end
@@ -71,17 +74,6 @@ function M.annotate(err, context, family)
       if err[k] == nil then err[k] = v end
     end
     require("mast.hints").add(err, family)
-  end
-  return err
-end
-
---- cancelled(err, left) -> err: a cancel's error says what the cancel stopped or left
--- ("cancelled while ...", kept in err.left); the innermost layer that knows says it,
--- outer ones keep it. Other errors come back unchanged.
-function M.cancelled(err, left)
-  if core.is_error(err, "cancelled") and err.left == nil then
-    err.left = left
-    err.message = "cancelled " .. left
   end
   return err
 end
@@ -148,9 +140,10 @@ function M.run(protocol, items, opts)
     local what = #items == 1 and "the query" or (#items .. " queries")
     if #items == 1 then M.annotate(err, items[1].context, family) end
     if polls > 0 then
-      M.cancelled(err, ("while waiting for MAST to finish %s (%s, %d polls)"):format(what, state or "EXECUTING", polls))
+      O.cancelled(err, ("cancelled while waiting for MAST to finish %s (%s, %d polls)"):format(
+        what, state or "EXECUTING", polls))
     else
-      M.cancelled(err, "before MAST answered " .. what)
+      O.cancelled(err, "cancelled before MAST answered " .. what)
     end
     error(err, 0)
   end

@@ -128,7 +128,7 @@ static int docall(lua_State *L, int narg, int nres) {
   signal(SIGINT, laction);
   status = lua_pcall(L, narg, nres, base);
   signal(SIGINT, in_repl ? SIG_IGN : SIG_DFL);   /* the REPL: until the prompt takes it */
-  lua_sethook(L, NULL, 0, 0);   /* a Ctrl-C after the last instruction */
+  if (lua_gethook(L) == lstop) lua_sethook(L, NULL, 0, 0);   /* a Ctrl-C after the last instruction */
   run_cancelled = status != LUA_OK && atomic_load(&interrupted) != 0;
   if (status != LUA_OK) mast_lua_cleanup(L);   /* a Ctrl-C in Lua code: undo server-side jobs */
   lua_remove(L, base);

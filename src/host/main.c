@@ -66,6 +66,17 @@ static void laction(int sig) {
   lua_sethook(globalL, lstop, mask, 1); /* stops Lua code */
 }
 
+/* sigaction, not signal(): which semantics signal() has depends on the
+** feature macros (System V's resets the handler after one signal). */
+static void on_sigint(void (*handler)(int)) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &sa, NULL);
+}
+
 /* ---- messages ---- */
 
 static void print_usage(FILE *f) {
@@ -125,9 +136,9 @@ static int docall(lua_State *L, int narg, int nres) {
   lua_insert(L, base);
   globalL = L;
   atomic_store(&interrupted, 0);
-  signal(SIGINT, laction);
+  on_sigint(laction);
   status = lua_pcall(L, narg, nres, base);
-  signal(SIGINT, in_repl ? SIG_IGN : SIG_DFL);   /* the REPL: until the prompt takes it */
+  on_sigint(in_repl ? SIG_IGN : SIG_DFL);   /* the REPL: until the prompt takes it */
   if (lua_gethook(L) == lstop) lua_sethook(L, NULL, 0, 0);   /* a Ctrl-C after the last instruction */
   run_cancelled = status != LUA_OK && atomic_load(&interrupted) != 0;
   if (status != LUA_OK) mast_lua_cleanup(L);   /* a Ctrl-C in Lua code: undo server-side jobs */
@@ -581,7 +592,7 @@ static void doREPL(lua_State *L) {
   const char *oldprogname = progname;
   progname = NULL;
   in_repl = 1;
-  signal(SIGINT, SIG_IGN);   /* between lines too: Ctrl-C never ends the REPL */
+  on_sigint(SIG_IGN);   /* between lines too: Ctrl-C never ends the REPL */
 #ifdef MAST_WITH_EDITLINE
   use_editline = isatty(0);
   if (use_editline) {
@@ -612,7 +623,7 @@ static void doREPL(lua_State *L) {
   histfile = NULL;
   progname = oldprogname;
   in_repl = 0;
-  signal(SIGINT, SIG_DFL);
+  on_sigint(SIG_DFL);
 }
 
 /* ---- main ---- */

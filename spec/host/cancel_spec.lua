@@ -34,9 +34,9 @@ local function prompt(timeout) return { expect = "mast> ", timeout = timeout or 
 -- Prints "CODE <code> | <text>" for the error of a protected call. (Markers the
 -- steps wait for are printed as concatenations: the echo of the typed line
 -- must not match them.)
-local function report(call)
-  return send(("local ok, e = pcall(%s) print('CO' .. 'DE ' .. tostring(type(e) == 'table' and e.code) "
-    .. ".. ' | ' .. tostring(e))"):format(call))
+local function report(call, before)
+  return send((before or "") .. ("local ok, e = pcall(%s) print('CO' .. 'DE ' .. tostring(type(e) == 'table' "
+    .. "and e.code) .. ' | ' .. tostring(e))"):format(call))
 end
 
 local function count(s, pat)
@@ -112,9 +112,9 @@ describe("Ctrl-C", function()
     stall()
     local dest = dir .. "/quiet.fits"
     -- the marker is printed as the transfer starts; the stall then lasts a minute
-    local code, out = repl(env, send(("print('STA' .. 'RT') local ok, e = pcall(M.download, %q, %q, {progress = false}) "
-        .. "print('CO' .. 'DE ' .. tostring(type(e) == 'table' and e.code) .. ' | ' .. tostring(e))"):format(uri("stall1"), dest)),
-      { expect = "START" }, { sleep = 0.5 }, { interrupt = true }, { expect = "CODE" }, prompt())
+    local call = ("M.download, %q, %q, {progress = false}"):format(uri("stall1"), dest)
+    local code, out = repl(env, report(call, "print('STA' .. 'RT') "), { expect = "START" }, { sleep = 0.5 },
+      { interrupt = true }, { expect = "CODE" }, prompt())
     assert.equal(0, code, out)
     assert.matches("CODE cancelled | mast.download: cancelled", out, 1, true)
   end)

@@ -67,8 +67,10 @@ describe("Ctrl-C", function()
   end)
 
   it("at the prompt drops the line, twice in a row, and the REPL goes on", function()
-    local code, out = repl(env, { send = "error('not run')" }, { interrupt = true }, { expect = "^C" }, prompt(),
-      { interrupt = true }, { expect = "^C" }, prompt(), send("'af' .. 'ter'"), { expect = "after" }, prompt())
+    -- (at_prompt: typed once the line editor reads the terminal; before, the
+    -- terminal itself would echo it too)
+    local code, out = repl(env, { send = "error('not run')" }, { interrupt = true, at_prompt = true },
+      { expect = "^C" }, prompt(), { interrupt = true, at_prompt = true }, { expect = "^C" }, prompt(), send("'af' .. 'ter'"), { expect = "after" }, prompt())
     assert.equal(0, code, out)
     assert.not_matches("not run\n", out)
     assert.equal(2, count(out, "%^C"), out)   -- each Ctrl-C echoed once
@@ -95,6 +97,20 @@ describe("Ctrl-C", function()
     assert.matches("CODE cancelled | Mast.Caom.Cone: cancelled while waiting for MAST to finish the query "
       .. "(EXECUTING, ", out, 1, true)
     assert.matches("ROWS\t%d+\n", out)
+  end)
+
+  it("during an asynchronous TAP query deletes the job and says so", function()
+    H.faults { { kind = "stall", after_bytes = 0, seconds = 60, times = -1,
+                 match = { path = "/vo-tap/api/v0.1/tic/async/", method = "GET" } } }
+    local code, out = repl(env, report("M.tap.query, 'tic', 'SELECT TOP 2 ID FROM dbo.catalogrecord', {async = true}"),
+      { sleep = 0.3 }, { interrupt = true }, { expect = "CODE" }, prompt())
+    assert.equal(0, code, out)
+    assert.matches("CODE cancelled | mast.tap.query: cancelled [^\n]* %(job deleted%)\n", out)
+    local deletes = 0
+    for _, r in ipairs(H.requests()) do
+      if r.method == "POST" and r.body == "ACTION=DELETE" then deletes = deletes + 1 end
+    end
+    assert.equal(1, deletes)
   end)
 
   it("during a download with its progress line keeps the .part", function()

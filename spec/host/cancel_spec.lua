@@ -70,7 +70,8 @@ describe("Ctrl-C", function()
     -- (at_prompt: typed once the line editor reads the terminal; before, the
     -- terminal itself would echo it too)
     local code, out = repl(env, { send = "error('not run')" }, { interrupt = true, at_prompt = true },
-      { expect = "^C" }, prompt(), { interrupt = true, at_prompt = true }, { expect = "^C" }, prompt(), send("'af' .. 'ter'"), { expect = "after" }, prompt())
+      { expect = "^C" }, prompt(), { interrupt = true, at_prompt = true }, { expect = "^C" }, prompt(),
+      send("'af' .. 'ter'"), { expect = "after" }, prompt())
     assert.equal(0, code, out)
     assert.not_matches("not run\n", out)
     assert.equal(2, count(out, "%^C"), out)   -- each Ctrl-C echoed once

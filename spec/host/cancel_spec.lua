@@ -148,6 +148,18 @@ describe("Ctrl-C", function()
     assert.not_matches("callback", out)
   end)
 
+  it("during a bundle says that it was not written", function()
+    H.faults { { kind = "stall", after_bytes = 2000, seconds = 60, times = -1,
+                 match = { path = "/api/v0.1/Download/bundle" } } }
+    local dest = dir .. "/b.tar.gz"
+    local code, out = repl(env, report(("M.bundle, {%q, %q}, %q"):format(uri("whole1"), uri("whole2"), dest)),
+      { expect = "bundle of 2 files  " }, { interrupt = true }, { expect = "CODE" }, prompt())
+    assert.equal(0, code, out)
+    assert.matches("CODE cancelled | mast.bundle: cancelled while downloading the bundle of 2 files (" .. dest
+      .. " not written", out, 1, true)
+    assert.is_nil(io.open(dest))
+  end)
+
   it("during download_products counts the files, keeps the .part files, and a rerun resumes them", function()
     stall(2)   -- the two stalled files' first requests only: the rerun gets them whole
     local rows = {}

@@ -105,7 +105,6 @@ local function raise_if_cancelled(fn, paths, ok, results, fields)
   e.left, e.fn = e.message, fn
   error(e, 0)
 end
-M.raise_if_cancelled = raise_if_cancelled
 
 local DOWNLOAD_OPTS = { size = V.size, overwrite = V.boolean, resume = V.boolean, progress = V.callback }
 

@@ -65,6 +65,47 @@ local function progress_for(label, opts)
   end, done or function() end
 end
 
+-- What a cancel left of the files at paths, read from the disk (a cancel may stop Lua
+-- code before core.perform's results arrive): a complete file is at its path, a
+-- partial one stays as <path>.part, which the same call resumes.
+local function cancel_text(paths)
+  local complete, kept = 0, 0
+  for _, p in ipairs(paths) do
+    if core.stat(p) == "file" then complete = complete + 1
+    elseif core.stat(p .. ".part") == "file" then kept = kept + 1 end
+  end
+  if #paths == 1 then
+    if complete == 1 then return "cancelled after " .. paths[1] .. " was complete" end
+    if kept == 1 then
+      local _, size = core.stat(paths[1] .. ".part")
+      return ("cancelled: %s.part kept (%s) to resume"):format(paths[1], progress.human(size))
+    end
+    return "cancelled before any of " .. paths[1] .. " arrived"
+  end
+  local text = ("cancelled: %d of %d files complete"):format(complete, #paths)
+  if kept > 0 then text = text .. (", %d kept as .part to resume"):format(kept) end
+  local none = #paths - complete - kept
+  if none > 0 then text = text .. (", %d with nothing downloaded"):format(none) end
+  return text
+end
+
+-- Raises a cancel of the transfers to paths (results: core.perform's, when they
+-- arrived) as one "cancelled" error saying what it left; fields go into the error.
+local function raise_if_cancelled(fn, paths, ok, results, fields)
+  local err
+  if not ok then
+    err = results
+  else
+    for _, r in ipairs(results) do
+      if r.error and r.error.code == "cancelled" then err = r.error break end
+    end
+  end
+  if not core.is_error(err, "cancelled") then return end
+  local e = core.error("cancelled", cancel_text(paths), fields)
+  e.left, e.fn = e.message, fn
+  error(e, 0)
+end
+
 local DOWNLOAD_OPTS = { size = V.size, overwrite = V.boolean, resume = V.boolean, progress = V.callback }
 
 --- mast.download(uri_or_url, dest [, opts]) -> {path, bytes, status, url, skipped, resumed, seconds}
@@ -90,6 +131,7 @@ function M.download(src, dest, opts)
       label = src },
   }, { progress = cb })
   done()
+  raise_if_cancelled(fn, { dest }, ok, results)
   if not ok then error(results, 2) end
   local r = results[1]
   if not r.ok then error(hints.add(r.error, family_of(src)), 2) end
@@ -124,13 +166,16 @@ function M.download_many(items, opts)
   local cb, done = progress_for(("%d files"):format(#specs), opts)
   local ok, results = pcall(core.perform, specs, { concurrency = opts.concurrency, progress = cb })
   done()
-  if not ok then error(results, 2) end
+  if not ok then raise_if_cancelled(fn, paths, ok, results) error(results, 2) end
   local out = {}
   for i, r in ipairs(results) do
     if r.error then hints.add(r.error, family_of(items[i].uri)) end
     out[i] = { ok = r.ok, uri = items[i].uri, path = paths[i], bytes = r.bytes, status = r.status,
                url = r.url, skipped = r.skipped, resumed = r.resumed, error = r.error }
   end
+  -- a cancel stops the whole batch: raised, not one failure among others (the
+  -- per-file results go with it)
+  raise_if_cancelled(fn, paths, ok, results, { results = out })
   return out
 end
 
@@ -173,12 +218,23 @@ function M.bundle(uris, dest, opts)
       overwrite = true, resume = false, label = ("the bundle of %d files"):format(#uris) },
   }, { progress = cb })
   done()
+  local e = ok and results[1].error or results
+  if core.is_error(e, "cancelled") then
+    error(O.cancelled(O.within(fn, e), ("cancelled while downloading the bundle of %d files (%s not written; "
+      .. "a bundle starts again)"):format(#uris, dest)), 2)
+  end
   if not ok then error(results, 2) end
   local r = results[1]
   if not r.ok then error(hints.add(r.error, "mast"), 2) end
   local out = { path = dest, bytes = r.bytes, status = r.status, url = r.url }
   if opts.extract ~= nil then
-    out.files = core.extract(dest, core.resolve_path(opts.extract))
+    local okx, files = pcall(core.extract, dest, core.resolve_path(opts.extract))
+    if not okx then
+      -- the archive itself is complete: say so with the cancel
+      O.cancelled(files, (core.is_error(files) and files.message or "cancelled") .. " (" .. dest .. " is complete)")
+      error(O.within(fn, files), 2)
+    end
+    out.files = files
   end
   return out
 end

@@ -303,7 +303,7 @@ function M.download_products(mission, products, dir, opts)
     local uri = text(p.uri)
     local parts = { { "dataset", text(p.dataset) }, { "filename", text(p.filename) } }
     return uri, uri and M.product_url(mission, uri), parts
-  end)
+  end, fn)
 end
 
 -- A multipart/form-data body of fields {{name, value}, ...}, as MAST's own scripts send
@@ -350,11 +350,18 @@ function M.download_zip(mission, products, path, opts)
   local ok, r = pcall(core.request, { url = proto.url(mission, "retrieve_product_zip"), method = "POST",
     body = body, content_type = ctype, dest = path, resume = false, overwrite = opts.overwrite ~= false,
     label = mission .. " products zip" }, { deadline = opts.deadline })
-  if not ok then error(O.within(fn, r), 0) end
+  if not ok then
+    O.cancelled(r, ("cancelled while downloading the %s products zip (%s not written; it starts again)")
+      :format(mission, path))
+    error(O.within(fn, r), 0)
+  end
   local out = { path = r.path or path, bytes = r.bytes }
   if opts.extract then
     local okx, files = pcall(core.extract, out.path, core.resolve_path(opts.extract))
-    if not okx then error(O.within(fn, files), 0) end
+    if not okx then
+      O.cancelled(files, (core.is_error(files) and files.message or "cancelled") .. " (" .. out.path .. " is complete)")
+      error(O.within(fn, files), 0)
+    end
     out.files = files
   end
   return out

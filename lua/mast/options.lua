@@ -22,6 +22,18 @@ function M.within(fn, err)
   return err
 end
 
+--- cancelled(err, text) -> err: a cancel's error says what the cancel stopped or left
+-- (text, "cancelled while ..." / "cancelled: 3 of 10 files complete, ..."), also kept as
+-- err.left; the innermost layer that knows says it, outer ones keep it. Other errors
+-- come back unchanged.
+function M.cancelled(err, text)
+  if core.is_error(err, "cancelled") and err.left == nil then
+    err.left = text
+    err.message = text
+  end
+  return err
+end
+
 --- A list of names from a list, or from a comma- or space-separated string.
 function M.list_of(v)
   if type(v) == "string" then

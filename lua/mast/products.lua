@@ -291,8 +291,8 @@ end
 -- A part that is missing or unsafe ('', '.', '..', '/', NUL), a row without a
 -- source, or two rows with the same path fail that row alone; every other row
 -- is fetched concurrently. opts: concurrency, overwrite, progress, manifest
--- (a path: also written there as CSV).
-function M.download_planned(rows, dir, opts, plan)
+-- (a path: also written there as CSV). fn: the caller's name, for a cancel's error.
+function M.download_planned(rows, dir, opts, plan, fn)
   dir = dir:gsub("/+$", "")
   if dir == "" then dir = "/" end
   local manifest, items, index = {}, {}, {}
@@ -338,9 +338,17 @@ function M.download_planned(rows, dir, opts, plan)
     end
     return manifest
   end
-  local results = #items > 0 and download.download_many(items, {
-    concurrency = opts.concurrency, overwrite = opts.overwrite, progress = opts.progress,
-  }) or {}
+  local ok, results = true, {}
+  if #items > 0 then
+    ok, results = pcall(download.download_many, items, {
+      concurrency = opts.concurrency, overwrite = opts.overwrite, progress = opts.progress,
+    })
+  end
+  if not ok then
+    -- a cancel names the function the caller called ("3 of 10 files complete, ...")
+    if core.is_error(results, "cancelled") and fn then results.fn = fn end
+    error(results, 0)
+  end
   for j, r in ipairs(results) do
     local entry = manifest[index[j]]
     entry.bytes = r.bytes
@@ -451,7 +459,7 @@ function M.download_products(products, dir, opts)
       return uri, uri, parts
     end
   end
-  local manifest = M.download_planned(rows, dir, opts, plan(false))
+  local manifest = M.download_planned(rows, dir, opts, plan(false), fn)
   if opts.script then return manifest end
   for i, e in ipairs(manifest) do
     local c = in_cloud[rows[i]]
@@ -468,7 +476,7 @@ function M.download_products(products, dir, opts)
     end
     if #again > 0 then
       local second = M.download_planned(again, dir, { concurrency = opts.concurrency, overwrite = opts.overwrite,
-                                                      progress = opts.progress }, plan(true))
+                                                      progress = opts.progress }, plan(true), fn)
       for j, e in ipairs(second) do
         e.source = "mast"
         e.cloud_error = manifest[where[j]].message

@@ -108,9 +108,18 @@ local function run_async(fn, catalog, request, opts)
     return transport.one(proto, { kind = "result", catalog = catalog, url = url },
       { deadline = opts.deadline, progress = opts.progress })
   end)
-  -- the job is no use any more, whatever happened (a cancel has sent this already)
-  core.cleanup_remove(cleanup)
-  if okr or not core.is_error(r, "cancelled") then pcall(core.perform, { delete }, { deadline = 5 }) end
+  -- the job is no use any more, whatever happened
+  if not okr and core.is_error(r, "cancelled") then
+    -- a cancel in a transfer or a wait has sent the delete already; one that stopped
+    -- Lua code has not: cleanup_run sends what is still registered (held off the cancel)
+    core.cleanup_run()
+    local text = r.left or "cancelled while the TAP job ran"
+    r.left = nil
+    O.cancelled(r, text .. " (job deleted)")
+  else
+    core.cleanup_remove(cleanup)
+    pcall(core.perform, { delete }, { deadline = 5 })
+  end
   if not okr then error(O.within(fn, r), 0) end
   r.job = job
   return r

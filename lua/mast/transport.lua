@@ -57,9 +57,12 @@ end
 -- fn as context. opts.deadline.
 function M.fetch(fn, spec, opts)
   local ok, rs = pcall(core.perform, { spec }, { deadline = opts and opts.deadline })
-  if not ok then error(O.within(fn, rs), 0) end
+  local failed = not ok and rs or not rs[1].ok and rs[1].error
+  if failed then
+    O.cancelled(failed, "cancelled before " .. (spec.label or spec.url) .. " answered")
+    error(O.within(fn, failed), 0)
+  end
   local r = rs[1]
-  if not r.ok then error(O.within(fn, r.error), 0) end
   if r.json_error then error(O.within(fn, r.json_error), 0) end
   return r
 end
@@ -133,7 +136,17 @@ function M.run(protocol, items, opts)
     end
   end)
   if waiting then waiting:done() end
-  if not ok then error(err, 0) end
+  if not ok then
+    local what = #items == 1 and "the query" or (#items .. " queries")
+    if #items == 1 then M.annotate(err, items[1].context, family) end
+    if polls > 0 then
+      O.cancelled(err, ("cancelled while waiting for MAST to finish %s (%s, %d polls)"):format(
+        what, state or "EXECUTING", polls))
+    else
+      O.cancelled(err, "cancelled before MAST answered " .. what)
+    end
+    error(err, 0)
+  end
   for _, item in ipairs(pending) do
     item.err = M.annotate(core.error("timeout",
       ("still %s when the %g s deadline passed (%d polls); MAST is still working on it: "

@@ -200,6 +200,9 @@ static void test_cancel(void) {
   rc = run(rt, "while true do pcall(function() while true do end end) end", NULL);
   pthread_join(th, NULL);
   CHECK(rc == MAST_ECANCELLED, "cancelled in Lua, got %d: %s", rc, mast_runtime_error(rt));
+  /* the hook raises mast's error object (code "cancelled"), not a string at a position */
+  CHECK(strncmp(mast_runtime_error(rt), "cancelled by the host\n", 22) == 0, "the cancel's text: %s",
+        mast_runtime_error(rt));
   /* a TAP job the cancel left on the server is deleted there, though the
      host's hook forbids any more Lua code: the binding sends it from C */
   sandbox_faults("[{\"kind\": \"stall\", \"after_bytes\": 0, \"seconds\": 60, \"times\": -1, "
@@ -644,6 +647,71 @@ static void test_lua_setup(void) {
   lua_close(L);
 }
 
+/* A host's mast_cancel from another thread during downloads (the host has
+** no hook of its own): the script gets one "cancelled" error saying what the
+** cancel left, even with a progress callback running, not a callback error
+** nor files failed one by one. */
+typedef struct ctx_canceller {
+  mast_ctx *ctx;
+  double after;
+} ctx_canceller;
+
+static void *cancel_ctx_later(void *ud) {
+  ctx_canceller *c = ud;
+  struct timespec ts;
+  ts.tv_sec = (time_t)c->after;
+  ts.tv_nsec = (long)((c->after - (double)ts.tv_sec) * 1e9);
+  nanosleep(&ts, NULL);
+  mast_cancel(c->ctx);
+  return NULL;
+}
+
+static void test_host_cancel(void) {
+  static const char *const progress[] = {"function() end", "false"};
+  size_t k;
+  for (k = 0; k < 2; k++) {
+    lua_State *L = luaL_newstate();
+    mast_lua_options o;
+    mast_flag flag;
+    pthread_t th;
+    ctx_canceller c;
+    char code[2048];
+    int status;
+    atomic_init(&flag, 0);
+    luaL_openlibs(L);
+    memset(&o, 0, sizeof o);
+    o.struct_size = sizeof o;
+    o.cancel_flag = &flag;
+    o.noenv = 1;
+    CHECK(mast_lua_setup(L, &o) == MAST_OK, "setup");
+    mast_openlibs(L, 0);
+    /* the first file whole, the other two stall after 100000 bytes */
+    sandbox_faults("[{\"kind\": \"stall\", \"after_bytes\": 100000, \"seconds\": 60, \"times\": -1, "
+                   "\"match\": {\"uri\": \"stall\"}}]");
+    snprintf(code, sizeof code,
+             "local mast = require 'mast'\n"
+             "mast.config{base_url = '%s', retries = 0}\n"
+             "local items = {}\n"
+             "for i, name in ipairs{'whole%d', 'stall2-%d', 'stall3-%d'} do\n"
+             "  items[i] = {uri = 'mast:SANDBOX/size/200000/' .. name .. '.fits', dest = '%s/' .. name .. '.fits'}\n"
+             "end\n"
+             "local ok, e = pcall(mast.download_many, items, {progress = %s})\n"
+             "assert(not ok, 'a cancel raises')\n"
+             "assert(mast.is_error(e, 'cancelled'), tostring(e))\n"
+             "assert(e.message == 'cancelled: 1 of 3 files complete, 2 kept as .part to resume', tostring(e))\n"
+             "assert(#e.results == 3 and e.results[1].ok and e.results[2].error.code == 'cancelled')\n",
+             base_url, (int)k, (int)k, (int)k, root, progress[k]);
+    c.ctx = mast_lua_ctx(L);
+    c.after = 1.5;
+    pthread_create(&th, NULL, cancel_ctx_later, &c);
+    status = luaL_dostring(L, code);
+    pthread_join(th, NULL);
+    CHECK(status == LUA_OK, "progress = %s: %s", progress[k], lua_tostring(L, -1));
+    lua_close(L);
+  }
+  sandbox_faults("[]");
+}
+
 /* ---- several threads, a state each ---- */
 
 static void *worker(void *ud) {
@@ -704,6 +772,7 @@ int main(int argc, char **argv) {
     test_never_prints();
     test_outputs();
     test_lua_setup();
+    test_host_cancel();
   }
   test_threads();
   {

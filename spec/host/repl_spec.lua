@@ -120,7 +120,7 @@ describe("the REPL", function()
       { expect = "mast> ", timeout = 5 }, s1, s2),
       { MAST_HISTFILE = hist, MAST_BASE_URL = os.getenv("MAST_BASE_URL") })
     assert.equal(0, code, out)
-    assert.matches("interrupted", out)
+    assert.matches("cancelled", out)
     assert.matches("\n3\n", out)
   end)
 
@@ -129,7 +129,7 @@ describe("the REPL", function()
     local code, out = session(steps({ send = "while true do end\r" }, { sleep = 0.5 }, { interrupt = true },
       { expect = "mast> " }, s1, s2), { MAST_HISTFILE = hist })
     assert.equal(0, code)
-    assert.matches("interrupted!", out)
+    assert.matches("cancelled", out)
     assert.matches("still here", out)
   end)
 

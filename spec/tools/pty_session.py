@@ -7,7 +7,8 @@ STEPS is a JSON list of steps, run in order:
   {"expect": "text"}            wait (up to "timeout" s, default 10) until the
                                 output so far contains text (after the last match)
   {"send": "text"}              type text (use "\\r" for Enter)
-  {"interrupt": true}           type Ctrl-C
+  {"interrupt": true}           type Ctrl-C (with "at_prompt": true, once the line
+                                editor reads the terminal, as "send" does)
   {"sleep": seconds}
   {"close": true}               type Ctrl-D
 PTY_SIZE="rows,cols" in the environment sets the terminal's size.
@@ -93,6 +94,8 @@ def main():
             settle()
             os.write(fd, step["send"].encode())
         elif "interrupt" in step:
+            if step.get("at_prompt"):
+                settle()
             os.write(fd, b"\x03")
         elif "close" in step:
             settle()

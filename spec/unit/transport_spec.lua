@@ -161,6 +161,21 @@ describe("the invoke protocol over the transport", function()
     assert.same({}, e.sleeps)
   end)
 
+  it("says what a cancel stopped: the wait for an EXECUTING query, or the answer", function()
+    local e = engine({ { executing(0.4) }, { executing(0.5) } })
+    local waits = 0
+    function e.sleep()
+      waits = waits + 1
+      if waits == 2 then error(core.error("cancelled", "cancelled")) end
+    end
+    local err = H.raises("cancelled", T.one, invoke, REQ, { engine = e, progress = false })
+    assert.equal("Mast.Caom.Cone: cancelled while waiting for MAST to finish the query (EXECUTING, 2 polls)",
+      tostring(err))
+    e = engine({ { failed("cancelled", "Mast.Caom.Cone: cancelled") } })
+    err = H.raises("cancelled", T.many, invoke, { REQ, REQ }, { engine = e, progress = false })
+    assert.equal("Mast.Caom.Cone: cancelled before MAST answered 2 queries", tostring(err))
+  end)
+
   it("keeps a failed item's error in its slot and finishes the others", function()
     local e = engine({ { executing(), failed("network", "could not connect") }, { page(1, 1, 1, { "a" }, {}) } })
     local out = T.many(invoke, { REQ, { service = "Mast.Other" } }, { engine = e, progress = false })

@@ -580,7 +580,9 @@ static int collect(lua_State *L, progress_ud *pu, resbox *b) {
     if (b->res[i].code == MAST_ECALLBACK) sink_error(L, pu->anchor, results, (lua_Integer)i + 1);
     mast_result_clear(b->ctx, &b->res[i]);               /* free the body now */
   }
-  if (!reported && pu->L != NULL && !lua_isnil(L, pu->errslot)) {
+  /* a cancel that stopped the callback (the host's Ctrl-C hook raised in
+     it) is the transfers' "cancelled", not a callback error */
+  if (!reported && pu->L != NULL && !lua_isnil(L, pu->errslot) && !mast_cancelled(b->ctx)) {
     /* the callback raised at the last report, when every transfer had
        already finished: nothing was aborted, but the error is not lost */
     mast_push_error(L, MAST_ECALLBACK, "the progress callback raised an error after the transfers "
@@ -605,11 +607,30 @@ static int collect(lua_State *L, progress_ud *pu, resbox *b) {
 ** curl_code, error}. One failure does not stop the others. */
 static void cleanup_now(lua_State *L);
 
+/* Whether a cancel stopped one of the batch's transfers (before collect
+** clears the results): then the results say so ("cancelled"), and the
+** cancel counts as raised. */
+static int stopped_by_cancel(lua_State *L, const resbox *b) {
+  mast_ctx *ctx = mast_bind_ctx(L);
+  size_t i;
+  if (!mast_cancelled(ctx)) return 0;
+  for (i = 0; i < b->n; i++)
+    if (b->res[i].code == MAST_ECANCELLED) return 1;
+  return 0;
+}
+
+static void after_batch(lua_State *L, int cancel_shown) {
+  mast_ctx *ctx = mast_bind_ctx(L);
+  if (cancel_shown) mast_cancel_delivered(ctx);
+  if (mast_cancelled(ctx)) cleanup_now(L);
+}
+
 static int l_perform(lua_State *L) {
   progress_ud pu;
   resbox *b = run(L, &pu);
+  int shown = stopped_by_cancel(L, b);
   collect(L, &pu, b);
-  if (mast_cancelled(mast_bind_ctx(L))) cleanup_now(L);
+  after_batch(L, shown);
   return 1;
 }
 
@@ -617,15 +638,16 @@ static int l_perform(lua_State *L) {
 static int l_request(lua_State *L) {
   progress_ud pu;
   resbox *b;
-  int results;
+  int results, shown;
   lua_settop(L, 2);
   lua_createtable(L, 1, 0);    /* wrap the spec as a batch of one */
   lua_pushvalue(L, 1);
   lua_rawseti(L, -2, 1);
   lua_replace(L, 1);
   b = run(L, &pu);
+  shown = stopped_by_cancel(L, b);
   results = collect(L, &pu, b);
-  if (mast_cancelled(mast_bind_ctx(L))) cleanup_now(L);
+  after_batch(L, shown);
   lua_rawgeti(L, results, 1);
   if (lua_getfield(L, -1, "error") != LUA_TNIL) return lua_error(L);
   lua_pop(L, 1);
@@ -736,6 +758,7 @@ static int l_sleep(lua_State *L) {
   double s = luaL_checknumber(L, 1);
   mast_ctx *ctx = mast_bind_ctx(L);
   if ((s > 0 && mast_sleep(ctx, s) != MAST_OK) || (s <= 0 && mast_cancelled(ctx))) {
+    mast_cancel_delivered(ctx);
     cleanup_now(L);
     return mast_raise(L, MAST_ECANCELLED, "cancelled");
   }
@@ -1107,6 +1130,7 @@ static int l_extract(lua_State *L) {
   u.L = L;
   u.list = 3;
   code = mast_extract(ctx, archive, dir, on_entry, &u, &msg);
+  if (code == MAST_ECANCELLED) mast_cancel_delivered(ctx);
   if (code != MAST_OK) {
     lua_pushstring(L, msg ? msg : "extraction failed");
     mast_free(ctx, msg);

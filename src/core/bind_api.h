@@ -27,6 +27,11 @@ void mast_ctx_use_cancel_flag(mast_ctx *ctx, atomic_int *flag);
 ** binding's cleanups (a server-side job to delete) run after a cancel. */
 void mast_ctx_hold_cancel(mast_ctx *ctx, int hold);
 
+/* The binding has raised (or returned) the "cancelled" error of the
+** pending cancel: the flag goes from 1 to 2 (still cancelled), which tells
+** the host's Ctrl-C hook that Lua code need not be stopped a second time. */
+void mast_cancel_delivered(mast_ctx *ctx);
+
 /* The realpath of the host's download root, or NULL when there is none. */
 const char *mast_download_root(mast_ctx *ctx);
 

@@ -526,6 +526,11 @@ void mast_cancel_reset(mast_ctx *ctx) { atomic_store(ctx->cancel, 0); }
 int mast_cancelled(mast_ctx *ctx) { return !ctx->cancel_held && atomic_load(ctx->cancel) != 0; }
 void mast_ctx_hold_cancel(mast_ctx *ctx, int hold) { ctx->cancel_held = hold; }
 
+void mast_cancel_delivered(mast_ctx *ctx) {
+  int requested = 1;
+  atomic_compare_exchange_strong(ctx->cancel, &requested, 2);   /* a newer cancel stays 1 */
+}
+
 const char *mast_download_root(mast_ctx *ctx) { return ctx->download_root; }
 
 void mast_ctx_use_cancel_flag(mast_ctx *ctx, atomic_int *flag) {

@@ -323,14 +323,24 @@ static int authorise(xfer *x) {
   return ok ? MAST_OK : MAST_ENOMEM;
 }
 
+/* The chunk sink stopped x: a cancel (the host's Ctrl-C hook raises in
+** the sink's Lua code) is not the callback's own doing. Returns the code. */
+static int sink_stopped(xfer *x) {
+  if (mast_cancelled(x->ctx)) {
+    x->fail_msg = mast_format(x->ctx, "%s: cancelled", label_of(x));
+    return MAST_ECANCELLED;
+  }
+  x->fail_msg = mast_format(x->ctx, "the chunk callback of %s stopped it", label_of(x));
+  return MAST_ECALLBACK;
+}
+
 /* Tells a chunk sink that the body starts again, if it was given any. */
 static int rewind_sink(xfer *x) {
   x->chunk.len = 0;
   if (!is_stream(x) || x->delivered == 0) return MAST_OK;
   x->delivered = 0;
   if (x->req->chunk(x->req->chunk_ud, NULL, 0) == 0) return MAST_OK;
-  x->fail_msg = mast_format(x->ctx, "the chunk callback of %s stopped it", label_of(x));
-  return MAST_ECALLBACK;
+  return sink_stopped(x);
 }
 
 /* Hands the bytes of the last libcurl round to the chunk sink. */
@@ -341,8 +351,7 @@ static int deliver(xfer *x) {
   x->delivered += (int64_t)x->chunk.len;
   x->chunk.len = 0;
   if (stop == 0) return 1;
-  x->fail_code = MAST_ECALLBACK;
-  x->fail_msg = mast_format(x->ctx, "the chunk callback of %s stopped it", label_of(x));
+  x->fail_code = sink_stopped(x);
   return 0;
 }
 

@@ -319,8 +319,8 @@ static int extract(mast_ctx *ctx, const char *archive, const char *dir, mast_ent
                    char **message) {
   struct archive *a;
   struct archive_entry *e;
-  int count, r, err = 0, code = MAST_OK;
-  char *msg;
+  int count, written = 0, r, err = 0, code = MAST_OK;
+  char *msg = NULL;
   *message = NULL;
   if (!mast_path_allowed(ctx, dir)) {
     *message = mast_format(ctx, "this host does not allow writing to %s", dir);
@@ -343,6 +343,13 @@ static int extract(mast_ctx *ctx, const char *archive, const char *dir, mast_ent
     char name[PATH_MAX], path[PATH_MAX * 2], parent[PATH_MAX * 2];
     mode_t type = archive_entry_filetype(e);
     int64_t size = 0;
+    if (mast_cancelled(ctx)) {   /* between entries: each one is whole or absent */
+      msg = mast_format(ctx, "cancelled while extracting %s: %d of %d entries written", archive,
+                        written, count);
+      code = MAST_ECANCELLED;
+      break;
+    }
+    written++;
     entry_name(archive_entry_pathname(e), name, sizeof name);
     if (strcmp(name, ".") == 0) continue;
     snprintf(path, sizeof path, "%s/%s", dir, name);

@@ -66,7 +66,7 @@ static void count_hook(lua_State *L, lua_Debug *ar) {
      swallowed. */
   if (atomic_load(&rt->cancel)) {
     lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
-    luaL_error(L, "cancelled by the host");
+    mast_lua_cancel_error(L, "cancelled by the host");   /* code "cancelled", as the engine's */
   }
   if (rt->ilimit > 0 && rt->icount > rt->ilimit) {
     rt->over_instructions = 1;

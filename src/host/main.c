@@ -38,23 +38,43 @@
 
 static lua_State *globalL = NULL;
 static const char *progname = PROGNAME;
-/* Set by Ctrl-C; the mast context of the state watches it (the library is
-** loaded later, so the handler cannot call into it). */
+/* Set to 1 by Ctrl-C; the mast context of the state watches it (the
+** library is loaded later, so the handler cannot call into it), and sets
+** it to 2 once it has raised its "cancelled" error for it. */
 static atomic_int interrupted;
+/* In the REPL a Ctrl-C never ends the program; a script keeps lua's
+** behaviour: a second Ctrl-C during the same run ends it. */
+static int in_repl = 0;
+/* The last run ended by a Ctrl-C: a script then exits with 130. */
+static int run_cancelled = 0;
 
 /* ---- signals ---- */
 
 static void lstop(lua_State *L, lua_Debug *ar) {
   (void)ar;
   lua_sethook(L, NULL, 0, 0);
-  luaL_error(L, "interrupted!");
+  /* 2: mast raised "cancelled" itself, saying what the cancel left; Lua
+     code (mast's own handlers included) then runs to the end */
+  if (atomic_load(&interrupted) == 2) return;
+  mast_lua_cancel_error(L, "cancelled");
 }
 
 static void laction(int sig) {
   int mask = LUA_MASKCALL | LUA_MASKRET | LUA_MASKLINE | LUA_MASKCOUNT;
-  signal(sig, SIG_DFL);           /* a second Ctrl-C ends the program */
-  atomic_store(&interrupted, 1);  /* stops a transfer or a poll wait */
-  lua_sethook(globalL, lstop, mask, 1);   /* stops Lua code */
+  if (!in_repl) signal(sig, SIG_DFL);   /* a script: a second Ctrl-C ends it */
+  atomic_store(&interrupted, 1);        /* stops a transfer or a poll wait */
+  lua_sethook(globalL, lstop, mask, 1); /* stops Lua code */
+}
+
+/* sigaction, not signal(): which semantics signal() has depends on the
+** feature macros (System V's resets the handler after one signal). */
+static void on_sigint(void (*handler)(int)) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = SA_RESTART;
+  sigaction(SIGINT, &sa, NULL);
 }
 
 /* ---- messages ---- */
@@ -157,9 +177,11 @@ static int docall(lua_State *L, int narg, int nres) {
   lua_insert(L, base);
   globalL = L;
   atomic_store(&interrupted, 0);
-  signal(SIGINT, laction);
+  on_sigint(laction);
   status = lua_pcall(L, narg, nres, base);
-  signal(SIGINT, SIG_DFL);
+  on_sigint(in_repl ? SIG_IGN : SIG_DFL);   /* the REPL: until the prompt takes it */
+  if (lua_gethook(L) == lstop) lua_sethook(L, NULL, 0, 0);   /* a Ctrl-C after the last instruction */
+  run_cancelled = status != LUA_OK && atomic_load(&interrupted) != 0;
   if (status != LUA_OK) mast_lua_cleanup(L);   /* a Ctrl-C in Lua code: undo server-side jobs */
   lua_remove(L, base);
   return status;
@@ -718,6 +740,8 @@ static void doREPL(lua_State *L) {
   int status;
   const char *oldprogname = progname;
   progname = NULL;
+  in_repl = 1;
+  on_sigint(SIG_IGN);   /* between lines too: Ctrl-C never ends the REPL */
 #ifdef MAST_WITH_EDITLINE
   use_editline = isatty(0);
   if (use_editline) {
@@ -766,6 +790,8 @@ static void doREPL(lua_State *L) {
   completionL = NULL;
 #endif
   progname = oldprogname;
+  in_repl = 0;
+  on_sigint(SIG_DFL);
 }
 
 /* ---- main ---- */
@@ -846,5 +872,6 @@ int main(int argc, char **argv) {
   result = lua_toboolean(L, -1);
   report(L, status);
   lua_close(L);
-  return (result && status == LUA_OK) ? EXIT_SUCCESS : EXIT_FAILURE;
+  if (result && status == LUA_OK) return EXIT_SUCCESS;
+  return run_cancelled ? 130 : EXIT_FAILURE;   /* 128 + SIGINT, as a shell reports it */
 }

@@ -46,3 +46,23 @@ MAST_API void mast_lua_cleanup(lua_State *L) {
   lua_pushcfunction(L, cleanup);
   if (lua_pcall(L, 0, 0, 0) != LUA_OK) lua_pop(L, 1);
 }
+
+/* The error a cancel raises in Lua code: a mast error {code = "cancelled",
+** message = msg} once mast.core has made its metatable, else the bare text
+** (a script that never loaded mast). Allocates a little: a hook calls it. */
+MAST_API int mast_lua_cancel_error(lua_State *L, const char *msg) {
+  if (msg == NULL) msg = "cancelled";
+  if (luaL_getmetatable(L, MAST_ERROR_MT) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_pushstring(L, msg);
+    return lua_error(L);
+  }
+  lua_createtable(L, 0, 2);
+  lua_pushliteral(L, "cancelled");
+  lua_setfield(L, -2, "code");
+  lua_pushstring(L, msg);
+  lua_setfield(L, -2, "message");
+  lua_insert(L, -2);
+  lua_setmetatable(L, -2);
+  return lua_error(L);
+}

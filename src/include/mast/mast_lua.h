@@ -40,7 +40,11 @@ typedef struct mast_lua_options {
   size_t struct_size;       /* sizeof(mast_lua_options) */
   mast_flag *cancel_flag;   /* a flag the host's signal handler may set to
                                1 (atomic_store) to cancel transfers and polling
-                               waits, as mast_interrupt does; NULL: none */
+                               waits, as mast_interrupt does; NULL: none. mast
+                               sets it to 2 once it has raised its "cancelled"
+                               error for that cancel, so that the host's hook
+                               need not stop Lua code too (see
+                               mast_lua_cancel_error) */
   int noenv;                /* ignore the MAST_* environment variables */
   int terminal;             /* mast may draw its progress line on stderr: only
                                a program that owns the terminal sets this */
@@ -54,6 +58,13 @@ MAST_API int mast_lua_setup(lua_State *L, const mast_lua_options *o);
 ** whose cancel can also stop Lua code elsewhere (a debug hook) calls it
 ** after such a run. Never raises. */
 MAST_API void mast_lua_cleanup(lua_State *L);
+
+/* Raises the error a cancel gives Lua code: a mast error with code
+** "cancelled" and message msg (NULL: "cancelled"), or that text when mast
+** was never loaded. For a host's debug hook that stops Lua code on Ctrl-C;
+** the hook may skip it when the cancel flag reads 2 (mast has raised the
+** cancel already, with a message saying what the cancel left). */
+MAST_API int mast_lua_cancel_error(lua_State *L, const char *msg);
 
 /* The C module behind require "mast.core". */
 MAST_API int luaopen_mast_core(lua_State *L);

@@ -168,7 +168,6 @@ static int repl_msghandler(lua_State *L) {
   lua_settop(L, 1);
   return 1;
 }
-static int in_repl = 0;
 
 static int docall(lua_State *L, int narg, int nres) {
   int status;
@@ -772,7 +771,6 @@ static void doREPL(lua_State *L) {
     fputs("Type help() for help, Tab to complete; exit, quit or Ctrl-D leaves.\n", stdout);
     fflush(stdout);
   }
-  in_repl = 1;
   while ((status = loadline(L)) != -1) {
     if (status == -2) continue;   /* Ctrl-C at the prompt: a fresh line */
     if (status == LUA_OK) status = docall(L, 0, LUA_MULTRET);
@@ -780,7 +778,6 @@ static void doREPL(lua_State *L) {
     else if (status == LUA_ERRSYNTAX) report(L, status);
     else repl_report(L);
   }
-  in_repl = 0;
   lua_settop(L, 0);
   fputc('\n', stdout);
   fflush(stdout);

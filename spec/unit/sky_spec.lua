@@ -143,6 +143,25 @@ describe("mast.sky.match", function()
     end)
   end
 
+  it("finds what brute force finds when the circles cross many small zones", function()
+    -- 1500 rows of b: the kernel cuts the sky into ~3000 zones, each a few times the radius
+    math.randomseed(3)
+    local function patch(n, first)
+      local rows = {}
+      for i = 1, n do
+        rows[i] = { id = first + i, ra = (math.random() - 0.5) * 0.4 % 360, dec = 60 + math.random() * 0.2 }
+      end
+      return rows
+    end
+    local ar, br = patch(600, 0), patch(1500, 10000)
+    for _, mode in ipairs({ "nearest", "all" }) do
+      local want = brute(ar, br, 20, mode)
+      assert.is_true(#want > 300)
+      check(sky.match(dataset.result(ar, FIELDS_A), dataset.result(br, FIELDS_B), { radius = 20, mode = mode }),
+            want, ar, br)
+    end
+  end)
+
   it("matches a duplicate position in b once in nearest mode (the first row) and each time in all", function()
     local a = dataset.result({ { id = 1, ra = 10, dec = 10 } }, FIELDS_A)
     local b = dataset.result({ { id = 5, ra = 10, dec = 10 }, { id = 6, ra = 10, dec = 10 } }, FIELDS_B)

@@ -33,8 +33,8 @@
 
 typedef struct point {
   double ra, dec;   /* degrees, ra in [0, 360) */
-  double sd, cd;    /* sin and cos of dec */
   int32_t row;      /* 1-based */
+  int32_t zone;
 } point;
 
 typedef struct pair {
@@ -121,19 +121,19 @@ static int side_get(lua_State *L, const side *s, lua_Integer i, point *p) {
   if (ra >= 360.0) ra = 0.0;   /* -tiny + 360 rounds to 360 */
   p->ra = ra;
   p->dec = dec;
-  p->sd = sin(dec * DEG);
-  p->cd = cos(dec * DEG);
   p->row = (int32_t)i;
   return 1;
 }
 
-/* Vincenty's formula, in degrees. */
-static double separation(const point *a, const point *b) {
+/* Vincenty's formula, in degrees; sa, ca: sin and cos of a's dec. (The
+** sines are taken here, for the few candidates, not for every point.) */
+static double separation(const point *a, double sa, double ca, const point *b) {
   double dra = (b->ra - a->ra) * DEG;
   double sdra = sin(dra), cdra = cos(dra);
-  double x = b->cd * sdra;
-  double y = a->cd * b->sd - a->sd * b->cd * cdra;
-  double z = a->sd * b->sd + a->cd * b->cd * cdra;
+  double sb = sin(b->dec * DEG), cb = cos(b->dec * DEG);
+  double x = cb * sdra;
+  double y = ca * sb - sa * cb * cdra;
+  double z = sa * sb + ca * cb * cdra;
   return atan2(sqrt(x * x + y * y), z) / DEG;
 }
 
@@ -171,15 +171,21 @@ static int32_t lower(const zindex *x, int32_t z, double v) {
 typedef struct query {
   const zindex *x;
   double r;          /* degrees */
+  double sin_r;
   int all;
   vec *out;
+  double sa, ca;     /* of the row of a searched for; sa > 1: not yet taken */
   pair best;         /* nearest mode: the best so far (ib 0: none) */
 } query;
 
 static void consider(lua_State *L, query *q, const point *a, const point *b) {
   double sep;
   if (fabs(b->dec - a->dec) > q->r) return;   /* sep >= |ddec| */
-  sep = separation(a, b);
+  if (q->sa > 1.0) {
+    q->sa = sin(a->dec * DEG);
+    q->ca = cos(a->dec * DEG);
+  }
+  sep = separation(a, q->sa, q->ca, b);
   if (!(sep <= q->r)) return;
   if (q->all) {
     pair *p = vec_push(L, q->out);
@@ -205,8 +211,11 @@ static void search(lua_State *L, query *q, const point *a) {
   double window = 360.0;
   int32_t z, z0 = zone_of(x, a->dec - r - pad), z1 = zone_of(x, a->dec + r + pad);
   if (fabs(a->dec) + r + pad < 90.0) {
-    double s = sin(r * DEG) / cos(a->dec * DEG);
-    if (s < 1.0) window = asin(s) / DEG * (1 + 1e-9) + pad;
+    /* the circle's half-width in ra: asin(sin r / cos dec); for a small
+    ** one, s (1 + s^2) is above it and costs no asin */
+    double s = q->sin_r / cos(a->dec * DEG);
+    if (s < 1e-3) window = s * (1 + s * s) / DEG * (1 + 1e-9) + pad;
+    else if (s < 1.0) window = asin(s) / DEG * (1 + 1e-9) + pad;
   }
   for (z = z0; z <= z1; z++) {
     if (x->start[z] == x->start[z + 1]) continue;
@@ -231,16 +240,22 @@ static point *load(lua_State *L, const side *s, const zindex *x, int32_t *start,
   int slot = lua_gettop(L);
   *bad = 0;
   for (i = 1; i <= s->n; i++) {
-    if (side_get(L, s, i, &raw[m])) m++;
-    else (*bad)++;
+    if (side_get(L, s, i, &raw[m])) {
+      raw[m].zone = zone_of(x, raw[m].dec);
+      m++;
+    } else {
+      (*bad)++;
+    }
   }
   count = lua_newuserdatauv(L, ((size_t)x->zones + 1) * sizeof *count, 0);
   memset(count, 0, ((size_t)x->zones + 1) * sizeof *count);
-  for (i = 0; i < m; i++) count[zone_of(x, raw[i].dec) + 1]++;
+  for (i = 0; i < m; i++) count[raw[i].zone + 1]++;
   for (z = 0; z < x->zones; z++) count[z + 1] += count[z];
   if (start != NULL) memcpy(start, count, ((size_t)x->zones + 1) * sizeof *count);
+  /* a scatter into a second copy: faster than grouping in place (whose
+  ** swaps wait on each other's cache misses) */
   pts = lua_newuserdatauv(L, (size_t)(m ? m : 1) * sizeof *pts, 0);
-  for (i = 0; i < m; i++) pts[count[zone_of(x, raw[i].dec)]++] = raw[i];
+  for (i = 0; i < m; i++) pts[count[raw[i].zone]++] = raw[i];
   lua_replace(L, slot);   /* the unsorted copy and the counts may go (userdata never move) */
   lua_settop(L, slot);
   *n = m;
@@ -282,7 +297,17 @@ static int l_sky_match(lua_State *L) {
   x.pts = load(L, &sb, &x, x.start, &nb, &bad_b);
   for (z = 0; z < x.zones; z++) {
     int32_t n = x.start[z + 1] - x.start[z];
-    if (n > 1) qsort(x.pts + x.start[z], (size_t)n, sizeof *x.pts, by_ra);
+    if (n > 16) {
+      qsort(x.pts + x.start[z], (size_t)n, sizeof *x.pts, by_ra);
+    } else {   /* most zones hold a few points: no call a comparison */
+      point *p = x.pts + x.start[z];
+      int32_t u, v;
+      for (u = 1; u < n; u++) {
+        point t = p[u];
+        for (v = u; v > 0 && by_ra(&p[v - 1], &t) > 0; v--) p[v] = p[v - 1];
+        p[v] = t;
+      }
+    }
   }
   /* a by zone too: consecutive searches then read neighbouring memory */
   pa = load(L, &sa, &x, NULL, &na, &bad_a);
@@ -294,10 +319,12 @@ static int l_sky_match(lua_State *L) {
   out.p = NULL;
   q.x = &x;
   q.r = r;
+  q.sin_r = sin(r * DEG);
   q.all = all;
   q.out = &out;
   for (j = 0; j < na; j++) {
     q.best.ib = 0;
+    q.sa = 2.0;
     search(L, &q, &pa[j]);
     if (!all && q.best.ib != 0) {
       pair *p = vec_push(L, &out);

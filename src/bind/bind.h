@@ -58,6 +58,10 @@ void mast_xml_where(struct XML_ParserStruct *p, char *buf, size_t n, const char 
 const char *mast_xml_local(const char *name);
 #define MAST_XML_NO_DOCTYPE "a DOCTYPE (refused: entities could expand without bound)"
 
+/* lops.c: adds argsort/take/pluck to the table on top, and gives the null
+** (every light userdata of L) its metatable: ordered last, printed "null" */
+void mast_ops_register(lua_State *L);
+
 /* json */
 void mast_json_register(lua_State *L);   /* adds json_encode/json_decode/null/array/object */
 

@@ -1,0 +1,328 @@
+/*
+** lops.c -- what mast.ops needs from C: the ordering of nulls, and the loops
+** over a million values that Lua would make slow (argsort, take, pluck).
+**
+** core.null is the light userdata NULL (the same value as cjson.null). Lua
+** gives every light userdata of a state one shared metatable; mast sets it so
+** that a null (a missing value) sorts after every value, prints "null", and
+** names itself when arithmetic meets it. Equality needs nothing: Lua never
+** calls __eq for a light userdata, so a null equals only itself.
+*/
+#include <stdint.h>
+#include <string.h>
+
+#include "bind.h"
+
+static int is_null(lua_State *L, int i) {
+  return lua_type(L, i) == LUA_TLIGHTUSERDATA && lua_touserdata(L, i) == NULL;
+}
+
+/* Comparisons reach here when either side is a light userdata. Only the null
+** has an order; two other light userdata stay incomparable, as in plain Lua. */
+static int either_null(lua_State *L) {
+  if (!is_null(L, 1) && !is_null(L, 2))
+    return luaL_error(L, "attempt to compare two %s values", luaL_typename(L, 1));
+  return 1;
+}
+
+/* a < b: a null is never less than anything; anything else is less than a null */
+static int null_lt(lua_State *L) {
+  either_null(L);
+  lua_pushboolean(L, !is_null(L, 1));
+  return 1;
+}
+
+/* a <= b: true when b is a null (a null equals a null), false when only a is */
+static int null_le(lua_State *L) {
+  either_null(L);
+  lua_pushboolean(L, is_null(L, 2));
+  return 1;
+}
+
+static int null_arith(lua_State *L) {
+  if (!is_null(L, 1) && !is_null(L, 2))
+    return luaL_error(L, "attempt to perform arithmetic on a %s value", luaL_typename(L, 1));
+  return luaL_error(L, "attempt to do arithmetic on a null (a missing value)");
+}
+
+static int null_concat(lua_State *L) {
+  if (!is_null(L, 1) && !is_null(L, 2))
+    return luaL_error(L, "attempt to concatenate a %s value", luaL_typename(L, 1));
+  return luaL_error(L, "attempt to concatenate a null (a missing value)");
+}
+
+static int null_len(lua_State *L) {
+  if (!is_null(L, 1)) return luaL_error(L, "attempt to get length of a %s value", luaL_typename(L, 1));
+  return luaL_error(L, "attempt to get length of a null (a missing value)");
+}
+
+static int null_index(lua_State *L) {
+  if (!is_null(L, 1)) return luaL_error(L, "attempt to index a %s value", luaL_typename(L, 1));
+  return luaL_error(L, "attempt to index a null (a missing value) with %s",
+                    lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : luaL_typename(L, 2));
+}
+
+static int null_tostring(lua_State *L) {
+  if (is_null(L, 1)) lua_pushliteral(L, "null");
+  else lua_pushfstring(L, "userdata: %p", lua_touserdata(L, 1));
+  return 1;
+}
+
+static void set_null_metatable(lua_State *L) {
+  static const char *const arith[] = {"__add", "__sub", "__mul", "__div", "__mod", "__pow", "__unm",
+                                      "__idiv", "__band", "__bor", "__bxor", "__shl", "__shr", "__bnot",
+                                      NULL};
+  int i;
+  lua_createtable(L, 0, 20);
+  for (i = 0; arith[i]; i++) {
+    lua_pushcfunction(L, null_arith);
+    lua_setfield(L, -2, arith[i]);
+  }
+  lua_pushcfunction(L, null_lt);
+  lua_setfield(L, -2, "__lt");
+  lua_pushcfunction(L, null_le);
+  lua_setfield(L, -2, "__le");
+  lua_pushcfunction(L, null_concat);
+  lua_setfield(L, -2, "__concat");
+  lua_pushcfunction(L, null_len);
+  lua_setfield(L, -2, "__len");
+  lua_pushcfunction(L, null_index);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, null_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pushliteral(L, "null");
+  lua_setfield(L, -2, "__name");
+  lua_pushlightuserdata(L, NULL);
+  lua_insert(L, -2);
+  lua_setmetatable(L, -2);   /* the one metatable of every light userdata of L */
+  lua_pop(L, 1);
+}
+
+/* ---------------------------------------------------------------- argsort */
+
+/* The classes of a sort key, in their order: values of different types order
+** by class; NaN and null come last whatever the direction. */
+enum { C_INT, C_FLOAT, C_STRING, C_FALSE, C_TRUE, C_OTHER, C_NAN, C_NULL };
+
+typedef struct {
+  unsigned char cls;
+  union {
+    lua_Integer i;
+    double d;
+    struct { const char *s; size_t len; } s;
+  } v;
+} cell;
+
+typedef struct {
+  cell **keys;
+  const int *desc;
+  int nkeys;
+} order;
+
+static void read_cell(lua_State *L, int i, cell *c) {
+  switch (lua_type(L, i)) {
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, i)) {
+        c->cls = C_INT;
+        c->v.i = lua_tointeger(L, i);
+      } else {
+        c->v.d = lua_tonumber(L, i);
+        c->cls = c->v.d != c->v.d ? C_NAN : C_FLOAT;
+      }
+      break;
+    case LUA_TSTRING:
+      c->cls = C_STRING;
+      c->v.s.s = lua_tolstring(L, i, &c->v.s.len);   /* anchored by the column table */
+      break;
+    case LUA_TBOOLEAN: c->cls = lua_toboolean(L, i) ? C_TRUE : C_FALSE; break;
+    case LUA_TNIL: c->cls = C_NULL; break;
+    case LUA_TLIGHTUSERDATA:
+      if (lua_touserdata(L, i) == NULL) { c->cls = C_NULL; break; }
+      /* fall through */
+    default: c->cls = C_OTHER; break;
+  }
+}
+
+/* An integer against a float, exactly (long double holds every int64). */
+static int cmp_int_float(lua_Integer i, double d) {
+  long double a = (long double)i, b = (long double)d;
+  return a < b ? -1 : a > b;
+}
+
+static int cmp_cell(const cell *x, const cell *y, int desc) {
+  int r = 0;
+  int cx = x->cls, cy = y->cls;
+  if (cx == C_INT && cy == C_FLOAT) r = cmp_int_float(x->v.i, y->v.d);
+  else if (cx == C_FLOAT && cy == C_INT) r = -cmp_int_float(y->v.i, x->v.d);
+  else if (cx != cy) {
+    if (cx >= C_NAN || cy >= C_NAN) return cx < cy ? -1 : 1;   /* last either way */
+    r = cx < cy ? -1 : 1;
+  } else {
+    switch (cx) {
+      case C_INT: r = x->v.i < y->v.i ? -1 : x->v.i > y->v.i; break;
+      case C_FLOAT: r = x->v.d < y->v.d ? -1 : x->v.d > y->v.d; break;
+      case C_STRING: {
+        size_t n = x->v.s.len < y->v.s.len ? x->v.s.len : y->v.s.len;
+        r = memcmp(x->v.s.s, y->v.s.s, n);
+        if (r == 0) r = x->v.s.len < y->v.s.len ? -1 : x->v.s.len > y->v.s.len;
+        else r = r < 0 ? -1 : 1;
+        break;
+      }
+      default: return 0;
+    }
+  }
+  return desc ? -r : r;
+}
+
+static int cmp_rows(const order *o, uint32_t a, uint32_t b) {
+  int k;
+  for (k = 0; k < o->nkeys; k++) {
+    int r = cmp_cell(&o->keys[k][a], &o->keys[k][b], o->desc[k]);
+    if (r) return r;
+  }
+  return 0;
+}
+
+/* A stable merge sort of idx[0..n) (insertion-sorted runs of 16, then merges
+** back and forth between idx and tmp). */
+static void merge_sort(const order *o, uint32_t *idx, uint32_t *tmp, size_t n) {
+  const size_t RUN = 16;
+  uint32_t *src = idx, *dst = tmp;
+  size_t lo, width;
+  for (lo = 0; lo < n; lo += RUN) {
+    size_t hi = lo + RUN < n ? lo + RUN : n, i;
+    for (i = lo + 1; i < hi; i++) {
+      uint32_t v = idx[i];
+      size_t j = i;
+      while (j > lo && cmp_rows(o, idx[j - 1], v) > 0) { idx[j] = idx[j - 1]; j--; }
+      idx[j] = v;
+    }
+  }
+  for (width = RUN; width < n; width *= 2) {
+    uint32_t *t;
+    for (lo = 0; lo < n; lo += 2 * width) {
+      size_t mid = lo + width < n ? lo + width : n;
+      size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+      size_t i = lo, j = mid, k = lo;
+      if (mid >= hi || cmp_rows(o, src[mid - 1], src[mid]) <= 0) {   /* already in order */
+        memcpy(dst + lo, src + lo, (hi - lo) * sizeof *src);
+        continue;
+      }
+      while (i < mid && j < hi) dst[k++] = cmp_rows(o, src[j], src[i]) < 0 ? src[j++] : src[i++];
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    t = src; src = dst; dst = t;
+  }
+  if (src != idx) memcpy(idx, src, n * sizeof *idx);
+}
+
+static lua_Integer check_count(lua_State *L, int arg) {
+  lua_Integer n = luaL_checkinteger(L, arg);
+  luaL_argcheck(L, n >= 0 && (uint64_t)n < UINT32_MAX, arg, "a row count from 0 to 2^32-2");
+  return n;
+}
+
+/* core.argsort(keys, desc, n) -> {i1, ..., in}: the row numbers 1..n in order
+** of the key columns (arrays), the first key first; desc[k] true sorts key k
+** descending. Stable; nulls (and NaN) last in both directions; integers and
+** floats compare exactly; strings bytewise; values of different types by type. */
+static int l_argsort(lua_State *L) {
+  lua_Integer n = check_count(L, 3);
+  int nkeys, k;
+  order o;
+  uint32_t *idx, *tmp;
+  lua_Integer i;
+  int *desc;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  nkeys = (int)luaL_len(L, 1);
+  luaL_argcheck(L, nkeys > 0 && nkeys < 1000, 1, "from 1 to 999 key columns");
+  o.keys = lua_newuserdatauv(L, sizeof(cell *) * (size_t)nkeys, 0);
+  desc = lua_newuserdatauv(L, sizeof(int) * (size_t)nkeys, 0);
+  o.desc = desc;
+  o.nkeys = nkeys;
+  for (k = 0; k < nkeys; k++) {
+    int col;
+    lua_rawgeti(L, 2, k + 1);
+    desc[k] = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    o.keys[k] = lua_newuserdatauv(L, sizeof(cell) * (size_t)(n ? n : 1), 0);
+    lua_rawgeti(L, 1, k + 1);
+    luaL_argcheck(L, lua_type(L, -1) == LUA_TTABLE, 1, "every key must be an array of values");
+    col = lua_gettop(L);
+    for (i = 0; i < n; i++) {
+      lua_rawgeti(L, col, i + 1);
+      read_cell(L, -1, &o.keys[k][i]);
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);   /* the column; its cell block stays on the stack, anchored */
+  }
+  idx = lua_newuserdatauv(L, sizeof(uint32_t) * (size_t)(n ? n : 1), 0);
+  tmp = lua_newuserdatauv(L, sizeof(uint32_t) * (size_t)(n ? n : 1), 0);
+  for (i = 0; i < n; i++) idx[i] = (uint32_t)i;
+  merge_sort(&o, idx, tmp, (size_t)n);
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; i++) {
+    lua_pushinteger(L, (lua_Integer)idx[i] + 1);
+    lua_rawseti(L, -2, i + 1);
+  }
+  return 1;
+}
+
+/* core.take(values, idx) -> {values[idx[1]], ...}: idx[i] = 0 gives a null
+** (a left join's missing match). */
+static int l_take(lua_State *L) {
+  lua_Integer m, i;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  m = luaL_len(L, 2);
+  lua_createtable(L, (int)(m < INT32_MAX ? m : 0), 0);
+  for (i = 1; i <= m; i++) {
+    lua_Integer j;
+    int ok;
+    lua_rawgeti(L, 2, i);
+    j = lua_tointegerx(L, -1, &ok);
+    lua_pop(L, 1);
+    if (!ok) return luaL_error(L, "take: index %d is not an integer", (int)i);
+    if (j == 0) lua_pushlightuserdata(L, NULL);
+    else if (lua_rawgeti(L, 1, j) == LUA_TNIL) {
+      lua_pop(L, 1);
+      lua_pushlightuserdata(L, NULL);
+    }
+    lua_rawseti(L, -2, i);
+  }
+  return 1;
+}
+
+/* core.pluck(rows, name [, n]) -> {rows[1][name], ...} with null for a missing value. */
+static int l_pluck(lua_State *L) {
+  lua_Integer n, i;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_checkany(L, 2);
+  n = lua_isnoneornil(L, 3) ? luaL_len(L, 1) : check_count(L, 3);
+  lua_settop(L, 2);
+  lua_createtable(L, (int)(n < INT32_MAX ? n : 0), 0);
+  for (i = 1; i <= n; i++) {
+    if (lua_rawgeti(L, 1, i) != LUA_TTABLE) return luaL_error(L, "row %d is not a table", (int)i);
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, -2) == LUA_TNIL) {
+      lua_pop(L, 1);
+      lua_pushlightuserdata(L, NULL);
+    }
+    lua_rawseti(L, 3, i);
+    lua_pop(L, 1);
+  }
+  return 1;
+}
+
+void mast_ops_register(lua_State *L) {
+  static const luaL_Reg f[] = {
+    {"argsort", l_argsort},
+    {"take", l_take},
+    {"pluck", l_pluck},
+    {NULL, NULL}
+  };
+  luaL_setfuncs(L, f, 0);
+  set_null_metatable(L);
+}

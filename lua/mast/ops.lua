@@ -268,7 +268,15 @@ function M.sort(x, keys, dir)
   local f = frame(fn, x)
   local cols, desc = {}, {}
   for i, k in ipairs(sort_keys(fn, f, keys, dir)) do cols[i], desc[i] = f:col(k[1]), k[2] end
-  return take(f, core.argsort(cols, desc, f.n), true)
+  -- argsort puts the columns (or the rows) in order itself: no index table
+  if f.kind == "rows" then
+    return of_rows(f, core.argsort(cols, desc, f.n, { f.data })[1], f.names, f.types, true)
+  end
+  local arrays = {}
+  for i, name in ipairs(f.names) do arrays[i] = f.cols[name] end
+  local sorted, out = core.argsort(cols, desc, f.n, arrays), {}
+  for i, name in ipairs(f.names) do out[name] = sorted[i] end
+  return build(f, f.names, f.types, out, f.n, true, f.kinds)
 end
 
 local function count_arg(fn, n, what)
@@ -494,14 +502,6 @@ end
 
 -- ---------------------------------------------------------------- join
 
--- A join key: a string of digits is the integer it spells (MAST sends some ids
--- as strings, some as numbers), so "5853498713190525696" meets 5853498713190525696.
-local function key_of(v)
-  if type(v) == "string" and v:match("^%-?%d+$") then return math.tointeger(tonumber(v)) or v end
-  if v == NULL or v ~= v then return nil end   -- nulls and NaN match nothing
-  return v
-end
-
 --- join(x, other, {on = "obsid" | {"a", "b"}, how = "inner" | "left", suffix = "_2"}) -> x's
 -- columns then other's (without the keys; a name x has too gets the suffix), one row per match.
 function M.join(x, other, opts)
@@ -521,48 +521,9 @@ function M.join(x, other, opts)
     rk[i] = g:col(g:need(fn, c, "the right dataset"))
     is_key[c] = true
   end
-  local K = #on
-  -- the right rows by key: a row number, or a list of them when a key repeats
-  local root = {}
-  for j = 1, g.n do
-    local node, ok = root, true
-    for c = 1, K - 1 do
-      local v = key_of(rk[c][j])
-      if v == nil then ok = false break end
-      local nxt = node[v]
-      if nxt == nil then nxt = {} node[v] = nxt end
-      node = nxt
-    end
-    local v = ok and key_of(rk[K][j])
-    if v ~= nil and v ~= false then
-      local had = node[v]
-      if had == nil then node[v] = j
-      elseif type(had) == "number" then node[v] = { had, j }
-      else had[#had + 1] = j end
-    end
-  end
-  local li, ri = {}, {}
-  local m = 0
-  for i = 1, f.n do
-    local node = root
-    for c = 1, K - 1 do
-      local v = key_of(lk[c][i])
-      node = v ~= nil and node[v] or nil
-      if node == nil then break end
-    end
-    local hit
-    if node ~= nil then
-      local v = key_of(lk[K][i])
-      if v ~= nil then hit = node[v] end
-    end
-    if type(hit) == "number" then
-      m = m + 1 li[m], ri[m] = i, hit
-    elseif hit then
-      for _, j in ipairs(hit) do m = m + 1 li[m], ri[m] = i, j end
-    elseif how == "left" then
-      m = m + 1 li[m], ri[m] = i, 0
-    end
-  end
+  -- the row pairs, by a hash in C (keys compare exactly: 64-bit ids, digit strings as integers)
+  local li, ri = core.join_index(lk, f.n, rk, g.n, how == "left")
+  local m = #li
   local names, types, cols, kinds = {}, {}, {}, (f.kinds and g.kinds) and {} or nil
   for i, c in ipairs(f.names) do
     names[i], types[i], cols[c] = c, f.types[i], core.take(f:col(c), li)

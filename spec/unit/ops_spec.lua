@@ -210,3 +210,33 @@ describe("core.argsort", function()
     end
   end)
 end)
+
+describe("mast.ops help entries (lua/mast/doc/ops.lua)", function()
+  local entries = dofile("lua/mast/doc/ops.lua")
+  it("cover every operation, as a function and as the methods of a Result and a Table", function()
+    for _, name in ipairs(require("mast.result").OPS) do
+      assert.is_table(entries["mast.ops." .. name], name)
+      assert.is_table(entries["Result:" .. name], name)
+      assert.is_table(entries["Table:" .. name], name)
+      assert.is_function(ops[name], name)
+    end
+    assert.is_table(entries["mast.stack"])
+    assert.is_table(entries["Grouped:agg"])
+  end)
+
+  it("have examples that run", function()
+    for key, e in pairs(entries) do
+      assert.is_string(e.sig, key)
+      assert.is_string(e.summary, key)
+      if e.example then
+        local printed = {}
+        local env = setmetatable({ print = function(...) printed[#printed + 1] = tostring((...)) end },
+                                 { __index = _G })
+        local chunk = assert(load(e.example, "=" .. key, "t", env))
+        local ok, err = pcall(chunk)
+        assert(ok, key .. ": " .. tostring(err))
+        assert.is_true(#printed > 0, key)
+      end
+    end
+  end)
+end)

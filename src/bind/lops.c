@@ -270,6 +270,43 @@ static void merge_sort(const order *o, rec *v, rec *tmp, size_t n) {
   if (src != v) memcpy(v, src, n * sizeof *v);
 }
 
+/* Sorts v[0..n) by (rank, k) with a stable LSD radix sort (16-bit digits of
+** k, then the rank; a digit all rows share costs no pass), then puts each run
+** of equal (rank, k) in exact order with the merge sort (its rows in their
+** first order, so the whole stays stable). hist: 5 * 65536 counters. */
+static void radix_sort(const order *o, rec *v, rec *tmp, size_t n, size_t *hist) {
+  rec *src = v, *dst = tmp;
+  size_t i, d;
+  memset(hist, 0, sizeof(size_t) * 5 * 65536);
+  for (i = 0; i < n; i++) {
+    for (d = 0; d < 4; d++) hist[d * 65536 + ((v[i].k >> (16 * d)) & 0xffff)]++;
+    hist[4 * 65536 + v[i].rank]++;
+  }
+  for (d = 0; d < 5; d++) {
+    size_t *h = hist + d * 65536, sum = 0, b;
+    int trivial = 0;
+    for (b = 0; b < 65536; b++) {
+      size_t c = h[b];
+      if (c == n) { trivial = 1; break; }
+      h[b] = sum;
+      sum += c;
+    }
+    if (trivial) continue;
+    for (i = 0; i < n; i++) {
+      unsigned digit = d < 4 ? (unsigned)((src[i].k >> (16 * d)) & 0xffff) : src[i].rank;
+      dst[h[digit]++] = src[i];
+    }
+    { rec *t = src; src = dst; dst = t; }
+  }
+  if (src != v) memcpy(v, src, n * sizeof *v);
+  for (i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && v[j].k == v[i].k && v[j].rank == v[i].rank) j++;
+    if (j - i > 1) merge_sort(o, v + i, tmp, j - i);
+    i = j;
+  }
+}
+
 static lua_Integer check_count(lua_State *L, int arg) {
   lua_Integer n = luaL_checkinteger(L, arg);
   luaL_argcheck(L, n >= 0 && (uint64_t)n < UINT32_MAX, arg, "a row count from 0 to 2^32-2");
@@ -320,7 +357,8 @@ static int l_argsort(lua_State *L) {
   v = lua_newuserdatauv(L, sizeof(rec) * (size_t)(n ? n : 1), 0);
   tmp = lua_newuserdatauv(L, sizeof(rec) * (size_t)(n ? n : 1), 0);
   for (i = 0; i < n; i++) make_rec(&o.keys[0][i], desc[0], any_float, (uint32_t)i, &v[i]);
-  merge_sort(&o, v, tmp, (size_t)n);
+  if (n > 256) radix_sort(&o, v, tmp, (size_t)n, lua_newuserdatauv(L, sizeof(size_t) * 5 * 65536, 0));
+  else merge_sort(&o, v, tmp, (size_t)n);
   if (lua_isnil(L, 4)) {
     lua_createtable(L, (int)n, 0);
     for (i = 0; i < n; i++) {

@@ -155,6 +155,20 @@ function methods.envelope(t)
   return { fields = core.array(fields), data = core.array(rows) }
 end
 
+-- t:sort(...), t:where(...), ...: the table operations of mast.ops (a column of
+-- the same name is then reached by t:column(name) or t.data[name])
+require("mast.result").op_methods(methods)
+
+--- from_columns(columns, types, data, n [, kinds]) -> a mast.Table of these
+-- column arrays (each of n values, nulls as mast.null), as mast.ops builds them.
+function M.from_columns(columns, types, data, n, kinds)
+  if kinds == nil then
+    kinds = {}
+    for i = 1, #columns do kinds[i] = M.kind(types[i]) end
+  end
+  return setmetatable({ columns = columns, types = types, kinds = kinds, n = n, data = data }, Table)
+end
+
 --- mast.json2table(result) -> a mast.Table (see above)
 function M.json2table(result)
   local mt = getmetatable(result)

@@ -207,21 +207,16 @@ local function columns_of(products, rows)
   return names, seen
 end
 
---- mast.filter_products(products, criteria) -> a result with the matching products
--- criteria: {column = spec, ...} on any product column (all must match), plus
---   extension ("fits", ".fits", "fits.gz", ...: the file name's) and mrp_only = true (only
---   the Minimum Recommended Products). A spec is a value, a list (any of them), or a
---   function(value, row). Text matches case-insensitively; "!x" excludes x; ">=2", "<3",
---   "1..3" compare numbers; "*" is a wildcard. Column names are checked (case-insensitively)
---   against the products' columns. Rows with a dataURI seen before are dropped.
-function M.filter_products(products, criteria)
-  local fn = "mast.filter_products"
-  local rows = rows_of(fn, products)
+--- matcher(fn, criteria, names [, strict, what, have]) -> predicate(row): the criteria as
+-- filter_products takes them (below), for rows with columns `names` (matched
+-- case-insensitively). strict: an unknown column is a usage error naming the
+-- nearest known one ("unknown <what> 'x' (did you mean 'y'?); <have> a, b").
+-- mast.ops.where uses it too: one criteria matcher for every dataset.
+function M.matcher(fn, criteria, names, strict, what, have)
   if criteria == nil then criteria = {} end
   if type(criteria) ~= "table" then usage(fn, "criteria must be a table {column = value, ...}") end
-  local names, known = columns_of(products, rows)
-  local lower = {}
-  for _, n in ipairs(names) do lower[n:lower()] = n end
+  local known, lower = {}, {}
+  for _, n in ipairs(names) do known[n] = true lower[n:lower()] = n end
   local tests = {}
   local keys = {}
   for k in pairs(criteria) do keys[#keys + 1] = k end
@@ -236,20 +231,38 @@ function M.filter_products(products, criteria)
       tests[#tests + 1] = criterion(fn, k, v)
     else
       local col = known[k] and k or lower[k:lower()]
-      if not col and #rows > 0 then
+      if not col and strict then
         local hint = O.suggest(k:lower(), names)
-        usage(fn, ("unknown product column '%s'%s; the products have %s"):format(k,
-          hint and (" (did you mean '" .. hint .. "'?)") or "", table.concat(names, ", ")))
+        usage(fn, ("unknown %s '%s'%s; %s %s"):format(what or "column", k,
+          hint and (" (did you mean '" .. hint .. "'?)") or "", have or "the columns are",
+          table.concat(names, ", ")))
       end
       tests[#tests + 1] = criterion(fn, col or k, v)
     end
   end
+  return function(row)
+    for _, t in ipairs(tests) do
+      if not t(row) then return false end
+    end
+    return true
+  end
+end
+
+--- mast.filter_products(products, criteria) -> a result with the matching products
+-- criteria: {column = spec, ...} on any product column (all must match), plus
+--   extension ("fits", ".fits", "fits.gz", ...: the file name's) and mrp_only = true (only
+--   the Minimum Recommended Products). A spec is a value, a list (any of them), or a
+--   function(value, row). Text matches case-insensitively; "!x" excludes x; ">=2", "<3",
+--   "1..3" compare numbers; "*" is a wildcard. Column names are checked (case-insensitively)
+--   against the products' columns. Rows with a dataURI seen before are dropped.
+function M.filter_products(products, criteria)
+  local fn = "mast.filter_products"
+  local rows = rows_of(fn, products)
+  local names = columns_of(products, rows)
+  local match = M.matcher(fn, criteria, names, #rows > 0, "product column", "the products have")
   local out, seen = {}, {}
   for _, row in ipairs(rows) do
-    local keep = true
-    for _, t in ipairs(tests) do
-      if not t(row) then keep = false break end
-    end
+    local keep = match(row)
     local uri = row.dataURI
     if keep and uri ~= nil and uri ~= core.null then
       if seen[uri] then keep = false else seen[uri] = true end

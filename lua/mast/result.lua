@@ -37,6 +37,19 @@ end
 
 M.Result = Result
 
+--- The table operations every dataset has as methods (mast.ops, loaded on first use):
+-- r:sort("mag") is mast.ops.sort(r, "mag").
+M.OPS = { "select", "rename", "where", "sort", "head", "tail", "slice", "unique", "group_by", "join",
+          "stack", "add_column", "stats" }
+
+--- Puts the method form of every operation into `methods`.
+function M.op_methods(methods)
+  for _, name in ipairs(M.OPS) do
+    methods[name] = function(...) return require("mast.ops")[name](...) end
+  end
+end
+M.op_methods(Result.__index)
+
 --- Gives a decoded answer the Result metatable when it is a dataset.
 function M.wrap(answer, service)
   if type(answer) == "table" and type(answer.fields) == "table" and type(answer.data) == "table"

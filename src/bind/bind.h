@@ -60,6 +60,9 @@ const char *mast_xml_local(const char *name);
 
 /* sky.c: adds sky_match (mast.sky's cross-match kernel) to the table on top */
 void mast_sky_register(lua_State *L);
+/* lops.c: adds argsort/take/pluck to the table on top, and gives the null
+** (every light userdata of L) its metatable: ordered last, printed "null" */
+void mast_ops_register(lua_State *L);
 
 /* json */
 void mast_json_register(lua_State *L);   /* adds json_encode/json_decode/null/array/object */

@@ -1178,6 +1178,7 @@ MAST_API int luaopen_mast_core(lua_State *L) {
   luaL_newlib(L, core_funcs);
   mast_error_register(L);
   mast_json_register(L);
+  mast_ops_register(L);
   mast_output_register(L);
   mast_cache_register(L);
   mast_votable_register(L);

@@ -23,6 +23,21 @@ local function quote(s)
   return s
 end
 
+-- Bare words (any case) that mast.read_csv reads as a boolean or a float.
+local WORDS = { ["true"] = true, ["false"] = false, nan = 0 / 0, ["+nan"] = 0 / 0, ["-nan"] = 0 / 0,
+                inf = math.huge, ["+inf"] = math.huge, ["-inf"] = -math.huge, infinity = math.huge,
+                ["+infinity"] = math.huge, ["-infinity"] = -math.huge }
+local function reads_as_other(s)
+  return tonumber(s) ~= nil or WORDS[s:lower()] ~= nil
+end
+
+-- A string value: quoted also when bare it would read back as a number or a
+-- boolean ("0123", "42", "true"), so that read_csv gives the same string.
+local function quote_value(s)
+  if reads_as_other(s) then return '"' .. s .. '"' end
+  return quote(s)
+end
+
 --- The CSV field for one value (quoted when it must be).
 function M.field(v)
   if v == nil or v == core.null then return "" end
@@ -36,7 +51,7 @@ function M.field(v)
   end
   local t = type(v)
   if t == "boolean" then return tostring(v) end
-  if t == "string" then return quote(v) end
+  if t == "string" then return quote_value(v) end
   if t == "table" then
     local ok, s = pcall(core.json_encode, v)
     if ok then return quote(s) end
@@ -114,6 +129,362 @@ function M.json2csv(result, opts)
   local ok, path = pcall(write_file, opts.file, names, types, rows, opts)
   if not ok then error(O.within(FN, path), 0) end
   return path
+end
+
+-- ---- reading: mast.read_csv ----
+--
+-- The text is cut into records by a tokenizer with a fast path: a line that
+-- holds no double quote (the next quote's position is kept, so this is one
+-- comparison) is split at the separator with plain string.find; only a
+-- record with a quote goes through the RFC 4180 path (quoted fields, doubled
+-- quotes, separators and line breaks inside quotes). Rows are built as the
+-- records come, holding each field's text (a quoted one boxed as {text});
+-- then each column is typed and converted in place, in one pass to classify
+-- its values and one to convert them.
+
+local RFN = "mast.read_csv"
+local NULL = core.null
+local find, sub, byte, lower = string.find, string.sub, string.byte, string.lower
+local tointeger, mtype = math.tointeger, math.type
+
+local function text_ok(v) if type(v) ~= "string" then return "a string" end end
+local function types_ok(v)
+  if type(v) ~= "table" then return "a table {column = type}" end
+end
+local function sep_ok(v)
+  if type(v) ~= "string" or #v ~= 1 or v:find('["\r\n]') then return "one character (not a quote or a line break)" end
+end
+local function type_row_ok(v)
+  if v ~= nil and type(v) ~= "boolean" then return "true or false" end
+end
+local ROPTS = { text = text_ok, types = types_ok, sep = sep_ok, type_row = type_row_ok, title = V.string }
+
+local function fail(line, col, names, msg)
+  local name = names and names[col]
+  O.usage(RFN, ("line %d, column %d%s: %s"):format(line, col, name and (" (" .. name .. ")") or "", msg),
+    { line = line, column = col })
+end
+
+-- A function that returns the next record's field count and first line
+-- (nil at the end), leaving the fields in rec[1..n]: a string, or {text} for
+-- a quoted field.
+local function tokenizer(text, sep, rec, names)
+  local pos, len, line = 1, #text, 1
+  local nextq = find(text, '"', 1, true) or len + 1
+  local sepb = byte(sep)
+  local stops = "[%" .. sep .. "\n]"   -- an unquoted field ends at the separator or a line end
+
+  local function slow(first)
+    local n, p = 0, pos
+    while true do
+      local c = byte(text, p)
+      local v
+      if c == 34 then
+        local q, doubled = p + 1, false
+        local z
+        while true do
+          z = find(text, '"', q, true)
+          if not z then fail(line, n + 1, names, "a quoted field is never closed") end
+          if byte(text, z + 1) ~= 34 then break end
+          doubled, q = true, z + 2
+        end
+        local s = sub(text, p + 1, z - 1)
+        if doubled then s = s:gsub('""', '"') end
+        if find(s, "\n", 1, true) then line = line + select(2, s:gsub("\n", "")) end
+        v, p = { s }, z + 1
+        c = byte(text, p)
+        if c ~= sepb and c ~= nil and c ~= 10 and not (c == 13 and byte(text, p + 1) == 10) then
+          fail(line, n + 1, names, ("a closing quote must end the field, but %q follows it"):format(sub(text, p, p)))
+        end
+      else
+        local z = find(text, stops, p)
+        local stop = z and z - 1 or len
+        if z and byte(text, z) == 10 and stop >= p and byte(text, stop) == 13 then stop = stop - 1 end
+        v, p = sub(text, p, stop), (z or len + 1)
+        c = byte(text, p)
+      end
+      n = n + 1
+      rec[n] = v
+      if c == sepb then
+        p = p + 1
+      else   -- the record ends: at the end of the text, or a line break
+        if c == 13 then p = p + 1 end
+        pos = p + 1
+        line = line + 1
+        nextq = find(text, '"', pos, true) or len + 1
+        return n, first
+      end
+    end
+  end
+
+  return function()
+    if pos > len then return nil end
+    local e = find(text, "\n", pos, true) or len + 1
+    if nextq <= e then return slow(line) end
+    -- the fast path: a line without a quote
+    local stop = e - 1
+    if stop >= pos and byte(text, stop) == 13 then stop = stop - 1 end
+    local n, p = 0, pos
+    while true do
+      local c = find(text, sep, p, true)
+      if not c or c > stop then
+        n = n + 1
+        rec[n] = sub(text, p, stop)
+        break
+      end
+      n = n + 1
+      rec[n] = sub(text, p, c - 1)
+      p = c + 1
+    end
+    pos = e + 1
+    line = line + 1
+    return n, line - 1
+  end
+end
+
+local function unbox(v) if type(v) == "table" then return v[1] end return v end
+
+-- Text that is a number in CSV: what tonumber reads, but not hexadecimal nor padded.
+local function number(s)
+  local x = tonumber(s)
+  if x ~= nil and not find(s, "[xX%s]") then return x end
+  return nil
+end
+
+-- json2csv's layout: bare text is read back as JSON would have given it
+-- (integers exact, floats, booleans; an integer with leading zeros, or too
+-- long for 64 bits, stays text unless the column is declared numeric);
+-- quoted text is a string; an empty bare field is null.
+local function as_written(v, numeric)
+  if type(v) == "table" then return v[1] end
+  if v == "" then return NULL end
+  local x = number(v)
+  if x ~= nil then
+    if numeric then return x end
+    if mtype(x) == "integer" then
+      if find(v, "^[-+]?0%d") then return v end
+      return x
+    end
+    if find(v, "^[-+]?%d+$") then return v end   -- beyond 64 bits: keep every digit
+    return x
+  end
+  local w = WORDS[lower(v)]
+  if w ~= nil then return w end
+  return v
+end
+
+local INT, FLOAT, BOOL, STR = 1, 2, 4, 8
+
+-- The class of a non-empty text, for inferring a column's type.
+local function classify(s)
+  local x = number(s)
+  if x ~= nil then
+    if mtype(x) == "integer" then
+      if find(s, "^[-+]?0%d") or find(s, "^%+") then return STR end   -- an id with leading zeros
+      return INT
+    end
+    if find(s, "^[-+]?%d+$") then return STR end   -- an integer beyond 64 bits
+    return FLOAT
+  end
+  local w = WORDS[lower(s)]
+  if w == nil then return STR end
+  return type(w) == "boolean" and BOOL or FLOAT
+end
+
+local TRUTH = { ["true"] = true, ["false"] = false, t = true, f = false, ["1"] = true, ["0"] = false,
+                yes = true, no = false }
+
+-- Converters for a type the caller gave: each value must be of it.
+local STRICT = {
+  string = function(s) return s end,
+  integer = function(s)
+    local x = number(s)
+    x = x and tointeger(x)
+    if x == nil then return nil, "an integer" end
+    return x
+  end,
+  float = function(s)
+    local x = number(s)
+    if x == nil then
+      x = WORDS[lower(s)]
+      if type(x) ~= "number" then return nil, "a number" end
+    end
+    return x + 0.0
+  end,
+  boolean = function(s)
+    local b = TRUTH[lower(s)]
+    if b == nil then return nil, "true or false" end
+    return b
+  end,
+}
+
+local kind = require("mast.columnar").kind
+
+--- mast.csv.parse(text [, opts]) -> a dataset (see mast.read_csv)
+function M.parse(text, opts)
+  opts = opts or {}
+  local sep = opts.sep or ","
+  if sub(text, 1, 3) == "\239\187\191" then text = sub(text, 4) end   -- a UTF-8 byte order mark
+  local rec, names = {}, {}
+  local next_record = tokenizer(text, sep, rec, names)
+  local n = next_record()
+  if n == nil then O.usage(RFN, "the CSV is empty: it has no header line") end
+  local seen, ncol = {}, n
+  for j = 1, n do
+    local name = unbox(rec[j])
+    if seen[name] then fail(1, j, nil, ("the column name '%s' appears twice"):format(name)) end
+    names[j], seen[name] = name, true
+  end
+  local forced = opts.types or {}
+  for col, t in pairs(forced) do
+    if not seen[col] then
+      local hint = O.suggest(tostring(col), names)
+      O.usage(RFN, ("types: no column '%s' (%s)"):format(tostring(col),
+        hint and ("did you mean '" .. hint .. "'?") or ("columns: " .. table.concat(names, ", "))))
+    end
+    if type(t) ~= "string" or STRICT[kind(t)] == nil then
+      O.usage(RFN, ("types.%s must be a type name (string, int, float, boolean), got %s"):format(col, O.describe(t)))
+    end
+  end
+
+  local rows, count = {}, 0
+  local line_at, offset = {}, 1   -- row i starts at line i + offset, or where line_at says
+  local function add(k, line)
+    if k ~= ncol then
+      if k == 1 and rec[1] == "" then return end   -- a blank line (one-column CSV: a null)
+      fail(line, math.min(k, ncol) + 1, names,   -- the first field missing, or the first extra one
+        ("this row has %d field%s, the header has %d"):format(k, k == 1 and "" or "s", ncol))
+    end
+    count = count + 1
+    local row = {}
+    for j = 1, ncol do row[names[j]] = rec[j] end
+    rows[count] = row
+    if line ~= count + offset then
+      offset = line - count
+      line_at[count] = line
+    end
+  end
+
+  -- json2csv's second line of MAST types (auto: when every cell names a type)
+  local declared
+  local k, line = next_record()
+  if k ~= nil then
+    local is_types = opts.type_row
+    if is_types == nil then
+      local any = false
+      is_types = k == ncol
+      for j = 1, k do
+        local v = rec[j]
+        if type(v) ~= "string" then
+          is_types = false   -- json2csv never quotes a type name
+        elseif v ~= "" then
+          any = true
+          if kind(v) == "any" then is_types = false end
+        end
+      end
+      is_types = is_types and any
+    end
+    if is_types then
+      if k ~= ncol then fail(line, math.min(k, ncol), names, ("the row of types has %d fields, the header has %d"):format(k, ncol)) end
+      declared = {}
+      for j = 1, ncol do declared[j] = unbox(rec[j]) end
+      offset = 2
+    else
+      add(k, line)
+    end
+    while true do
+      k, line = next_record()
+      if k == nil then break end
+      add(k, line)
+    end
+  end
+  local function line_of(i)
+    for r = i, 1, -1 do
+      if line_at[r] then return line_at[r] + (i - r) end
+    end
+    return i + (declared and 2 or 1)
+  end
+
+  local fields = {}
+  for j = 1, ncol do
+    local name = names[j]
+    local ftype
+    if forced[name] then
+      ftype = forced[name]
+      local convert = STRICT[kind(ftype)]
+      for i = 1, count do
+        local row = rows[i]
+        local v = row[name]
+        if v == "" then
+          row[name] = NULL
+        else
+          local s = unbox(v)
+          local x, want = convert(s)
+          if x == nil then fail(line_of(i), j, names, ("%s is not %s"):format(O.describe(s), want)) end
+          row[name] = x
+        end
+      end
+    elseif declared and declared[j] ~= "" then
+      ftype = declared[j]
+      local kd = kind(ftype)
+      local numeric = kd == "integer" or kd == "float"
+      for i = 1, count do
+        local row = rows[i]
+        row[name] = as_written(row[name], numeric)
+      end
+    else
+      local seen_classes = 0
+      for i = 1, count do
+        local v = rows[i][name]
+        if v ~= "" then
+          local s = unbox(v)
+          seen_classes = seen_classes | (s == "" and STR or classify(s))
+          if seen_classes & STR ~= 0 then break end
+        end
+      end
+      if seen_classes == INT then ftype = "int"
+      elseif seen_classes == BOOL then ftype = "boolean"
+      elseif seen_classes ~= 0 and seen_classes & (STR | BOOL) == 0 then ftype = "float"
+      else ftype = "string" end
+      local convert = ftype ~= "string" and STRICT[kind(ftype)] or nil
+      for i = 1, count do
+        local row = rows[i]
+        local v = row[name]
+        if v == "" then row[name] = NULL
+        elseif convert then row[name] = convert(unbox(v))
+        elseif type(v) == "table" then row[name] = v[1] end
+      end
+    end
+    fields[j] = { name = name, type = ftype }
+  end
+  return D.result(rows, fields, opts.title or "CSV")
+end
+
+--- mast.read_csv(path [, opts]) or mast.read_csv{text = csv [, ...]} -> a printable dataset
+-- opts: text (the CSV itself instead of a file), types = {column = "string" | "int" |
+-- "float" | "boolean"} (each value must be of it), type_row (true/false: whether the
+-- second line is json2csv's row of types; default: when every cell names a type),
+-- sep (one character, default ","), title (what the dataset prints as).
+function M.read_csv(source, opts)
+  if type(source) == "table" and opts == nil then source, opts = nil, source end
+  opts = O.options(RFN, opts, ROPTS)
+  local text = opts.text
+  if text ~= nil then
+    if source ~= nil then O.usage(RFN, "give a path or opts.text, not both") end
+  else
+    if type(source) ~= "string" or source == "" then
+      O.usage(RFN, ("expected the path of a CSV file (or {text = <csv>}), got %s"):format(O.describe(source)))
+    end
+    local ok, t = pcall(core.read_file, source)
+    if not ok then error(O.within(RFN, t), 0) end
+    text = t
+  end
+  local ok, r = pcall(M.parse, text, opts)
+  if not ok then
+    if source and core.is_error(r) and r.line then r.path = source; r.message = source .. ": " .. r.message end
+    error(r, 0)
+  end
+  return r
 end
 
 return M

@@ -379,7 +379,7 @@ function M.parse(text, opts)
           is_types = false   -- json2csv never quotes a type name
         elseif v ~= "" then
           any = true
-          if kind(v) == "any" then is_types = false end
+          if kind(v) == "any" and v ~= "array" then is_types = false end
         end
       end
       is_types = is_types and any
@@ -431,6 +431,16 @@ function M.parse(text, opts)
       for i = 1, count do
         local row = rows[i]
         row[name] = as_written(row[name], numeric)
+      end
+      if ftype == "array" then   -- json2csv wrote each list as its JSON text
+        for i = 1, count do
+          local row = rows[i]
+          local v = row[name]
+          if type(v) == "string" and find(v, "^%[") then
+            local ok, list = pcall(core.json_decode, v)
+            if ok and type(list) == "table" then row[name] = list end
+          end
+        end
       end
     else
       local seen_classes = 0

@@ -107,6 +107,13 @@ target_link_libraries(test_embed PRIVATE mast_static PkgConfig::CURL PkgConfig::
 add_test(NAME c-embed COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_embed>)
 set_tests_properties(c-embed PROPERTIES TIMEOUT 300 ENVIRONMENT "${MAST_SAN_ENV}")
 
+# Datasets handed to C (mast_dataset_*), against the sandbox
+add_executable(test_dataset spec/c/test_dataset.c)
+mast_target_setup(test_dataset)
+target_link_libraries(test_dataset PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT Threads::Threads m)
+add_test(NAME c-dataset COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_dataset>)
+set_tests_properties(c-dataset PROPERTIES TIMEOUT 300 ENVIRONMENT "${MAST_SAN_ENV}")
+
 # The disk cache under a host's policy (download root, no environment)
 add_executable(test_cache spec/c/test_cache.c)
 mast_target_setup(test_cache)

@@ -149,6 +149,11 @@ function methods.envelope(t)
   return { fields = core.array(fields), data = core.array(rows) }
 end
 
+--- t:write(path [, opts]) -> the path written: mast.write(t, path, opts).
+function methods.write(t, path, opts)
+  return require("mast.formats").write(t, path, opts)
+end
+
 --- mast.json2table(result) -> a mast.Table (see above)
 function M.json2table(result)
   local mt = getmetatable(result)

@@ -385,7 +385,9 @@ function M.parse(text, opts)
       is_types = is_types and any
     end
     if is_types then
-      if k ~= ncol then fail(line, math.min(k, ncol), names, ("the row of types has %d fields, the header has %d"):format(k, ncol)) end
+      if k ~= ncol then
+        fail(line, math.min(k, ncol) + 1, names, ("the row of types has %d fields, the header has %d"):format(k, ncol))
+      end
       declared = {}
       for j = 1, ncol do declared[j] = unbox(rec[j]) end
       offset = 2

@@ -30,6 +30,11 @@ function Result.__index.service(r)
   return service_of[r]
 end
 
+--- r:write(path [, opts]) -> the path written: mast.write(r, path, opts).
+function Result.__index.write(r, path, opts)
+  return require("mast.formats").write(r, path, opts)
+end
+
 M.Result = Result
 
 --- Gives a decoded answer the Result metatable when it is a dataset.

@@ -105,32 +105,6 @@ local function xml(s, where)
   return s
 end
 
-local function number_text(x)
-  if mtype(x) == "integer" then return ("%d"):format(x) end
-  if x ~= x then return "NaN" end
-  if x == math.huge then return "+Inf" end
-  if x == -math.huge then return "-Inf" end
-  return core.json_encode(x)   -- the shortest form that reads back the same
-end
-
--- The cell text writers, by datatype: the TD content of a non-null value,
--- or nil and what was expected.
-local CELL = {}
-function CELL.long(v)
-  if mtype(v) == "integer" then return ("%d"):format(v) end
-  local i = mtype(v) == "float" and math.tointeger(v)
-  if i then return ("%d"):format(i) end
-  return nil, "an integer"
-end
-function CELL.double(v)
-  if mtype(v) then return number_text(v) end
-  return nil, "a number"
-end
-function CELL.boolean(v)
-  if v == true then return "T" elseif v == false then return "F" end
-  return nil, "true or false"
-end
-
 --- M.votable_lines(x, emit [, opts]): calls emit(s) with the pieces of x as a
 -- VOTable 1.4 document (one TABLE, TABLEDATA). opts.name: the TABLE's name.
 function M.votable_lines(x, emit, opts)
@@ -180,54 +154,21 @@ function M.votable_lines(x, emit, opts)
     end
   end
   emit("<DATA><TABLEDATA>\n")
-  local ncol = #names
-  local buf, nb = {}, 0
-  local cells = {}
-  for r, row in ipairs(rows) do
-    if type(row) ~= "table" then O.usage("mast.write", ("data[%d] must be a row table"):format(r)) end
-    for j = 1, ncol do
-      local v = row[names[j]]
-      local s
-      if v == nil or v == NULL then
-        s = ""
-      else
-        local dt = kinds[j]
-        local want
-        if lists[j] then
-          local parts = {}
-          for k, e in ipairs(v) do parts[k] = number_text(e) end
-          s = concat(parts, " ")
-        elseif dt == "char" then
-          local t = type(v)
-          if t == "string" then s = v
-          elseif t == "number" then s = number_text(v)
-          elseif t == "boolean" then s = tostring(v)
-          else
-            local ok, js = pcall(core.json_encode, v)
-            if not ok then
-              O.usage("mast.write", ("row %d, column '%s': a %s cannot be written"):format(r, names[j], t))
-            end
-            s = js
-          end
-          s = xml(s, function() return ("row %d, column '%s'"):format(r, names[j]) end)
-        else
-          s, want = CELL[dt](v)
-          if s == nil then
-            O.usage("mast.write", ("row %d, column '%s' (%s): %s is not %s"):format(r, names[j], dt,
-              O.describe(v), want))
-          end
-        end
+  -- the rows, FLUSH_ROWS at a time, by core.votable_rows (C: once per cell)
+  local codes = {}
+  for j = 1, #names do codes[j] = lists[j] and "list" or kinds[j] end
+  for first = 1, #rows, FLUSH_ROWS do
+    local last = math.min(#rows, first + FLUSH_ROWS - 1)
+    local text, r, j, what, mismatch = core.votable_rows(rows, names, codes, first, last)
+    if text == nil then
+      if mismatch then
+        O.usage("mast.write", ("row %d, column '%s' (%s): %s is not %s"):format(r, names[j], codes[j],
+          O.describe(rows[r][names[j]]), what))
       end
-      cells[j] = s
+      O.usage("mast.write", ("row %d, column '%s': %s"):format(r, names[j], what))
     end
-    nb = nb + 1
-    buf[nb] = "<TR><TD>" .. concat(cells, "</TD><TD>", 1, ncol) .. "</TD></TR>\n"
-    if nb >= FLUSH_ROWS then
-      emit(concat(buf, "", 1, nb))
-      nb = 0
-    end
+    emit(text)
   end
-  if nb > 0 then emit(concat(buf, "", 1, nb)) end
   emit("</TABLEDATA></DATA>\n</TABLE>\n</RESOURCE>\n</VOTABLE>\n")
 end
 

@@ -133,14 +133,12 @@ end
 
 -- ---- reading: mast.read_csv ----
 --
--- The text is cut into records by a tokenizer with a fast path: a line that
--- holds no double quote (the next quote's position is kept, so this is one
--- comparison) is split at the separator with plain string.find; only a
--- record with a quote goes through the RFC 4180 path (quoted fields, doubled
--- quotes, separators and line breaks inside quotes). Rows are built as the
--- records come, holding each field's text (a quoted one boxed as {text});
--- then each column is typed and converted in place, in one pass to classify
--- its values and one to convert them.
+-- The text is cut into records in C (core.csv_record for the header and
+-- json2csv's row of types, core.csv_columns for the rest: src/bind/csv.c),
+-- which gives one array of field texts per column, a quoted field boxed as
+-- {text}. Each column is then typed and converted in place here, in one pass
+-- to classify its values and one to convert them, and the rows are built
+-- last, by a generated table constructor.
 
 local RFN = "mast.read_csv"
 local NULL = core.null
@@ -163,83 +161,6 @@ local function fail(line, col, names, msg)
   local name = names and names[col]
   O.usage(RFN, ("line %d, column %d%s: %s"):format(line, col, name and (" (" .. name .. ")") or "", msg),
     { line = line, column = col })
-end
-
--- A function that returns the next record's field count and first line
--- (nil at the end), leaving the fields in rec[1..n]: a string, or {text} for
--- a quoted field.
-local function tokenizer(text, sep, rec, names)
-  local pos, len, line = 1, #text, 1
-  local nextq = find(text, '"', 1, true) or len + 1
-  local sepb = byte(sep)
-  local stops = "[%" .. sep .. "\n]"   -- an unquoted field ends at the separator or a line end
-
-  local function slow(first)
-    local n, p = 0, pos
-    while true do
-      local c = byte(text, p)
-      local v
-      if c == 34 then
-        local q, doubled = p + 1, false
-        local z
-        while true do
-          z = find(text, '"', q, true)
-          if not z then fail(line, n + 1, names, "a quoted field is never closed") end
-          if byte(text, z + 1) ~= 34 then break end
-          doubled, q = true, z + 2
-        end
-        local s = sub(text, p + 1, z - 1)
-        if doubled then s = s:gsub('""', '"') end
-        if find(s, "\n", 1, true) then line = line + select(2, s:gsub("\n", "")) end
-        v, p = { s }, z + 1
-        c = byte(text, p)
-        if c ~= sepb and c ~= nil and c ~= 10 and not (c == 13 and byte(text, p + 1) == 10) then
-          fail(line, n + 1, names, ("a closing quote must end the field, but %q follows it"):format(sub(text, p, p)))
-        end
-      else
-        local z = find(text, stops, p)
-        local stop = z and z - 1 or len
-        if z and byte(text, z) == 10 and stop >= p and byte(text, stop) == 13 then stop = stop - 1 end
-        v, p = sub(text, p, stop), (z or len + 1)
-        c = byte(text, p)
-      end
-      n = n + 1
-      rec[n] = v
-      if c == sepb then
-        p = p + 1
-      else   -- the record ends: at the end of the text, or a line break
-        if c == 13 then p = p + 1 end
-        pos = p + 1
-        line = line + 1
-        nextq = find(text, '"', pos, true) or len + 1
-        return n, first
-      end
-    end
-  end
-
-  return function()
-    if pos > len then return nil end
-    local e = find(text, "\n", pos, true) or len + 1
-    if nextq <= e then return slow(line) end
-    -- the fast path: a line without a quote
-    local stop = e - 1
-    if stop >= pos and byte(text, stop) == 13 then stop = stop - 1 end
-    local n, p = 0, pos
-    while true do
-      local c = find(text, sep, p, true)
-      if not c or c > stop then
-        n = n + 1
-        rec[n] = sub(text, p, stop)
-        break
-      end
-      n = n + 1
-      rec[n] = sub(text, p, c - 1)
-      p = c + 1
-    end
-    pos = e + 1
-    line = line + 1
-    return n, line - 1
-  end
 end
 
 local function unbox(v) if type(v) == "table" then return v[1] end return v end
@@ -374,14 +295,19 @@ end
 function M.parse(text, opts)
   opts = opts or {}
   local sep = opts.sep or ","
-  if sub(text, 1, 3) == "\239\187\191" then text = sub(text, 4) end   -- a UTF-8 byte order mark
-  local rec, names = {}, {}
-  local next_record = tokenizer(text, sep, rec, names)
-  local n = next_record()
-  if n == nil then O.usage(RFN, "the CSV is empty: it has no header line") end
-  local seen, ncol = {}, n
-  for j = 1, n do
-    local name = unbox(rec[j])
+  local names = {}
+  -- one record (nil at the end), through core.csv_record; an error names its place
+  local function record(pos, line)
+    local fields, a, b, why = core.csv_record(text, sep, pos, line)
+    if fields == false then fail(a, b, names, why) end
+    return fields, a, b
+  end
+  local start = sub(text, 1, 3) == "\239\187\191" and 4 or 1   -- after a UTF-8 byte order mark
+  local header, pos, line = record(start, 1)
+  if header == nil then O.usage(RFN, "the CSV is empty: it has no header line") end
+  local seen, ncol = {}, #header
+  for j = 1, ncol do
+    local name = unbox(header[j])
     if seen[name] then fail(1, j, nil, ("the column name '%s' appears twice"):format(name)) end
     names[j], seen[name] = name, true
   end
@@ -397,33 +323,17 @@ function M.parse(text, opts)
     end
   end
 
-  local cols, count = {}, 0   -- one array of field texts per column; rows are built at the end
-  for j = 1, ncol do cols[j] = {} end
-  local line_at, offset = {}, 1   -- row i starts at line i + offset, or where line_at says
-  local function add(k, line)
-    if k ~= ncol then
-      if k == 1 and rec[1] == "" then return end   -- a blank line (one-column CSV: a null)
-      fail(line, math.min(k, ncol) + 1, names,   -- the first field missing, or the first extra one
-        ("this row has %d field%s, the header has %d"):format(k, k == 1 and "" or "s", ncol))
-    end
-    count = count + 1
-    for j = 1, ncol do cols[j][count] = rec[j] end
-    if line ~= count + offset then
-      offset = line - count
-      line_at[count] = line
-    end
-  end
-
   -- json2csv's second line of MAST types (auto: when every cell names a type)
   local declared
-  local k, line = next_record()
-  if k ~= nil then
+  local second, pos2, line2 = record(pos, line)
+  if second ~= nil then
+    local k = #second
     local is_types = opts.type_row
     if is_types == nil then
       local any = false
       is_types = k == ncol
       for j = 1, k do
-        local v = rec[j]
+        local v = second[j]
         if type(v) ~= "string" then
           is_types = false   -- json2csv never quotes a type name
         elseif v ~= "" then
@@ -438,22 +348,19 @@ function M.parse(text, opts)
         fail(line, math.min(k, ncol) + 1, names, ("the row of types has %d fields, the header has %d"):format(k, ncol))
       end
       declared = {}
-      for j = 1, ncol do declared[j] = unbox(rec[j]) end
-      offset = 2
-    else
-      add(k, line)
-    end
-    while true do
-      k, line = next_record()
-      if k == nil then break end
-      add(k, line)
+      for j = 1, ncol do declared[j] = unbox(second[j]) end
+      pos, line = pos2, line2
     end
   end
+  -- the rows, as one array of field texts per column (rows are built at the end)
+  local cols, count, line_at, why = core.csv_columns(text, sep, pos, line, ncol)
+  if cols == false then fail(count, line_at, names, why) end
+
   local function line_of(i)
     for r = i, 1, -1 do
       if line_at[r] then return line_at[r] + (i - r) end
     end
-    return i + (declared and 2 or 1)
+    return i + line - 1
   end
 
   local fields = {}

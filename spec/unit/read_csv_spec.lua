@@ -127,6 +127,14 @@ describe("mast.read_csv", function()
     assert.same({ "1", "x", NULL, "true" }, { d[1].mixed, d[2].mixed, d[3].mixed, d[4].mixed })
   end)
 
+  it("keeps a quote inside a bare field, and reads a last record without a line end", function()
+    local r = mast.read_csv { text = 'a,b\r\n1,x"y\r\n2,"last"' }
+    assert.equal('x"y', r.data[1].b)
+    assert.equal("last", r.data[2].b)
+    r = mast.read_csv { text = "a\tb\n1\t2\r", sep = "\t" }
+    assert.equal(2, r.data[1].b)
+  end)
+
   it("keeps an empty quoted field an empty string, and an empty bare field null", function()
     local r = mast.read_csv { text = 'a,b\n"",\n' }
     assert.equal("", r.data[1].a)

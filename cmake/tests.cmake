@@ -70,7 +70,7 @@ set_tests_properties(c-json PROPERTIES ENVIRONMENT "${MAST_SAN_ENV}")
 # (spec/fuzz/regressions/<target>/), in both builds. spec/fuzz/run fuzzes.
 # json_number and utf8 test the Lua-free core (src/core/jsonnum.c) alone:
 # they link nothing else.
-foreach(t json_decode json_roundtrip json_number utf8 request urlencode names extract votable xml)
+foreach(t json_decode json_roundtrip json_number utf8 request urlencode names extract votable xml csv)
   set(regressions spec/fuzz/regressions/${t})
   if(t MATCHES "^json_")
     set(corpus spec/fuzz/corpus/json)

@@ -133,6 +133,10 @@ describe("mast.read_csv", function()
     assert.equal("last", r.data[2].b)
     r = mast.read_csv { text = "a\tb\n1\t2\r", sep = "\t" }
     assert.equal(2, r.data[1].b)
+    r = mast.read_csv { text = "a,b" }   -- a header alone, without a line end
+    assert.same({ "a", "b" }, r:columns())
+    assert.equal(0, r:count())
+    assert.equal(5, mast.read_csv({ text = "a\n5" }).data[1].a)
   end)
 
   it("keeps an empty quoted field an empty string, and an empty bare field null", function()

@@ -131,7 +131,7 @@ static int field(csv *c, int col, int *quoted) {
     int more;
     while (e < len && s[e] != c->sep && s[e] != '\n') e++;
     more = e < len && s[e] == c->sep;
-    c->pos = e + 1;
+    c->pos = e < len ? e + 1 : len;
     if (e < len && s[e] == '\n') c->line++;
     if (!more && e > p && s[e - 1] == '\r' && e < len) e--;   /* CRLF */
     else if (!more && e == len && e > p && s[e - 1] == '\r') e--;   /* a last CR */

@@ -70,7 +70,7 @@ set_tests_properties(c-json PROPERTIES ENVIRONMENT "${MAST_SAN_ENV}")
 # (spec/fuzz/regressions/<target>/), in both builds. spec/fuzz/run fuzzes.
 # json_number and utf8 test the Lua-free core (src/core/jsonnum.c) alone:
 # they link nothing else.
-foreach(t json_decode json_roundtrip json_number utf8 request urlencode names extract votable xml)
+foreach(t json_decode json_roundtrip json_number utf8 request urlencode names extract votable xml csv)
   set(regressions spec/fuzz/regressions/${t})
   if(t MATCHES "^json_")
     set(corpus spec/fuzz/corpus/json)
@@ -106,6 +106,13 @@ mast_target_setup(test_embed)
 target_link_libraries(test_embed PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT Threads::Threads m)
 add_test(NAME c-embed COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_embed>)
 set_tests_properties(c-embed PROPERTIES TIMEOUT 300 ENVIRONMENT "${MAST_SAN_ENV}")
+
+# Datasets handed to C (mast_dataset_*), against the sandbox
+add_executable(test_dataset spec/c/test_dataset.c)
+mast_target_setup(test_dataset)
+target_link_libraries(test_dataset PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT Threads::Threads m)
+add_test(NAME c-dataset COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_dataset>)
+set_tests_properties(c-dataset PROPERTIES TIMEOUT 300 ENVIRONMENT "${MAST_SAN_ENV}")
 
 # The disk cache under a host's policy (download root, no environment)
 add_executable(test_cache spec/c/test_cache.c)

@@ -169,6 +169,11 @@ function M.from_columns(columns, types, data, n, kinds)
   return setmetatable({ columns = columns, types = types, kinds = kinds, n = n, data = data }, Table)
 end
 
+--- t:write(path [, opts]) -> the path written: mast.write(t, path, opts).
+function methods.write(t, path, opts)
+  return require("mast.formats").write(t, path, opts)
+end
+
 --- mast.json2table(result) -> a mast.Table (see above)
 function M.json2table(result)
   local mt = getmetatable(result)

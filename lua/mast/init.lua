@@ -42,6 +42,9 @@ function M.login(token, opts) return require("mast.auth").login(token, opts) end
 function M.session_info(opts) return require("mast.auth").session_info(opts) end
 function M.resolve(names, opts) return require("mast.resolver").santa(names, opts) end
 function M.json2csv(result, opts) return require("mast.csv").json2csv(result, opts) end
+function M.read_csv(source, opts) return require("mast.csv").read_csv(source, opts) end
+function M.read(path, opts) return require("mast.formats").read(path, opts) end
+function M.write(x, path, opts) return require("mast.formats").write(x, path, opts) end
 function M.json2table(result) return require("mast.columnar").json2table(result) end
 function M.summary(result, opts) return require("mast.summary").summary(result, opts) end
 function M.stack(...) return require("mast.ops").stack(...) end
@@ -60,7 +63,8 @@ end
 local LAZY = { resolver = true, missions = true, caom = true, catalogs = true, hsc = true, vo = true,
                crossmatch = true, jwst = true, hst = true, panstarrs = true, tesscut = true,
                zcut = true, hapcut = true, tap = true, coords = true, time = true,
-               observations = true, sky = true, ops = true }
+               observations = true, sky = true, ops = true,
+               formats = true }
 -- __lazy: the names help and completion list (the modules, loaded or not).
 setmetatable(M, { __lazy = LAZY, __index = function(t, k)
   if LAZY[k] then

@@ -35,6 +35,11 @@ function Result.__index.show(r, opts)
   return require("mast.pretty").show("Result:show", r, opts, service_of[r])
 end
 
+--- r:write(path [, opts]) -> the path written: mast.write(r, path, opts).
+function Result.__index.write(r, path, opts)
+  return require("mast.formats").write(r, path, opts)
+end
+
 M.Result = Result
 
 --- The table operations every dataset has as methods (mast.ops, loaded on first use):

@@ -46,6 +46,12 @@ void mast_cache_register(lua_State *L);
 /* votable.c: adds votable_decode to the table on top */
 void mast_votable_register(lua_State *L);
 
+/* csv.c: adds csv_record and csv_columns to the table on top */
+void mast_csv_register(lua_State *L);
+
+/* votable_write.c: adds votable_rows to the table on top */
+void mast_votable_write_register(lua_State *L);
+
 /* xml.c: adds xml_decode to the table on top */
 void mast_xml_register(lua_State *L);
 

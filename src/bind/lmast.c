@@ -1182,6 +1182,8 @@ MAST_API int luaopen_mast_core(lua_State *L) {
   mast_output_register(L);
   mast_cache_register(L);
   mast_votable_register(L);
+  mast_votable_write_register(L);
+  mast_csv_register(L);
   mast_xml_register(L);
   mast_sky_register(L);
   lua_pushliteral(L, "mast.core");

@@ -11,6 +11,8 @@
 ** host's path policy, which lives in the C core (output.c), cannot be
 ** sidestepped by a module, and a file is either whole at its path or absent.
 */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "bind.h"
@@ -112,6 +114,63 @@ static const luaL_Reg output_methods[] = {
   {NULL, NULL}
 };
 
+/* The open file of a read_file, closed by __gc if a memory error raises
+** while it is read (no Lua error leaves a FILE open). */
+#define READER_MT "mast.FileReader"
+static int reader_gc(lua_State *L) {
+  FILE **f = luaL_checkudata(L, 1, READER_MT);
+  if (*f != NULL) fclose(*f);
+  *f = NULL;
+  return 0;
+}
+
+static int raise_path(lua_State *L, int code, const char *msg, const char *path) {
+  mast_push_error(L, code, msg);
+  lua_pushstring(L, path);
+  lua_setfield(L, -2, "path");
+  return lua_error(L);
+}
+
+/* core.read_file(path) -> the file's bytes. The input twin of open_output:
+** the same resolution against the download root and the same path policy,
+** so a sandboxed host's scripts read only below its root (mast's Lua
+** modules have no io.open). Errors: denied, or io naming the path. */
+static int l_read_file(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  mast_ctx *ctx = mast_bind_ctx(L);
+  char *resolved = mast_output_resolve(ctx, path);
+  const char *full;
+  FILE **f;
+  luaL_Buffer b;
+  size_t n;
+  if (resolved == NULL) return mast_raise(L, MAST_ENOMEM, "out of memory");
+  full = lua_pushstring(L, resolved);   /* anchored at index 2 */
+  mast_strfree(ctx, resolved);
+  if (!mast_path_allowed(ctx, full))
+    return raise_path(L, MAST_EDENIED, lua_pushfstring(L, "this host does not allow reading %s", full), full);
+  f = lua_newuserdatauv(L, sizeof *f, 0);
+  *f = NULL;
+  luaL_setmetatable(L, READER_MT);
+  *f = fopen(full, "rb");
+  if (*f == NULL)
+    return raise_path(L, MAST_EIO, lua_pushfstring(L, "cannot read %s: %s", full, strerror(errno)), full);
+  luaL_buffinit(L, &b);
+  do {
+    char *p = luaL_prepbuffsize(&b, LUAL_BUFFERSIZE);
+    n = fread(p, 1, LUAL_BUFFERSIZE, *f);
+    luaL_addsize(&b, n);
+  } while (n == LUAL_BUFFERSIZE);
+  if (ferror(*f)) {
+    fclose(*f);
+    *f = NULL;
+    return raise_path(L, MAST_EIO, lua_pushfstring(L, "cannot read %s", full), full);
+  }
+  fclose(*f);
+  *f = NULL;
+  luaL_pushresult(&b);
+  return 1;
+}
+
 void mast_output_register(lua_State *L) {
   if (luaL_newmetatable(L, OUTPUT_MT)) {
     luaL_newlib(L, output_methods);
@@ -122,6 +181,13 @@ void mast_output_register(lua_State *L) {
     lua_setfield(L, -2, "__close");
   }
   lua_pop(L, 1);
+  if (luaL_newmetatable(L, READER_MT)) {
+    lua_pushcfunction(L, reader_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_pop(L, 1);
   lua_pushcfunction(L, l_open_output);
   lua_setfield(L, -2, "open_output");
+  lua_pushcfunction(L, l_read_file);
+  lua_setfield(L, -2, "read_file");
 }

@@ -8,7 +8,9 @@
 ** Nothing here prints, exits or keeps global state.
 */
 #define _XOPEN_SOURCE 700
+#include <math.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -247,10 +249,13 @@ static int encode_result(lua_State *L) {
   return 1;
 }
 
-static int run(mast_runtime *rt, int status, char **json) {
+static int take_dataset(mast_runtime *rt, lua_State *L, mast_dataset **ds);
+
+static int run(mast_runtime *rt, int status, char **json, mast_dataset **ds) {
   lua_State *L = rt->L;
   int code = MAST_OK;
   if (json != NULL) *json = NULL;
+  if (ds != NULL) *ds = NULL;
   if (status != LUA_OK) {   /* a syntax error, or a file that cannot be read */
     set_error(rt, lua_tostring(L, -1) ? lua_tostring(L, -1) : "cannot load the chunk");
     lua_settop(L, 0);
@@ -302,6 +307,8 @@ static int run(mast_runtime *rt, int status, char **json) {
         if (*json == NULL) code = MAST_ENOMEM;
         else memcpy(*json, s, len + 1);
       }
+    } else if (ds != NULL) {
+      code = take_dataset(rt, L, ds);
     }
   }
   lua_settop(L, 0);
@@ -313,14 +320,14 @@ MAST_API int mast_runtime_dostring(mast_runtime *rt, const char *code, const cha
   int status;
   lua_settop(rt->L, 0);
   status = luaL_loadbufferx(rt->L, code, strlen(code), name ? name : "=(host)", "t");
-  return run(rt, status, json);
+  return run(rt, status, json, NULL);
 }
 
 MAST_API int mast_runtime_dofile(mast_runtime *rt, const char *path, char **json) {
   int status;
   lua_settop(rt->L, 0);
   status = luaL_loadfilex(rt->L, path, "t");
-  return run(rt, status, json);
+  return run(rt, status, json, NULL);
 }
 
 MAST_API const char *mast_runtime_error(mast_runtime *rt) { return rt->error ? rt->error : ""; }
@@ -342,4 +349,363 @@ MAST_API void mast_runtime_close(mast_runtime *rt) {
   alloc = rt->alloc;
   ud = rt->alloc_ud;
   alloc(ud, rt, sizeof *rt, 0);
+}
+
+/* ---- datasets handed to C (mast_dataset_*) ---- */
+
+typedef struct dcol {
+  char *name, *mtype;
+  int type;                /* a mast_column_type; 0 while it is to be taken from the values */
+  void *values;            /* int64_t[], double[], unsigned char[], or (strings) const char *[] */
+  size_t *offs;            /* strings while building: offsets into the arena */
+  unsigned char *nulls;
+} dcol;
+
+struct mast_dataset {
+  size_t nrow, ncol;
+  dcol *cols;
+  char *arena;             /* every string's bytes, each NUL-terminated */
+  size_t alen, acap;
+};
+
+MAST_API void mast_dataset_free(mast_dataset *ds) {
+  size_t j;
+  if (ds == NULL) return;
+  for (j = 0; ds->cols != NULL && j < ds->ncol; j++) {
+    free(ds->cols[j].name);
+    free(ds->cols[j].mtype);
+    free(ds->cols[j].values);
+    free(ds->cols[j].offs);
+    free(ds->cols[j].nulls);
+  }
+  free(ds->cols);
+  free(ds->arena);
+  free(ds);
+}
+
+static char *dup_string(lua_State *L, const char *s, size_t n) {
+  char *d = malloc(n + 1);
+  if (d == NULL) luaL_error(L, "out of memory");
+  memcpy(d, s, n);
+  d[n] = '\0';
+  return d;
+}
+
+/* Appends n bytes and a NUL to the arena; returns their offset. */
+static size_t arena_add(lua_State *L, mast_dataset *ds, const char *s, size_t n) {
+  size_t at = ds->alen;
+  if (ds->acap - ds->alen < n + 1) {
+    size_t cap = ds->acap ? ds->acap : 4096;
+    char *a;
+    while (cap - ds->alen < n + 1) {
+      if (cap > SIZE_MAX / 2) luaL_error(L, "out of memory");
+      cap *= 2;
+    }
+    a = realloc(ds->arena, cap);
+    if (a == NULL) luaL_error(L, "out of memory");
+    ds->arena = a;
+    ds->acap = cap;
+  }
+  memcpy(ds->arena + at, s, n);
+  ds->arena[at + n] = '\0';
+  ds->alen += n + 1;
+  return at;
+}
+
+static int is_null(lua_State *L, int i) {
+  return lua_isnoneornil(L, i) || (lua_type(L, i) == LUA_TLIGHTUSERDATA && lua_touserdata(L, i) == NULL);
+}
+
+/* The C type of a column mast has no MAST type for, from its values (the
+** column's value of every row is pushed in turn by the caller's loop). */
+static int infer_type(lua_State *L, int data, int name, size_t nrow) {
+  int ints = 1, nums = 1, bools = 1, any = 0;
+  size_t r;
+  for (r = 1; r <= nrow; r++) {
+    if (lua_rawgeti(L, data, (lua_Integer)r) == LUA_TTABLE) {
+      lua_pushvalue(L, name);
+      lua_rawget(L, -2);
+      if (!is_null(L, -1)) {
+        any = 1;
+        if (!lua_isinteger(L, -1)) ints = 0;
+        if (lua_type(L, -1) != LUA_TNUMBER) nums = 0;
+        if (lua_type(L, -1) != LUA_TBOOLEAN) bools = 0;
+      }
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    if (!ints && !nums && !bools) break;
+  }
+  if (!any) return MAST_COLUMN_STRING;
+  if (ints) return MAST_COLUMN_INT64;
+  if (nums) return MAST_COLUMN_DOUBLE;
+  if (bools) return MAST_COLUMN_BOOL;
+  return MAST_COLUMN_STRING;
+}
+
+/* The text of a non-null value at the top, for a STRING column, into the
+** arena (the value stays where it is). */
+static size_t string_of(lua_State *L, mast_dataset *ds, size_t r, const dcol *c) {
+  char num[64];
+  size_t len;
+  const char *s;
+  int t = lua_type(L, -1);
+  if (t == LUA_TSTRING) {
+    s = lua_tolstring(L, -1, &len);
+    return arena_add(L, ds, s, len);
+  }
+  if (t == LUA_TBOOLEAN) {
+    s = lua_toboolean(L, -1) ? "true" : "false";
+    return arena_add(L, ds, s, strlen(s));
+  }
+  if (lua_isinteger(L, -1)) {
+    len = (size_t)snprintf(num, sizeof num, "%lld", (long long)lua_tointeger(L, -1));
+    return arena_add(L, ds, num, len);
+  }
+  if (t == LUA_TNUMBER) {
+    double d = lua_tonumber(L, -1);
+    if (isnan(d) || isinf(d)) {
+      s = isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity";
+      return arena_add(L, ds, s, strlen(s));
+    }
+  }
+  {  /* a float (the JSON codec's shortest exact form), a list or a table: JSON text */
+    mast_json_error e;
+    size_t at;
+    if (!mast_json_encode(L, lua_gettop(L), "value", &e))
+      luaL_error(L, "row %d, column '%s': %s", (int)r, c->name, e.msg);
+    s = lua_tolstring(L, -1, &len);
+    at = arena_add(L, ds, s, len);
+    lua_pop(L, 1);
+    return at;
+  }
+}
+
+/* Copies the dataset at index 1 into the mast_dataset at index 2 (a light
+** userdata, zeroed). Runs under lua_pcall; on an error the caller frees
+** what was copied so far. */
+static int collect(lua_State *L) {
+  mast_dataset *ds = lua_touserdata(L, 2);
+  int env, fields, data, names;
+  size_t j, r;
+  lua_settop(L, 2);
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "mast.dataset");
+  lua_call(L, 1, 1);
+  lua_getfield(L, -1, "of");
+  lua_pushvalue(L, 1);
+  lua_call(L, 1, 2);                       /* 3 dataset module, 4 envelope or nil, 5 what it was */
+  if (lua_isnil(L, 4))
+    return luaL_error(L, "the result is not a dataset (a table with fields and data), but %s",
+                      lua_isstring(L, 5) ? lua_tostring(L, 5) : luaL_typename(L, 1));
+  lua_settop(L, 4);
+  env = 4;
+  lua_getfield(L, env, "fields");          /* 5 */
+  lua_getfield(L, env, "data");            /* 6 */
+  fields = 5;
+  data = 6;
+  if (!lua_istable(L, fields) || !lua_istable(L, data))
+    return luaL_error(L, "the result's fields and data must be tables");
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "mast.columnar");
+  lua_call(L, 1, 1);
+  lua_getfield(L, -1, "kind");             /* 8: columnar.kind(MAST type) */
+  ds->ncol = lua_rawlen(L, fields);
+  ds->nrow = lua_rawlen(L, data);
+  if (!lua_checkstack(L, (int)ds->ncol + 20)) return luaL_error(L, "too many columns");
+  ds->cols = calloc(ds->ncol ? ds->ncol : 1, sizeof *ds->cols);
+  if (ds->cols == NULL) return luaL_error(L, "out of memory");
+  names = lua_gettop(L) + 1;               /* the names, as Lua strings, at names + j */
+  for (j = 0; j < ds->ncol; j++) {
+    dcol *c = &ds->cols[j];
+    size_t len, n = ds->nrow ? ds->nrow : 1;
+    const char *s;
+    lua_rawgeti(L, fields, (lua_Integer)j + 1);
+    if (!lua_istable(L, -1) || lua_getfield(L, -1, "name") != LUA_TSTRING)
+      return luaL_error(L, "fields[%d] must be {name = <string>, type = <string>}", (int)j + 1);
+    s = lua_tolstring(L, -1, &len);
+    c->name = dup_string(L, s, len);
+    lua_getfield(L, -2, "type");
+    s = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : (len = 0, "");
+    c->mtype = dup_string(L, s, len);
+    lua_pushvalue(L, 8);
+    lua_insert(L, -2);
+    lua_call(L, 1, 1);                     /* kind */
+    s = lua_tostring(L, -1);
+    c->type = strcmp(s, "integer") == 0   ? MAST_COLUMN_INT64
+              : strcmp(s, "float") == 0   ? MAST_COLUMN_DOUBLE
+              : strcmp(s, "boolean") == 0 ? MAST_COLUMN_BOOL
+              : strcmp(s, "string") == 0  ? MAST_COLUMN_STRING
+                                          : 0;
+    lua_pop(L, 1);                          /* stack: ..., field, name */
+    lua_remove(L, -2);                      /* the name stays at names + j */
+    if (c->type == 0) c->type = infer_type(L, data, lua_gettop(L), ds->nrow);
+    /* MAST declares its 64-bit ids "string" and sends them as integers:
+       such a column stays integers, exact (as mast.json2table keeps them) */
+    else if (c->type == MAST_COLUMN_STRING && ds->nrow > 0 &&
+             infer_type(L, data, lua_gettop(L), ds->nrow) == MAST_COLUMN_INT64)
+      c->type = MAST_COLUMN_INT64;
+    c->nulls = calloc(n, 1);
+    if (c->type == MAST_COLUMN_STRING) c->offs = calloc(n, sizeof *c->offs);
+    else c->values = calloc(n, c->type == MAST_COLUMN_INT64 ? sizeof(int64_t)
+                                 : c->type == MAST_COLUMN_DOUBLE ? sizeof(double) : 1);
+    if (c->nulls == NULL || (c->offs == NULL && c->values == NULL)) return luaL_error(L, "out of memory");
+  }
+  for (r = 0; r < ds->nrow; r++) {
+    if (lua_rawgeti(L, data, (lua_Integer)r + 1) != LUA_TTABLE)
+      return luaL_error(L, "data[%d] must be a row table", (int)r + 1);
+    for (j = 0; j < ds->ncol; j++) {
+      dcol *c = &ds->cols[j];
+      lua_pushvalue(L, names + (int)j);
+      lua_rawget(L, -2);
+      if (is_null(L, -1)) {
+        c->nulls[r] = 1;
+      } else if (c->type == MAST_COLUMN_STRING) {
+        c->offs[r] = string_of(L, ds, r + 1, c);
+      } else {
+        int ok = 0;
+        if (c->type == MAST_COLUMN_INT64) {
+          lua_Integer v = 0;
+          if (lua_type(L, -1) == LUA_TNUMBER || lua_type(L, -1) == LUA_TSTRING) v = lua_tointegerx(L, -1, &ok);
+          ((int64_t *)c->values)[r] = (int64_t)v;
+        } else if (c->type == MAST_COLUMN_DOUBLE) {
+          lua_Number v = 0;
+          if (lua_type(L, -1) == LUA_TNUMBER || lua_type(L, -1) == LUA_TSTRING) v = lua_tonumberx(L, -1, &ok);
+          ((double *)c->values)[r] = (double)v;
+        } else if (lua_type(L, -1) == LUA_TBOOLEAN) {
+          ok = 1;
+          ((unsigned char *)c->values)[r] = (unsigned char)lua_toboolean(L, -1);
+        }
+        if (!ok) {
+          const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_pushfstring(L, "'%s'", lua_tostring(L, -1))
+                                                         : luaL_tolstring(L, -1, NULL);
+          return luaL_error(L, "row %d, column '%s' (type %s): %s is not %s", (int)r + 1, c->name, c->mtype, v,
+                            c->type == MAST_COLUMN_INT64 ? "an integer"
+                            : c->type == MAST_COLUMN_DOUBLE ? "a number" : "true or false");
+        }
+      }
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  return 0;
+}
+
+/* Turns the string columns' offsets into pointers, once the arena no longer moves. */
+static int finish_dataset(mast_dataset *ds) {
+  size_t j, r;
+  for (j = 0; j < ds->ncol; j++) {
+    dcol *c = &ds->cols[j];
+    const char **p;
+    if (c->type != MAST_COLUMN_STRING) continue;
+    p = calloc(ds->nrow ? ds->nrow : 1, sizeof *p);
+    if (p == NULL) return 0;
+    for (r = 0; r < ds->nrow; r++) p[r] = c->nulls[r] ? NULL : ds->arena + c->offs[r];
+    c->values = (void *)p;
+    free(c->offs);
+    c->offs = NULL;
+  }
+  return 1;
+}
+
+/* The run's result at the top of the stack into *ds. */
+static int take_dataset(mast_runtime *rt, lua_State *L, mast_dataset **ds) {
+  mast_dataset *d = calloc(1, sizeof *d);
+  int status;
+  if (d == NULL) {
+    set_error(rt, "not enough memory for the dataset");
+    return MAST_ENOMEM;
+  }
+  lua_pushcfunction(L, collect);
+  lua_insert(L, -2);
+  lua_pushlightuserdata(L, d);
+  status = lua_pcall(L, 2, 0, 0);
+  if (status != LUA_OK || !finish_dataset(d)) {
+    int code = rt->over_memory ? MAST_ELIMIT : status == LUA_ERRMEM ? MAST_ENOMEM : MAST_EUSAGE;
+    if (status == LUA_OK) code = MAST_ENOMEM;
+    set_error(rt, rt->over_memory ? "the memory limit was reached"
+                  : status == LUA_OK ? "not enough memory for the dataset"
+                  : lua_tostring(L, -1) ? lua_tostring(L, -1) : "cannot copy the dataset");
+    if (code == MAST_EUSAGE && strstr(rt->error ? rt->error : "", "out of memory") != NULL) code = MAST_ENOMEM;
+    mast_dataset_free(d);
+    return code;
+  }
+  *ds = d;
+  return MAST_OK;
+}
+
+MAST_API mast_dataset *mast_dataset_get(mast_runtime *rt, const char *code, char *err, size_t errlen) {
+  lua_State *L = rt->L;
+  mast_dataset *ds = NULL;
+  size_t n = strlen(code);
+  char *expr = malloc(n + 8);
+  int status, rc;
+  lua_settop(L, 0);
+  if (expr == NULL) {
+    if (err != NULL && errlen > 0) snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  /* an expression first ("mast.query{...}", "r"), else the chunk as it is */
+  memcpy(expr, "return ", 7);
+  memcpy(expr + 7, code, n + 1);
+  status = luaL_loadbufferx(L, expr, n + 7, "=(host)", "t");
+  free(expr);
+  if (status == LUA_ERRSYNTAX) {
+    lua_pop(L, 1);
+    status = luaL_loadbufferx(L, code, n, "=(host)", "t");
+  }
+  rc = run(rt, status, NULL, &ds);
+  if (rc != MAST_OK && err != NULL && errlen > 0) snprintf(err, errlen, "%s", mast_runtime_error(rt));
+  return rc == MAST_OK ? ds : NULL;
+}
+
+MAST_API size_t mast_dataset_rows(const mast_dataset *ds) { return ds ? ds->nrow : 0; }
+MAST_API size_t mast_dataset_cols(const mast_dataset *ds) { return ds ? ds->ncol : 0; }
+
+static const dcol *col_at(const mast_dataset *ds, size_t i) {
+  return ds != NULL && i < ds->ncol ? &ds->cols[i] : NULL;
+}
+
+MAST_API const char *mast_dataset_name(const mast_dataset *ds, size_t i) {
+  const dcol *c = col_at(ds, i);
+  return c ? c->name : NULL;
+}
+
+MAST_API int mast_dataset_type(const mast_dataset *ds, size_t i) {
+  const dcol *c = col_at(ds, i);
+  return c ? c->type : 0;
+}
+
+MAST_API const char *mast_dataset_mast_type(const mast_dataset *ds, size_t i) {
+  const dcol *c = col_at(ds, i);
+  return c ? c->mtype : NULL;
+}
+
+MAST_API long mast_dataset_find(const mast_dataset *ds, const char *name) {
+  size_t j;
+  for (j = 0; ds != NULL && name != NULL && j < ds->ncol; j++)
+    if (strcmp(ds->cols[j].name, name) == 0) return (long)j;
+  return -1;
+}
+
+static const void *values_of(const mast_dataset *ds, size_t i, int type) {
+  const dcol *c = col_at(ds, i);
+  return c != NULL && c->type == type ? c->values : NULL;
+}
+
+MAST_API const int64_t *mast_dataset_int64(const mast_dataset *ds, size_t i) {
+  return values_of(ds, i, MAST_COLUMN_INT64);
+}
+MAST_API const double *mast_dataset_double(const mast_dataset *ds, size_t i) {
+  return values_of(ds, i, MAST_COLUMN_DOUBLE);
+}
+MAST_API const char *const *mast_dataset_string(const mast_dataset *ds, size_t i) {
+  return values_of(ds, i, MAST_COLUMN_STRING);
+}
+MAST_API const unsigned char *mast_dataset_bool(const mast_dataset *ds, size_t i) {
+  return values_of(ds, i, MAST_COLUMN_BOOL);
+}
+MAST_API const unsigned char *mast_dataset_nulls(const mast_dataset *ds, size_t i) {
+  const dcol *c = col_at(ds, i);
+  return c ? c->nulls : NULL;
 }

@@ -151,6 +151,67 @@ MAST_API lua_State *mast_runtime_state(mast_runtime *rt);
 MAST_API mast_ctx *mast_runtime_ctx(mast_runtime *rt);
 MAST_API void mast_runtime_close(mast_runtime *rt);
 
+/* ---- datasets handed to C: typed columns, no JSON text ----
+**
+**   char err[512];
+**   mast_dataset *ds = mast_dataset_get(rt, "mast.caom.cone{ra = 10.68, dec = 41.27}",
+**                                       err, sizeof err);
+**   if (ds == NULL) { fprintf(stderr, "%s\n", err); ... }
+**   int c = mast_dataset_find(ds, "obsid");
+**   const int64_t *id = mast_dataset_int64(ds, (size_t)c);   -- NULL if not an INT64 column
+**   const unsigned char *null = mast_dataset_nulls(ds, (size_t)c);
+**   for (size_t i = 0; i < mast_dataset_rows(ds); i++) if (!null[i]) use(id[i]);
+**   mast_dataset_free(ds);
+**
+** Every column is copied out of Lua into C memory (malloc'd): a dataset
+** outlives its runtime and never touches the lua_State again. A column's C
+** type follows its MAST type ("int", "long", ... -> INT64; "float",
+** "double", ... -> DOUBLE; "boolean" -> BOOL; "string", "char", "date", ...
+** -> STRING, except that a "string" column whose values are all integers,
+** as MAST sends its 64-bit ids, is INT64); a type mast does not know ("array", none) is taken from the
+** values (all integers: INT64, all numbers: DOUBLE, all booleans: BOOL,
+** else STRING). In a STRING column a number is its exact text (an integer
+** in decimal, a float in the shortest form that reads back the same), a
+** boolean "true"/"false", a list or table its JSON text. A value that does
+** not fit its column's type (a word in an "int" column) fails the call,
+** naming the row and the column. Nulls (mast.null, or a missing value) are
+** 1 in mast_dataset_nulls; their value slot is 0, 0.0, false or NULL. */
+typedef struct mast_dataset mast_dataset;
+
+typedef enum mast_column_type {
+  MAST_COLUMN_INT64 = 1,    /* int64_t, exact (64-bit ids) */
+  MAST_COLUMN_DOUBLE = 2,   /* double (NaN and infinities kept) */
+  MAST_COLUMN_STRING = 3,   /* const char * (UTF-8, NUL-terminated; NULL for a null) */
+  MAST_COLUMN_BOOL = 4      /* unsigned char, 0 or 1 */
+} mast_column_type;
+
+/* Runs code in the runtime as mast_runtime_dostring does (same profile,
+** hooks and limits): an expression ("mast.query{...}", "r", a global's
+** name) or a chunk that returns the dataset ("local r = ...; return r").
+** Its first result must be a dataset (a mast.Result, a mast.Table, or any
+** {fields, data} table). Returns the dataset, or NULL with the reason in
+** err (and in mast_runtime_error); err may be NULL. */
+MAST_API mast_dataset *mast_dataset_get(mast_runtime *rt, const char *code, char *err, size_t errlen);
+
+MAST_API size_t mast_dataset_rows(const mast_dataset *ds);
+MAST_API size_t mast_dataset_cols(const mast_dataset *ds);
+/* Column i (0-based): its name, its C type (0 for i out of range), and the
+** MAST type the dataset declared for it ("" when none). */
+MAST_API const char *mast_dataset_name(const mast_dataset *ds, size_t i);
+MAST_API int mast_dataset_type(const mast_dataset *ds, size_t i);
+MAST_API const char *mast_dataset_mast_type(const mast_dataset *ds, size_t i);
+/* The index of the column called name, or -1. */
+MAST_API long mast_dataset_find(const mast_dataset *ds, const char *name);
+/* Column i's values, one per row; NULL when the column is of another type
+** (or i is out of range). */
+MAST_API const int64_t *mast_dataset_int64(const mast_dataset *ds, size_t i);
+MAST_API const double *mast_dataset_double(const mast_dataset *ds, size_t i);
+MAST_API const char *const *mast_dataset_string(const mast_dataset *ds, size_t i);
+MAST_API const unsigned char *mast_dataset_bool(const mast_dataset *ds, size_t i);
+/* Column i's null indicators: 1 where the value is null, one per row. */
+MAST_API const unsigned char *mast_dataset_nulls(const mast_dataset *ds, size_t i);
+MAST_API void mast_dataset_free(mast_dataset *ds);
+
 #ifdef __cplusplus
 }
 #endif

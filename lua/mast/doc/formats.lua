@@ -1,0 +1,84 @@
+-- Help entries (mast.help): datasets to and from files (CSV, VOTable, FITS).
+return {
+  ["mast.read_csv"] = {
+    sig = "mast.read_csv(path [, opts]) or mast.read_csv{text = csv [, ...]} -> result",
+    summary = "A CSV file (or text) as a printable dataset, types kept or inferred, integers exact.",
+    text = "Reads what mast.json2csv writes, and ordinary CSV with a header line (RFC 4180: quoted fields with "
+      .. "commas, doubled quotes and line breaks; CRLF or LF; a UTF-8 byte order mark). When the second line "
+      .. "is json2csv's row of MAST types, the types are kept and each value reads back as it was: integers "
+      .. "exact (64-bit), floats, booleans, quoted text a string, an empty field null; read_csv(json2csv(x)) "
+      .. "is x again. Otherwise each column's type comes from all its values: int when every value is an "
+      .. "integer (an id with leading zeros such as 007 keeps the column text), float when every value is a "
+      .. "number, boolean for true/false, else string; an empty field is mast.null and \"\" an empty string. "
+      .. "A malformed record is a usage error naming its line and column.",
+    options = {
+      { name = "text", type = "string", group = "input", text = "the CSV itself, instead of a file" },
+      { name = "types", type = "table", group = "types",
+        text = "{column = \"string\" | \"int\" | \"float\" | \"boolean\"}: the column's type; "
+          .. "every value must be of it" },
+      { name = "type_row", type = "boolean", default = "auto", group = "types",
+        text = "whether the second line is json2csv's row of types (auto: when every cell names a type)" },
+      { name = "sep", type = "string", default = "\",\"", group = "input",
+        text = "the field separator (one character)" },
+      { name = "title", type = "string", default = "\"CSV\"", group = "output", text = "what the dataset prints as" },
+    },
+    returns = "a mast.Result (fields with MAST types, rows of values)",
+    example = "local r = mast.read_csv{text = 'id,mag\\n5853498713190525697,12.5\\n'}\n"
+      .. "print(r.data[1].id, r.fields[1].type)",
+  },
+  ["mast.write"] = {
+    sig = "mast.write(dataset, path [, opts]) -> the path written",
+    summary = "Writes a dataset as CSV, VOTable or FITS, chosen by the path's extension.",
+    text = "The format is opts.format, else the extension: .csv; .vot, .votable, .xml (VOTable 1.4, "
+      .. "TABLEDATA); .fits, .fit (a FITS binary table, through mast.fits.write). The file is written "
+      .. "through mast's output capability: <path>.part, renamed onto path only when whole, under the "
+      .. "host's path policy, so a failure leaves the old file (or nothing). The VOTable's datatypes come "
+      .. "from the field types (long for int, double for float, boolean, char arraysize=\"*\" for text; a "
+      .. "list column becomes a numeric array); nulls are empty cells, and an int column with nulls also "
+      .. "declares <VALUES null>. Other options go to the format's writer.",
+    options = {
+      { name = "format", type = "string", default = "from the extension", group = "format",
+        text = "\"csv\", \"votable\" or \"fits\"" },
+      { name = "types", type = "boolean", default = "true", group = "csv", text = "write json2csv's row of types" },
+      { name = "eol", type = "string", default = "\"\\n\"", group = "csv", text = "\"\\n\" or \"\\r\\n\"" },
+      { name = "name", type = "string", group = "votable", text = "the TABLE's name (default: the service)" },
+    },
+    returns = "the path written (resolved against a host's download root)",
+    example = "local r = mast.read_csv{text = 'a,b\\n1,x\\n'}\n"
+      .. "local path = mast.write(r, os.tmpname() .. '.vot')\nprint(mast.read(path).data[1].b)",
+  },
+  ["mast.read"] = {
+    sig = "mast.read(path [, opts]) -> dataset",
+    summary = "Reads a CSV, VOTable or FITS file into a dataset, chosen by the path's extension.",
+    text = "The format is opts.format, else the extension (as mast.write). CSV goes to mast.read_csv, a "
+      .. "VOTable to mast.votable (its first table; 64-bit integers exact, nulls mast.null), FITS to "
+      .. "mast.fits.read. Other options go to the reader.",
+    options = {
+      { name = "format", type = "string", default = "from the extension", group = "format",
+        text = "\"csv\", \"votable\" or \"fits\"" },
+      { name = "types", type = "table", group = "csv", text = "as mast.read_csv's" },
+      { name = "name", type = "string", group = "votable", text = "the name the dataset prints as" },
+      { name = "hdu", type = "integer|string", group = "fits", text = "the HDU to read (mast.fits.read's)" },
+    },
+    returns = "a printable dataset",
+    example = "local path = mast.write({fields = {{name = 'n', type = 'int'}}, data = {{n = 1}}}, "
+      .. "os.tmpname() .. '.csv')\nprint(mast.read(path))",
+  },
+  ["mast.formats.votable"] = {
+    sig = "mast.formats.votable(dataset [, {name =}]) -> text",
+    summary = "A dataset as VOTable 1.4 text (TABLEDATA), as mast.write writes it.",
+    text = "core.votable_decode reads it back into the same fields and values; a char cell's white space at "
+      .. "either end, and the difference between an empty string and null, do not survive (the parser trims "
+      .. "cells, and an empty cell is null).",
+    returns = "a string",
+    example = "print(mast.formats.votable({fields = {{name = 'n', type = 'int'}}, data = {{n = 1}}}))",
+  },
+  ["Result:write"] = {
+    sig = "r:write(path [, opts]) -> the path written",
+    summary = "mast.write(r, path, opts).",
+  },
+  ["Table:write"] = {
+    sig = "t:write(path [, opts]) -> the path written",
+    summary = "mast.write(t, path, opts), for a columnar mast.Table.",
+  },
+}

@@ -493,6 +493,10 @@ function Grouped:agg(spec)
     names[#names + 1], cols[out] = out, vals
     if how == "count" then types[#names] = "int"
     elseif how == "min" or how == "max" then types[#names] = f:type_of(src)
+    elseif how == "sum" and f:type_of(src) == "float" then
+      -- a float column's sum is a float, even when MAST sent its values as integral numbers
+      for g = 1, ng do if math.type(vals[g]) == "integer" then vals[g] = vals[g] + 0.0 end end
+      types[#names] = "float"
     elseif how == "sum" then types[#names] = type_of_values(vals, ng)
     elseif type(how) == "function" then types[#names] = type_of_values(vals, ng)
     else types[#names] = "float" end

@@ -150,7 +150,7 @@ if(NOT MAST_SANITIZE)
   target_compile_definitions(test_embed_tsan PRIVATE MAST_BUILDING)
   target_include_directories(test_embed_tsan PRIVATE src/include src/host)
   target_link_options(test_embed_tsan PRIVATE -fsanitize=thread)
-  target_link_libraries(test_embed_tsan PRIVATE PkgConfig::LUA PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT
+  target_link_libraries(test_embed_tsan PRIVATE PkgConfig::LUA PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT PkgConfig::CAIRO
                         Threads::Threads m)
   add_test(NAME c-embed-threads-tsan
            COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_embed_tsan> threads)

@@ -506,9 +506,11 @@ local function xy_plot(fn, kind, data, opts)
     color(c, rgb, kind == "line" and 1 or 0.85)
     if kind == "line" then
       -- a gap where the data has one: the path breaks at a skipped row
-      local full = f:map(xs, src.column(s.f.name))
-      for k = 1, #full do
-        if full[k] ~= full[k] then full[k] = 0 / 0 end
+      local ys, full = src.column(s.f.name), {}
+      for k = 1, #xs do
+        local a, b = finite(xs[k]), finite(ys[k])
+        local ok = a and b and (not opts.xlog or a > 0) and (not opts.ylog or b > 0)
+        full[2 * k - 1], full[2 * k] = ok and f.px(a) or 0 / 0, ok and f.py(b) or 0 / 0
       end
       c:width(1.6)
       c:path(full)
@@ -1034,11 +1036,12 @@ function M.lightcurve(data, opts)
       group = {}
     end
     if width and width > 0 then
-      local edge = t0 + width
+      local current
       for _, i in ipairs(order) do
-        if T[i] >= edge then
+        local k = floor((T[i] - t0) / width)
+        if k ~= current then
           flush()
-          edge = t0 + (floor((T[i] - t0) / width) + 1) * width
+          current = k
         end
         group[#group + 1] = i
       end

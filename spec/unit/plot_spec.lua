@@ -133,7 +133,7 @@ describe("mast.plot", function()
     local ex, ey = r:pixel(210.85, 54.37)
     local hit = false
     for dy = -2, 2 do
-      local pr, pg, pb = pixel(r.file, ex, ey + dy)
+      local pr, _, pb = pixel(r.file, ex, ey + dy)
       if pb > pr + 40 and pb < 230 then hit = true end
     end
     assert.is_true(hit, "the circle's outline")
@@ -166,7 +166,8 @@ describe("mast.plot", function()
     assert.equal(0, n.removed)
     assert.equal(100, n.bins)
     -- a mast.Table and SAP_FLUX when there is no PDCSAP_FLUX
-    local t = ds({ { "time", "float" }, { "SAP_FLUX", "float" } }, { { time = 1, SAP_FLUX = 2 }, { time = 2, SAP_FLUX = 3 } })
+    local t = ds({ { "time", "float" }, { "SAP_FLUX", "float" } },
+      { { time = 1, SAP_FLUX = 2 }, { time = 2, SAP_FLUX = 3 } })
     local s = plot.lightcurve(mast.json2table(t), { file = dir .. "/lc3.svg" })
     assert.equal(2, s.points)
     assert.matches(">SAP_FLUX</text>", H.read(s.file))

@@ -165,16 +165,11 @@ end
 
 -- ------------------------------------------------------------ ticks
 
-local function nicenum(x, round)
+-- The 1, 2 or 5 times a power of ten nearest to x.
+local function nicenum(x)
   local e = floor(log10(x))
   local f = x / 10 ^ e
-  local nf
-  if round then
-    nf = f < 1.5 and 1 or f < 3 and 2 or f < 7 and 5 or 10
-  else
-    nf = f <= 1 and 1 or f <= 2 and 2 or f <= 5 and 5 or 10
-  end
-  return nf * 10 ^ e
+  return (f < 1.5 and 1 or f < 3 and 2 or f < 7 and 5 or 10) * 10 ^ e
 end
 
 local function tick_text(v, step)
@@ -192,7 +187,7 @@ function M.ticks(lo, hi, n)
   if hi <= lo or hi ~= hi or lo ~= lo then
     return { { at = lo, label = tick_text(lo, abs(lo) > 0 and abs(lo) / 10 or 1) } }
   end
-  local step = nicenum(nicenum(hi - lo, false) / math.max(1, n - 1), true)
+  local step = nicenum((hi - lo) / math.max(1, n - 1))
   local out = {}
   local k0, k1 = ceil(lo / step - 1e-9), floor(hi / step + 1e-9)
   for k = k0, k1 do
@@ -575,6 +570,7 @@ function M.histogram(data, opts)
   f:axes({ unlog(lo), unlog(hi), log = opts.xlog, label = opts.xlabel or label_of(cf) },
          { ybase, opts.ylog and math.max(1, top) * 1.5 or math.max(1, top) * 1.05, log = opts.ylog,
            label = opts.ylabel or "count" })
+  f:frame()   -- first: the bars lie over the grid
   local c = f.c
   c:clip(f.x0, f.y0, f.x1 - f.x0, f.y1 - f.y0)
   for i = 1, nb do
@@ -590,7 +586,10 @@ function M.histogram(data, opts)
     end
   end
   c:unclip()
-  f:frame()
+  c:rgb(0, 0, 0)
+  c:width(1)
+  c:rect(f.x0, f.y0, f.x1 - f.x0, f.y1 - f.y0)
+  c:stroke()
   f:title()
   skipped_notes(f, skipped, nonpos)
   f:note(("%d values in %d bins"):format(#values, nb))

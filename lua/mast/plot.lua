@@ -1276,7 +1276,9 @@ function M.image(img, opts)
   local function whole(a, b, n)
     local t = M.ticks(a, b, n)
     local out = {}
-    for _, v in ipairs(t) do if v.at == floor(v.at) and v.at >= 1 then out[#out + 1] = v end end
+    for _, v in ipairs(t) do
+      if v.at == floor(v.at) and v.at >= 1 then out[#out + 1] = { at = v.at, label = ("%d"):format(v.at) } end
+    end
     return #out > 0 and out or t
   end
   f.xa.ticks = whole(0.5, w + 0.5, math.max(2, floor(dw / (f.font * 6))))

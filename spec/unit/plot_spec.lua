@@ -87,6 +87,9 @@ describe("mast.plot", function()
       local s = draw(dir .. "/" .. kind .. ".svg")
       local svg = H.read(s.file)
       assert.matches("^<%?xml[^>]*%?>%s*<svg ", svg)
+      local root = core.xml_decode(svg)   -- well-formed XML, an svg root
+      assert.equal("svg", root.name)
+      assert.equal("0 0 800 600", root.attr.viewBox)
       assert.matches('width="800pt" height="600pt"', svg)
       assert.matches("</svg>%s*$", svg)
       local texts = 0
@@ -248,6 +251,37 @@ describe("mast.plot", function()
     assert.matches("expected a dataset", e.message)
     assert.equal("mast.plot.scatter", e.fn)
     assert.is_nil(io.open(file, "rb"))
+  end)
+
+  it("the canvas: spent once finished, a PNG read back, bad arguments refused", function()
+    local c = core.plot_canvas("png", 40, 30)
+    c:rgb(1, 0, 0)
+    c:rect(10, 10, 5, 5)
+    c:fill()
+    local bytes = c:finish()
+    local w, h, px = core.png_read(bytes)
+    assert.same({ 40, 30, 40 * 30 * 4 }, { w, h, #px })
+    local at = (12 * 40 + 12) * 4 + 1
+    assert.same({ 255, 0, 0, 255 }, { px:byte(at, at + 3) })
+    assert.same({ 255, 255, 255, 255 }, { px:byte(1, 4) })
+    assert.error_matches(function() c:rgb(0, 0, 0) end, "already finished")
+    assert.error_matches(function() c:finish() end, "already finished")
+    H.raises("usage", core.png_read, "not a picture")
+    H.raises("usage", core.png_read, bytes:sub(1, 40))
+    assert.error_matches(function() core.plot_canvas("jpg", 10, 10) end, "invalid option 'jpg'")
+    assert.error_matches(function() core.plot_canvas("png", 1, 10) end, "width must be")
+    local d = core.plot_canvas("svg", 20, 20)
+    assert.error_matches(function() d:image({ 1, 2, 3 }, 2, 2, 0, 0, 10, 10, 0, 1, ("x"):rep(768), "abc") end,
+      "fewer values")
+    assert.error_matches(function() d:image({ 1, 2, 3, 4 }, 2, 2, 0, 0, 10, 10, 0, 1, "short", "abc") end,
+      "256 RGB")
+    d:text(1, 10, "a <b> & \"c\"", 8)
+    local root = core.xml_decode(d:finish())
+    local found
+    for _, g in ipairs(root) do
+      if g.attr.class == "mast-labels" then found = g[1].text end
+    end
+    assert.equal('a <b> & "c"', found)
   end)
 
   it("is mast.plot, and the REPL shows where the picture went", function()

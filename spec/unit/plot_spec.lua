@@ -147,6 +147,18 @@ describe("mast.plot", function()
     assert.same({}, plot.regions(mast.null))
   end)
 
+  it("keeps a field across RA 0 together: 0.05 lies east (left) of 359.95", function()
+    local rows = { { ra = 359.95, dec = 10 }, { ra = 0.05, dec = 10.05 } }
+    local r = plot.sky(ds({ { "ra", "float" }, { "dec", "float" } }, rows), { file = dir .. "/wrap.svg" })
+    assert.equal("gnomonic", r.projection)
+    assert.is_true(math.abs(r.centre[1] % 360 - 0) < 1e-3 or math.abs(r.centre[1] - 360) < 1e-3)
+    local west, east = r:pixel(359.95, 10), r:pixel(0.05, 10.05)
+    assert.is_true(east < west)
+    local svg = H.read(r.file)
+    assert.matches(">359.98</text>", svg)
+    assert.matches(">0.02</text>", svg)
+  end)
+
   it("falls back to Hammer-Aitoff when the field is too wide for the tangent plane", function()
     local rows = {}
     for i = 1, 60 do rows[i] = { ra = (i * 37) % 360, dec = ((i * 53) % 170) - 85 } end

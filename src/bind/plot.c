@@ -355,7 +355,7 @@ static int c_text(lua_State *L) {
 
 /* t in [0, 1] through a display scale; one definition for the image and its colour bar. */
 static double stretch(double t, int scale) {
-  if (t < 0) t = 0;
+  if (!(t >= 0)) t = 0;   /* NaN too: an index into the colour map whatever comes */
   if (t > 1) t = 1;
   switch (scale) {
   case 1: return sqrt(t);

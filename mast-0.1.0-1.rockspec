@@ -1,6 +1,6 @@
 -- LuaRocks: builds the Lua module mast (mast/core.so and the pure-Lua
--- modules) with CMake. Needs libcurl and libarchive development files
--- (Debian: libcurl4-openssl-dev libarchive-dev). The mast program and
+-- modules) with CMake. Needs libcurl, libarchive and cairo development files
+-- (Debian: libcurl4-openssl-dev libarchive-dev libcairo2-dev). The mast program and
 -- libmast are built by CMake directly (see README).
 rockspec_format = "3.0"
 package = "mast"
@@ -26,6 +26,7 @@ dependencies = {
 external_dependencies = {
   CURL = { library = "curl" },
   LIBARCHIVE = { library = "archive" },
+  CAIRO = { library = "cairo" },
 }
 build = {
   type = "cmake",

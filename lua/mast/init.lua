@@ -64,7 +64,7 @@ local LAZY = { resolver = true, missions = true, caom = true, catalogs = true, h
                crossmatch = true, jwst = true, hst = true, panstarrs = true, tesscut = true,
                zcut = true, hapcut = true, tap = true, coords = true, time = true,
                observations = true, sky = true, ops = true,
-               formats = true }
+               formats = true, plot = true }
 -- __lazy: the names help and completion list (the modules, loaded or not).
 setmetatable(M, { __lazy = LAZY, __index = function(t, k)
   if LAZY[k] then

@@ -69,6 +69,8 @@ void mast_sky_register(lua_State *L);
 /* lops.c: adds argsort/take/pluck to the table on top, and gives the null
 ** (every light userdata of L) its metatable: ordered last, printed "null" */
 void mast_ops_register(lua_State *L);
+/* plot.c: adds plot_canvas/plot_stretch/png_read to the table on top */
+void mast_plot_register(lua_State *L);
 
 /* json */
 void mast_json_register(lua_State *L);   /* adds json_encode/json_decode/null/array/object */

@@ -1186,6 +1186,7 @@ MAST_API int luaopen_mast_core(lua_State *L) {
   mast_csv_register(L);
   mast_xml_register(L);
   mast_sky_register(L);
+  mast_plot_register(L);
   lua_pushliteral(L, "mast.core");
   lua_setfield(L, -2, "_NAME");
   lua_pushliteral(L, MAST_VERSION_STRING);

@@ -105,9 +105,9 @@ local function xml(s, where)
   return s
 end
 
---- M.votable_lines(x, emit [, opts]): calls emit(s) with the pieces of x as a
+--- votable_lines(x, emit [, opts]): calls emit(s) with the pieces of x as a
 -- VOTable 1.4 document (one TABLE, TABLEDATA). opts.name: the TABLE's name.
-function M.votable_lines(x, emit, opts)
+local function votable_lines(x, emit, opts)
   opts = opts or {}
   local ds, got = D.of(x)
   if not ds then O.usage("mast.write", ("expected a dataset (a table with fields and data), got %s"):format(got)) end
@@ -176,7 +176,7 @@ end
 function M.votable(x, opts)
   opts = O.options("mast.formats.votable", opts, { name = V.string })
   local parts = {}
-  M.votable_lines(x, function(s) parts[#parts + 1] = s end, opts)
+  votable_lines(x, function(s) parts[#parts + 1] = s end, opts)
   return concat(parts)
 end
 
@@ -217,7 +217,7 @@ function M.write(x, path, opts)
   end
   local ok, r = pcall(function()
     local out <close> = core.open_output(path)
-    M.votable_lines(x, function(s) out:write(s) end, rest)
+    votable_lines(x, function(s) out:write(s) end, rest)
     return out:commit()
   end)
   if not ok then error(O.within(FN, r), 0) end

@@ -64,6 +64,16 @@ return {
     example = "local path = mast.write({fields = {{name = 'n', type = 'int'}}, data = {{n = 1}}}, "
       .. "os.tmpname() .. '.csv')\nprint(mast.read(path))",
   },
+  ["mast.formats.write"] = {
+    sig = "mast.formats.write(dataset, path [, opts]) -> the path written",
+    summary = "The same function as mast.write (the module it lives in).",
+    text = "See mast.write.",
+  },
+  ["mast.formats.read"] = {
+    sig = "mast.formats.read(path [, opts]) -> dataset",
+    summary = "The same function as mast.read (the module it lives in).",
+    text = "See mast.read.",
+  },
   ["mast.formats.votable"] = {
     sig = "mast.formats.votable(dataset [, {name =}]) -> text",
     summary = "A dataset as VOTable 1.4 text (TABLEDATA), as mast.write writes it.",

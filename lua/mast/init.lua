@@ -44,6 +44,8 @@ function M.resolve(names, opts) return require("mast.resolver").santa(names, opt
 function M.json2csv(result, opts) return require("mast.csv").json2csv(result, opts) end
 function M.json2table(result) return require("mast.columnar").json2table(result) end
 function M.summary(result, opts) return require("mast.summary").summary(result, opts) end
+function M.record(dir) return require("mast.record").record(dir) end
+function M.replay(dir) return require("mast.record").replay(dir) end
 --- mast.votable(text [, name]) -> a printable dataset of a VOTable's first table
 -- (with info, status, status_text as core.votable_decode gives them), e.g. the
 -- text a format = "votable" query returns.
@@ -59,7 +61,7 @@ end
 local LAZY = { resolver = true, missions = true, caom = true, catalogs = true, hsc = true, vo = true,
                crossmatch = true, jwst = true, hst = true, panstarrs = true, tesscut = true,
                zcut = true, hapcut = true, tap = true, coords = true, time = true,
-               observations = true }
+               observations = true, cache = true }
 -- __lazy: the names help and completion list (the modules, loaded or not).
 setmetatable(M, { __lazy = LAZY, __index = function(t, k)
   if LAZY[k] then

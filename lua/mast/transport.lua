@@ -30,12 +30,12 @@
 -- Items are numbered by run's caller: context fields page/pages (paging)
 -- or item/items (batches) say which one failed.
 --
--- Every request passes here once: the query cache (mast.cache) answers a
+-- Every request passes here once: the query cache (mast.qcache) answers a
 -- request it holds without sending it and keeps what interpret() calls
 -- "done"; the recorder (mast.record) keeps or replays every exchange.
 -- opts.cache (false | "refresh") is a run's own cache policy.
 local core = require "mast.core"
-local qcache = require "mast.cache"
+local qcache = require "mast.qcache"
 local record = require "mast.record"
 local progress = require "mast.progress"
 local O = require "mast.options"

@@ -255,8 +255,8 @@ static void drop(const char *path, const struct stat *st) {
     unlink(path);
 }
 
-/* core.cache_get(key) -> bytes, or nil (off, absent, expired, damaged) */
-static int l_cache_get(lua_State *L) {
+/* core.cache_get(key [, dir]) -> bytes, or nil (off, absent, expired, damaged) */
+static int cache_get(lua_State *L) {
   size_t klen, n = 0;
   const char *key = luaL_checklstring(L, 1, &klen);
   mast_ctx *ctx = mast_bind_ctx(L);
@@ -288,6 +288,11 @@ static int l_cache_get(lua_State *L) {
   /* a hit is a use: the size cap evicts the least recently used first */
   utimensat(AT_FDCWD, path, NULL, 0);
   lua_pushlstring(L, body, blen);
+  return 1;
+}
+
+static int l_cache_get(lua_State *L) {
+  if (cache_get(L) == 0) lua_pushnil(L);   /* a nil, not nothing: tostring(get()) works */
   return 1;
 }
 

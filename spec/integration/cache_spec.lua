@@ -199,7 +199,7 @@ describe("the query cache", function()
       H.quote(H.bin), H.quote(tmp .. "/hammer.lua"))
     local code = H.sh(table.concat(cmd, "\n"))
     assert.equal(0, code)
-    for p = 1, 6 do assert.equal("OK\n", H.read(tmp .. "/out" .. p)) end
+    for p = 1, 6 do assert.matches("^OK\n", H.read(tmp .. "/out" .. p)) end
     -- and what is left is good: every key answered from the cache, correctly
     local n = #H.invokes()
     for k = 1, 4 do assert.equal(want[k], ids(mast.query(cone(240 + k)))) end

@@ -224,4 +224,11 @@ function M.perform(specs, opts)
   return results
 end
 
+--- request(spec, opts) -> core.request's result through perform (raises its error).
+function M.request(spec, opts)
+  local r = M.perform({ spec }, opts)[1]
+  if r.error then error(r.error, 0) end
+  return r
+end
+
 return M

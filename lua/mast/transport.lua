@@ -157,6 +157,7 @@ function M.run(protocol, items, opts)
             if policy and item.cache_key and rawequal(item.spec, item.cache_spec) then
               qcache.put(policy, item.cache_key, r)
             end
+            if item.spec.keep_body and item.spec.decode == "json" then r.body = nil end   -- kept: let it go
           elseif what == "error" then
             item.err = M.annotate(v, item.context, family)
           else

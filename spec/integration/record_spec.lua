@@ -81,6 +81,28 @@ describe("record and replay", function()
     assert.matches("rec.fits", err3, 1, true)
   end)
 
+  it("replays a polled query's answers in their order (EXECUTING, then the rows)", function()
+    local s = tmp .. "/poll.lua"
+    H.write(s, [[
+      local r = mast.query{service = "Mast.Caom.Cone", params = {ra = 254.28746, dec = -4.09933, radius = 0.2},
+                           format = "json", pagesize = 3, page = 1}
+      print(r.status, #r.data, r.data[1].obsid)
+    ]])
+    H.settings { executing = 2 }
+    local code, first, err = H.mast({ s }, nil, { MAST_RECORD = rec })
+    assert.equal(0, code, err)
+    assert.equal(3, #H.invokes())
+    local index = H.read(rec .. "/index.jsonl")
+    local _, lines = index:gsub("\n", "")
+    assert.equal(4, lines)                        -- the header and three exchanges of one request
+    H.reset()
+    local code2, again, err2 = H.mast({ s }, nil, { MAST_REPLAY = rec })
+    assert.equal(0, code2, err2)
+    assert.equal(first, again)
+    assert.matches("^COMPLETE\t3\t", again)
+    assert.equal(0, #H.requests())
+  end)
+
   it("fails loudly on a request the recording does not hold, naming it", function()
     local code, _, err = run({ MAST_RECORD = rec, MAST_PROGRESS = "off" }, script, tmp)
     assert.equal(0, code, err)
@@ -116,11 +138,14 @@ describe("record and replay", function()
       local b = mast.query{service = "Mast.Caom.Cone", params = {ra = 254.28746, dec = -4.09933, radius = 0.2},
                            format = "json", pagesize = 2, page = 1}
       print(a.data[1].obsid == b.data[1].obsid, #b.data)
+      local ok2, e2 = pcall(mast.query, {service = "Mast.Caom.Cone", params = {ra = 1, dec = 1, radius = 0.1},
+                                         format = "json"})
+      print(ok2, e2.code)
       local ok, e = pcall(mast.record, 42)
       print(ok, e.code)
     ]]):format(rec, rec))
     local code, out, err = H.mast({ s })
     assert.equal(0, code, err)
-    assert.equal("true\t2\nfalse\tusage\n", out)
+    assert.equal("true\t2\nfalse\treplay\nfalse\tusage\n", out)
   end)
 end)

@@ -30,7 +30,7 @@ function M.dir()
     local base = core.cache_dir()
     return base and (base .. "/queries") or nil
   end
-  return c
+  return core.resolve_path(c)   -- as the files are written: relative to the download root or here
 end
 
 -- The headers of a spec in one order, as text.

@@ -50,7 +50,7 @@ function M.uris(list, opts)
     batches[#batches + 1] = batch
   end
   if #specs == 0 then return out end
-  local ok, rs = pcall(core.perform, specs, { deadline = opts.deadline })
+  local ok, rs = pcall(require("mast.record").perform, specs, { deadline = opts.deadline })
   if not ok then error(O.within(fn, rs), 0) end
   local cloud = require("mast.config").get("cloud_url")
   for b, r in ipairs(rs) do

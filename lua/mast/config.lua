@@ -27,6 +27,16 @@ local LUA_SETTINGS = {
   { name = "progress", env = "MAST_PROGRESS", type = "enum", values = { "auto", "on", "off" },
     aliases = { [true] = "on", [false] = "off", ["true"] = "on", ["false"] = "off" },
     default = "auto", owner = "host" },
+  -- the query cache (mast.cache): off by default, since MAST's answers
+  -- change as it ingests data; true is <cache_dir>/queries
+  { name = "cache", env = "MAST_CACHE", type = "dir", allow_true = true, default = false, owner = "script" },
+  { name = "cache_ttl", env = "MAST_CACHE_TTL", type = "number", default = 86400,
+    min = 1, max = 100 * 365 * 86400, owner = "script" },
+  { name = "cache_max", env = "MAST_CACHE_MAX", type = "number", default = 1e9,
+    min = 0, max = 1e15, owner = "script" },
+  -- record and replay (mast.record)
+  { name = "record", env = "MAST_RECORD", type = "dir", default = false, owner = "script" },
+  { name = "replay", env = "MAST_REPLAY", type = "dir", default = false, owner = "script" },
 }
 
 local lua_row = {}
@@ -64,6 +74,17 @@ local function check(s, v)
     end
     if v:find("[\r\n]") then return nil, s.name .. " must not contain line breaks" end
     return (v:gsub("/+$", ""))   -- kept without its trailing slashes
+  elseif s.type == "dir" then   -- a directory, or false for none
+    if v == nil or v == false or v == "" or v == "0" or v == "off" or v == "false" then return false end
+    if v == true or v == "1" or v == "on" or v == "true" then
+      if s.allow_true then return true end
+      return nil, s.name .. " must be a directory or false, got true"
+    end
+    if type(v) ~= "string" then
+      return nil, ("%s must be a directory%s or false, got a %s"):format(s.name, s.allow_true and ", true" or "",
+        type(v))
+    end
+    return v
   elseif s.type == "number" then
     local d = v
     if type(v) == "string" then d = math.tointeger(v) or tonumber(v) end

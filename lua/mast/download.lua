@@ -4,6 +4,7 @@
 -- interrupted download leaves its .part (unless empty), which the next call
 -- resumes.
 local core = require "mast.core"
+local record = require "mast.record"
 local progress = require "mast.progress"
 local hints = require "mast.hints"
 
@@ -126,7 +127,7 @@ function M.download(src, dest, opts)
   if type(dest) ~= "string" or dest == "" then usage(fn, "dest must be a file or directory path") end
   dest = dest_for(src, dest)
   local cb, done = progress_for(basename(src), opts)
-  local ok, results = pcall(core.perform, {
+  local ok, results = pcall(record.perform, {
     { url = url, dest = dest, size = opts.size, overwrite = opts.overwrite, resume = opts.resume,
       label = src },
   }, { progress = cb })
@@ -164,7 +165,7 @@ function M.download_many(items, opts)
                  resume = opts.resume, label = item.uri }
   end
   local cb, done = progress_for(("%d files"):format(#specs), opts)
-  local ok, results = pcall(core.perform, specs, { concurrency = opts.concurrency, progress = cb })
+  local ok, results = pcall(record.perform, specs, { concurrency = opts.concurrency, progress = cb })
   done()
   if not ok then raise_if_cancelled(fn, paths, ok, results) error(results, 2) end
   local out = {}
@@ -213,7 +214,7 @@ function M.bundle(uris, dest, opts)
   end
   local url = core.config("base_url") .. BUNDLE_PATH .. format
   local cb, done = progress_for(("bundle of %d files"):format(#uris), opts)
-  local ok, results = pcall(core.perform, {
+  local ok, results = pcall(record.perform, {
     { method = "POST", url = url, body = table.concat(fields, "&"), dest = dest,
       overwrite = true, resume = false, label = ("the bundle of %d files"):format(#uris) },
   }, { progress = cb })

@@ -19,7 +19,7 @@ M.GROUPS = { "position", "criteria", "options", "request", "run", "plumbing" }
 M.GROUP_TITLES = { position = "position", criteria = "criteria", options = "options", request = "request",
                    run = "how it runs", plumbing = "plumbing (rarely needed)" }
 local REQUEST = { pagesize = true, page = true, removenullcolumns = true, format = true }
-local RUN = { all = true, deadline = true, progress = true, max_rows = true }
+local RUN = { all = true, deadline = true, progress = true, max_rows = true, cache = true }
 local PLUMBING = { cachebreaker = true, clearcache = true, removecache = true, timeout = true,
                    max_bytes = true, concurrency = true, params = true }
 
@@ -173,7 +173,7 @@ local function validator_types()
     [V.deadline] = "number (seconds)", [V.progress] = "boolean", [V.cachebreaker] = "string | true",
     [V.format] = "'json' | 'csv' | 'votable'", [V.columns] = "string | {names}",
     [V.size] = "integer (bytes)", [V.callback] = "boolean | function",
-    [V.integer_or_digits] = "integer | string of digits",
+    [V.integer_or_digits] = "integer | string of digits", [V.cache] = "false | 'refresh'",
   }
   return VTYPES
 end

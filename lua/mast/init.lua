@@ -48,6 +48,8 @@ function M.write(x, path, opts) return require("mast.formats").write(x, path, op
 function M.json2table(result) return require("mast.columnar").json2table(result) end
 function M.summary(result, opts) return require("mast.summary").summary(result, opts) end
 function M.stack(...) return require("mast.ops").stack(...) end
+function M.record(dir) return require("mast.record").record(dir) end
+function M.replay(dir) return require("mast.record").replay(dir) end
 --- mast.votable(text [, name]) -> a printable dataset of a VOTable's first table
 -- (with info, status, status_text as core.votable_decode gives them), e.g. the
 -- text a format = "votable" query returns.
@@ -64,7 +66,8 @@ local LAZY = { resolver = true, missions = true, caom = true, catalogs = true, h
                crossmatch = true, jwst = true, hst = true, panstarrs = true, tesscut = true,
                zcut = true, hapcut = true, tap = true, coords = true, time = true,
                observations = true, sky = true, ops = true,
-               formats = true, plot = true }
+               formats = true, plot = true,
+               cache = true }
 -- __lazy: the names help and completion list (the modules, loaded or not).
 setmetatable(M, { __lazy = LAZY, __index = function(t, k)
   if LAZY[k] then

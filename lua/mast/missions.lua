@@ -347,7 +347,8 @@ function M.download_zip(mission, products, path, opts)
   if #uris == 0 then O.usage(fn, "no products given") end
   local body, ctype = multipart(fn, { { "mission", mission:upper() }, { "structure", opts.structure or "nested" },
                                       { "uri", table.concat(uris, ",") } })
-  local ok, r = pcall(core.request, { url = proto.url(mission, "retrieve_product_zip"), method = "POST",
+  local ok, r = pcall(require("mast.record").request, {
+    url = proto.url(mission, "retrieve_product_zip"), method = "POST",
     body = body, content_type = ctype, dest = path, resume = false, overwrite = opts.overwrite ~= false,
     label = mission .. " products zip" }, { deadline = opts.deadline })
   if not ok then

@@ -135,6 +135,7 @@ function V.radius(v)
   return "a positive radius in degrees"
 end
 function V.deadline(v) if not finite(v) or v <= 0 then return "a positive number of seconds" end end
+function V.cache(v) if v ~= false and v ~= "refresh" then return 'false or "refresh"' end end
 function V.progress(v)
   if type(v) ~= "boolean" then return "true or false (whether to show a waiting line)" end
 end

@@ -8,7 +8,7 @@ local M = { _NAME = "mast.paging" }
 
 local V = O.validators
 local OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.concurrency, pagesize = V.posint,
-               max_rows = V.posint, max_bytes = V.posint }
+               max_rows = V.posint, max_bytes = V.posint, cache = V.cache }
 local FN = "mast.query_all"
 
 --- mast.query_all(request [, opts]) -> one result holding every row

@@ -7,7 +7,7 @@ local O = require "mast.options"
 local M = { _NAME = "mast.query" }
 
 local V = O.validators
-local OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.concurrency }
+local OPTS = { deadline = V.deadline, progress = V.progress, concurrency = V.concurrency, cache = V.cache }
 
 --- Encodes a request exactly as mast.query sends it: the form body bytes.
 function M.encode(request)

@@ -111,7 +111,7 @@ function M.santa(names, opts)
     specs[#specs + 1] = { url = base .. "/query?" .. table.concat(q, "&"), decode = "json", auth = "none",
                           label = "name resolver" }
   end
-  local ok, rs = pcall(core.perform, specs, { deadline = opts.deadline })
+  local ok, rs = pcall(require("mast.record").perform, specs, { deadline = opts.deadline })
   if not ok then error(O.within(fn, rs), 0) end
   local by_search = {}
   for _, r in ipairs(rs) do

@@ -25,13 +25,13 @@ M.REQUEST = {
 -- How the query runs here.
 M.RUN = {
   all = V.boolean, deadline = V.deadline, progress = V.progress, concurrency = V.concurrency,
-  max_rows = V.posint, max_bytes = V.posint,
+  max_rows = V.posint, max_bytes = V.posint, cache = V.cache,
 }
 local RUN_ALL_ONLY = { "concurrency", "max_rows", "max_bytes" }
 -- What a count may take: no paging, no other format.
 M.COUNT_REQUEST = { timeout = V.positive, cachebreaker = V.cachebreaker, clearcache = V.boolean,
                     removecache = V.boolean }
-M.COUNT_RUN = { deadline = V.deadline, progress = V.progress }
+M.COUNT_RUN = { deadline = V.deadline, progress = V.progress, cache = V.cache }
 M.POSITION = { ra = V.ra, dec = V.dec, target = V.string, radius = V.radius,
                 coordinates = function(v)
                   if type(v) ~= "string" and type(v) ~= "table" then
@@ -81,13 +81,14 @@ function M.run(fn, request, args, protocol)
     if args.page ~= nil then usage(fn, "all = true fetches every page: leave out page") end
     return transport.all(protocol, request, {
       deadline = args.deadline, progress = args.progress, concurrency = args.concurrency,
-      max_rows = args.max_rows, max_bytes = args.max_bytes,
+      max_rows = args.max_rows, max_bytes = args.max_bytes, cache = args.cache,
     })
   end
   for _, k in ipairs(RUN_ALL_ONLY) do
     if args[k] ~= nil then usage(fn, ("option '%s' applies only with all = true"):format(k)) end
   end
-  return transport.one(protocol, request, { deadline = args.deadline, progress = args.progress })
+  return transport.one(protocol, request, { deadline = args.deadline, progress = args.progress,
+                                            cache = args.cache })
 end
 
 --- The integer a COUNT_BIG(*) (or *.Count) answer holds: Column1 of its one row,

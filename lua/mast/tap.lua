@@ -82,7 +82,7 @@ end
 local function run_async(fn, catalog, request, opts)
   local fields = proto.query_fields(request)
   fields[#fields + 1] = { "PHASE", "RUN" }
-  local ok, rs = pcall(core.perform, { { url = proto.url(catalog, "async"), method = "POST",
+  local ok, rs = pcall(require("mast.record").perform, { { url = proto.url(catalog, "async"), method = "POST",
     content_type = "application/x-www-form-urlencoded", body = proto.form(fields), redirect = false,
     any_status = true, label = catalog .. " TAP job" } }, { deadline = opts.deadline })
   if not ok then error(O.within(fn, rs), 0) end
@@ -118,7 +118,7 @@ local function run_async(fn, catalog, request, opts)
     O.cancelled(r, text .. " (job deleted)")
   else
     core.cleanup_remove(cleanup)
-    pcall(core.perform, { delete }, { deadline = 5 })
+    pcall(require("mast.record").perform, { delete }, { deadline = 5 })
   end
   if not okr then error(O.within(fn, r), 0) end
   r.job = job

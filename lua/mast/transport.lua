@@ -29,7 +29,14 @@
 --   first_page(args, opts) -> args of the first page (optional; default args)
 -- Items are numbered by run's caller: context fields page/pages (paging)
 -- or item/items (batches) say which one failed.
+--
+-- Every request passes here once: the query cache (mast.qcache) answers a
+-- request it holds without sending it and keeps what interpret() calls
+-- "done"; the recorder (mast.record) keeps or replays every exchange.
+-- opts.cache (false | "refresh") is a run's own cache policy.
 local core = require "mast.core"
+local qcache = require "mast.qcache"
+local record = require "mast.record"
 local progress = require "mast.progress"
 local O = require "mast.options"
 
@@ -39,7 +46,7 @@ local FIRST_DELAY, MAX_DELAY = 0.25, 4   -- default poll backoff, seconds
 
 -- The engine the transport drives; a spec passes a fake one in opts.engine.
 local ENGINE = {
-  perform = function(...) return core.perform(...) end,
+  perform = function(...) return record.perform(...) end,
   now = function() return core.now() end,
   sleep = function(s) return core.sleep(s) end,
 }
@@ -56,7 +63,15 @@ end
 -- failure (transfer, HTTP, or a body that is not the JSON it should be) with
 -- fn as context. opts.deadline.
 function M.fetch(fn, spec, opts)
-  local ok, rs = pcall(core.perform, { spec }, { deadline = opts and opts.deadline })
+  local policy = qcache.policy(opts)
+  local key = policy and qcache.key(spec)
+  local hit = key and qcache.get(policy, spec, key)
+  if hit then return hit end
+  if key and spec.decode == "json" then
+    spec = M.copy(spec)
+    spec.keep_body = true
+  end
+  local ok, rs = pcall(record.perform, { spec }, { deadline = opts and opts.deadline })
   local failed = not ok and rs or not rs[1].ok and rs[1].error
   if failed then
     O.cancelled(failed, "cancelled before " .. (spec.label or spec.url) .. " answered")
@@ -64,6 +79,7 @@ function M.fetch(fn, spec, opts)
   end
   local r = rs[1]
   if r.json_error then error(O.within(fn, r.json_error), 0) end
+  if key and r.status == 200 then qcache.put(policy, key, r) end
   return r
 end
 
@@ -96,8 +112,34 @@ function M.run(protocol, items, opts)
   local label = opts.label or (#items == 1 and items[1].label or (#items .. " queries"))
   local waiting = opts.progress ~= false and progress.waiting(label) or nil
   local family = protocol.family
+  local policy = qcache.policy(opts)
   local pending, polls, state = items, 0, nil
+  -- An item the cache answers is done before anything is sent. Its key is
+  -- that of its first request: the answer is kept only if the "done" one
+  -- was the same bytes (a poll that sends the same request again).
+  local function from_cache(list)
+    if policy == nil then return list end
+    local send = {}
+    for _, item in ipairs(list) do
+      local hit
+      if item.cache_key == nil then
+        item.cache_key = qcache.key(item.spec) or false
+        item.cache_spec = item.spec
+        hit = item.cache_key and qcache.get(policy, item.spec, item.cache_key)
+      end
+      local what, v
+      if hit then what, v = protocol.interpret(item, hit) end
+      if what == "done" then
+        item.value = v
+      else
+        if item.cache_key and item.spec.decode == "json" then item.spec.keep_body = true end
+        send[#send + 1] = item
+      end
+    end
+    return send
+  end
   local ok, err = pcall(function()
+    pending = from_cache(pending)
     while #pending > 0 do
       local left = t_end - engine.now()
       if left <= 0 then break end
@@ -115,6 +157,10 @@ function M.run(protocol, items, opts)
           local what, v = protocol.interpret(item, r)
           if what == "done" then
             item.value = v
+            if policy and item.cache_key and rawequal(item.spec, item.cache_spec) then
+              qcache.put(policy, item.cache_key, r)
+            end
+            if item.spec.keep_body and item.spec.decode == "json" then r.body = nil end   -- kept: let it go
           elseif what == "error" then
             item.err = M.annotate(v, item.context, family)
           else
@@ -183,7 +229,7 @@ function M.all(protocol, args, opts)
   local t_end = engine.now() + deadline_of(opts)
   local function left() return math.max(t_end - engine.now(), 0.001) end
   local function stage(o)
-    o.deadline, o.progress, o.engine = left(), opts.progress, opts.engine
+    o.deadline, o.progress, o.engine, o.cache = left(), opts.progress, opts.engine, opts.cache
     return o
   end
   if protocol.first_page then args = protocol.first_page(args, opts) end

@@ -100,6 +100,97 @@ static void test_download_root(void) {
   lua_close(L);
 }
 
+/* Runs code with core as c and returns its string result, or "error: ...". */
+static const char *run_core(lua_State *L, const char *code) {
+  static char out[512];
+  char chunk[2048];
+  snprintf(chunk, sizeof chunk, "local c = require 'mast.core'\n%s", code);
+  if (luaL_dostring(L, chunk) != LUA_OK) snprintf(out, sizeof out, "error: %s", lua_tostring(L, -1));
+  else snprintf(out, sizeof out, "%s", luaL_tolstring(L, -1, NULL));
+  lua_settop(L, 0);
+  return out;
+}
+
+/* The query cache's helpers: hashes, the token's keyed hash, a directory
+** of its own (stats, LRU trim, clear by age), damaged entries as misses. */
+static void test_query_cache(void) {
+  lua_State *L = new_state();
+  char err[300], code[1024], path[512];
+  const char *r;
+  FILE *f;
+  r = run_core(L, "return c.sha256('abc')");
+  CHECK(strcmp(r, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad") == 0, "sha256: %s", r);
+  r = run_core(L, "return tostring(c.token_identity())");
+  CHECK(strcmp(r, "nil") == 0, "no token, no identity: %s", r);
+  CHECK(mast_config_set(mast_lua_ctx(L), "token", "secret-token-123", err, sizeof err) == MAST_OK, "%s", err);
+  /* HMAC-SHA256 under the purpose string (checked against Python's hmac) */
+  r = run_core(L, "return c.token_identity()");
+  CHECK(strcmp(r, "8dfb84e3eb79cfcadd12af1f0d5f4c9ec978807e769852ce4018e9a81f4d2e3d") == 0, "identity: %s", r);
+  CHECK(strstr(r, "secret") == NULL, "the identity is not the token");
+
+  snprintf(path, sizeof path, "%s/q", base);
+  snprintf(code, sizeof code,
+           "local d = '%s'\n"
+           "assert(c.cache_put('a', 'AAAA', 60, d)) assert(c.cache_put('b', 'BBBBBBBB', 60, d))\n"
+           "assert(c.cache_get('a', d) == 'AAAA') assert(c.cache_get('a') == nil)\n"
+           "local n, bytes = c.cache_stats(d)\n"
+           "return n .. ' ' .. tostring(bytes > 12)", path);
+  r = run_core(L, code);
+  CHECK(strcmp(r, "2 true") == 0, "put, get, stats in a directory of its own: %s", r);
+  {
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && (st.st_mode & 0777) == 0700, "the directory is private");
+  }
+  /* trim: the least recently used goes first (a hit touches mtime) */
+  snprintf(code, sizeof code,
+           "local d = '%s'\n"
+           "os.execute(\"touch -d '1 hour ago' \" .. d .. \"/*\")\n"
+           "assert(c.cache_get('b', d))\n"
+           "local one = select(2, c.cache_stats(d)) / 2\n"
+           "local removed = c.cache_trim(d, one * 1.5)\n"
+           "return removed .. ' ' .. tostring(c.cache_get('a', d)) .. ' ' .. tostring(c.cache_get('b', d))",
+           path);
+  r = run_core(L, code);
+  CHECK(strcmp(r, "1 nil BBBBBBBB") == 0, "LRU trim: %s", r);
+  /* a truncated entry is a miss and is removed */
+  snprintf(code, sizeof code,
+           "local d = '%s'\n"
+           "assert(c.cache_put('t', string.rep('x', 100), 60, d))\n"
+           "for name in io.popen('ls ' .. d):lines() do\n"
+           "  local p = d .. '/' .. name local f = io.open(p, 'rb') local s = f:read('a') f:close()\n"
+           "  if s:find('xxxx', 1, true) then f = io.open(p, 'wb') f:write(s:sub(1, #s - 1)) f:close() end\n"
+           "end\n"
+           "return tostring((c.cache_get('t', d))) .. ' ' .. c.cache_stats(d)", path);
+  r = run_core(L, code);
+  CHECK(strcmp(r, "nil 1") == 0, "truncated: a miss, removed: %s", r);
+  /* clear by age, then all */
+  snprintf(code, sizeof code,
+           "local d = '%s'\n"
+           "os.execute(\"touch -d '1 hour ago' \" .. d .. \"/*\")\n"
+           "assert(c.cache_put('n', 'new', 60, d))\n"
+           "local old = c.cache_clear(d, 600)\n"
+           "return old .. ' ' .. c.cache_clear(d) .. ' ' .. c.cache_stats(d)", path);
+  r = run_core(L, code);
+  CHECK(strcmp(r, "1 1 0") == 0, "clear older_than, then all: %s", r);
+  r = run_core(L, "return tostring(pcall(c.cache_clear, nil, -1))");
+  CHECK(strcmp(r, "false") == 0, "a negative age is refused: %s", r);
+  /* sha256 of a file, under the policy */
+  snprintf(path, sizeof path, "%s/f.txt", base);
+  f = fopen(path, "wb");
+  CHECK(f != NULL, "file");
+  if (f) {
+    fputs("abc", f);
+    fclose(f);
+  }
+  snprintf(code, sizeof code, "local h, n = c.sha256_file('%s') return h .. ' ' .. n", path);
+  r = run_core(L, code);
+  CHECK(strcmp(r, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad 3") == 0, "file: %s", r);
+  snprintf(code, sizeof code, "return c.read_file('%s')", path);
+  r = run_core(L, code);
+  CHECK(strcmp(r, "abc") == 0, "read_file: %s", r);
+  lua_close(L);
+}
+
 int main(void) {
   char cmd[300];
   snprintf(base, sizeof base, "/tmp/mast-test-cache-XXXXXX");
@@ -109,6 +200,7 @@ int main(void) {
   if (mkdir(root, 0700) != 0) return 1;
   test_noenv_has_no_default();
   test_download_root();
+  test_query_cache();
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
   if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", base);
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);

@@ -4,7 +4,18 @@
 **   core.cache_dir()                 -> the directory in use, or nil (off)
 **   core.cache_get(key)              -> the bytes put under key, or nil
 **   core.cache_put(key, bytes, ttl)  -> true | false, why (never raises for the disk)
-**   core.cache_clear()               -> how many entries were removed
+**   core.cache_clear([dir [, older_than]]) -> how many entries were removed
+**   core.cache_stats([dir])          -> entries, bytes
+**   core.cache_trim(dir, max_bytes)  -> how many entries were removed (LRU)
+**   core.token_identity()            -> a keyed hash of the token, or nil
+**   core.sha256(bytes)               -> 64 hex digits
+**   core.sha256_file(path)           -> 64 hex digits, bytes; or nil, why
+**   core.read_file(path [, max])     -> bytes, or nil, why (a recording)
+**
+** get, put, clear and stats take an optional directory (get: 2nd argument,
+** put: 4th, clear and stats: 1st): the query cache (lua/mast/qcache.lua)
+** keeps its entries, in this format, in a directory of its own; without
+** it, the cache_dir setting's (column configurations). Both pass one policy.
 **
 ** An entry is one file, <dir>/<SHA-256 of the key, in hex>:
 **
@@ -30,6 +41,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -141,12 +153,14 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t n) {
 
 /* Pushes the directory in use and returns it, or returns NULL (nothing
 ** pushed) when the cache is off: no cache_dir, or one outside the host's
-** download root. */
-static const char *push_dir(lua_State *L, mast_ctx *ctx) {
+** download root. A string at stack index arg (0: none) is the directory
+** instead of the setting's. */
+static const char *push_dir_at(lua_State *L, mast_ctx *ctx, int arg) {
   const char *dir = NULL;
   char *resolved;
-  if (mast_config_get_string(ctx, "cache_dir", &dir) != MAST_OK || dir == NULL || *dir == '\0')
-    return NULL;
+  if (arg > 0 && lua_type(L, arg) == LUA_TSTRING) dir = lua_tostring(L, arg);
+  else if (mast_config_get_string(ctx, "cache_dir", &dir) != MAST_OK) return NULL;
+  if (dir == NULL || *dir == '\0') return NULL;
   resolved = mast_output_resolve(ctx, dir);   /* relative: under the root, as downloads are */
   if (resolved == NULL) return NULL;
   if (!mast_path_allowed(ctx, resolved)) {
@@ -157,6 +171,8 @@ static const char *push_dir(lua_State *L, mast_ctx *ctx) {
   mast_strfree(ctx, resolved);
   return lua_tostring(L, -1);
 }
+
+#define push_dir(L, ctx) push_dir_at(L, ctx, 0)
 
 /* Pushes <dir>/<name of key> and returns it. */
 static const char *push_entry_path(lua_State *L, const char *dir, const char *key, size_t klen) {
@@ -239,8 +255,8 @@ static void drop(const char *path, const struct stat *st) {
     unlink(path);
 }
 
-/* core.cache_get(key) -> bytes, or nil (off, absent, expired, damaged) */
-static int l_cache_get(lua_State *L) {
+/* core.cache_get(key [, dir]) -> bytes, or nil (off, absent, expired, damaged) */
+static int cache_get(lua_State *L) {
   size_t klen, n = 0;
   const char *key = luaL_checklstring(L, 1, &klen);
   mast_ctx *ctx = mast_bind_ctx(L);
@@ -249,8 +265,8 @@ static int l_cache_get(lua_State *L) {
   char *buf;
   size_t blen;
   int fd, ok, verdict;
-  lua_settop(L, 1);
-  if ((dir = push_dir(L, ctx)) == NULL) return 0;
+  lua_settop(L, 2);
+  if ((dir = push_dir_at(L, ctx, 2)) == NULL) return 0;
   path = push_entry_path(L, dir, key, klen);
   if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > ENTRY_MAX) return 0;
   /* the buffer first, Lua's: no file is open while Lua may raise */
@@ -269,7 +285,14 @@ static int l_cache_get(lua_State *L) {
   verdict = check_entry(buf, n, key, klen, &body, &blen);
   if (verdict == ENTRY_BAD) drop(path, &fst);
   if (verdict != ENTRY_OK) return 0;
+  /* a hit is a use: the size cap evicts the least recently used first */
+  utimensat(AT_FDCWD, path, NULL, 0);
   lua_pushlstring(L, body, blen);
+  return 1;
+}
+
+static int l_cache_get(lua_State *L) {
+  if (cache_get(L) == 0) lua_pushnil(L);   /* a nil, not nothing: tostring(get()) works */
   return 1;
 }
 
@@ -297,7 +320,7 @@ static int put_failed(lua_State *L, mast_ctx *ctx, char *msg, const char *fallba
   return 2;
 }
 
-/* core.cache_put(key, bytes, ttl_seconds) -> true | false, why */
+/* core.cache_put(key, bytes, ttl_seconds [, dir]) -> true | false, why */
 static int l_cache_put(lua_State *L) {
   size_t klen, blen;
   const char *key = luaL_checklstring(L, 1, &klen);
@@ -309,12 +332,12 @@ static int l_cache_put(lua_State *L) {
   uint64_t sum;
   int hlen, code;
   mast_output o;
-  lua_settop(L, 3);
+  lua_settop(L, 4);
   if (!(ttl > 0) || !isfinite(ttl))
     return mast_raise(L, MAST_EUSAGE, "the time to keep an entry must be a positive number of "
                       "seconds, got %f", (double)ttl);
   if (ttl > 100.0 * 365 * 86400) ttl = 100.0 * 365 * 86400;   /* time_t stays far from overflow */
-  if ((dir = push_dir(L, ctx)) == NULL) {
+  if ((dir = push_dir_at(L, ctx, 4)) == NULL) {
     lua_pushboolean(L, 0);
     lua_pushliteral(L, "the disk cache is off");
     return 2;
@@ -367,21 +390,142 @@ static int is_ours(const char *name) {
   return *p == '-' && strlen(p) == 14 && is_hex(p + 1, 8) && strcmp(p + 9, ".part") == 0;
 }
 
-/* core.cache_clear() -> the number of files removed */
+/* One file of the directory, for stats, clear and trim. */
+typedef struct cache_file {
+  char name[NAME_LEN + 24];
+  time_t mtime;
+  int64_t size;
+  int part;   /* a writer's .part */
+} cache_file;
+
+/* Reads the entries and .part files of dir into a malloc'ed list (*n of
+** them); NULL with *n = 0 when there are none or the directory cannot be
+** read. No Lua call happens here: nothing may raise while d is open. */
+static cache_file *list_dir(const char *dir, size_t *n) {
+  cache_file *list = NULL, *grown;
+  size_t cap = 0;
+  struct dirent *e;
+  struct stat st;
+  DIR *d = opendir(dir);
+  *n = 0;
+  if (d == NULL) return NULL;
+  while ((e = readdir(d)) != NULL) {
+    if (!is_ours(e->d_name) || strlen(e->d_name) >= sizeof list->name) continue;
+    if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 64;
+      if ((grown = realloc(list, cap * sizeof *list)) == NULL) break;
+      list = grown;
+    }
+    memcpy(list[*n].name, e->d_name, strlen(e->d_name) + 1);   /* fits: checked above */
+    list[*n].mtime = st.st_mtime;
+    list[*n].size = (int64_t)st.st_size;
+    list[*n].part = strlen(e->d_name) != NAME_LEN;
+    (*n)++;
+  }
+  closedir(d);
+  return list;
+}
+
+/* Removes dir/name if it still is the file listed (a writer may have just
+** renamed a fresh entry in its place). */
+static int drop_listed(const char *dir, const cache_file *f) {
+  char path[4096 + NAME_LEN + 32];
+  struct stat st;
+  snprintf(path, sizeof path, "%s/%s", dir, f->name);
+  if (lstat(path, &st) != 0 || st.st_mtime != f->mtime || (int64_t)st.st_size != f->size) return 0;
+  return unlink(path) == 0;
+}
+
+/* A .part older than this belongs to a writer that died (killed, power
+** cut): a live writer renames its file within a transfer's time. */
+#define STALE_PART_SECONDS 3600
+
+/* core.cache_clear([dir [, older_than]]) -> the number of files removed.
+** older_than (seconds): only entries not used for that long (a hit
+** touches an entry's mtime); without it, every entry and .part. */
 static int l_cache_clear(lua_State *L) {
   mast_ctx *ctx = mast_bind_ctx(L);
   const char *dir;
   lua_Integer removed = 0;
-  struct dirent *e;
-  DIR *d;
-  lua_settop(L, 0);
-  if ((dir = push_dir(L, ctx)) == NULL || (d = opendir(dir)) == NULL) {
+  lua_Number older = -1;
+  cache_file *list;
+  size_t n, i;
+  time_t now = time(NULL);
+  lua_settop(L, 2);
+  if (!lua_isnoneornil(L, 2)) {
+    older = luaL_checknumber(L, 2);
+    if (!(older >= 0) || !isfinite(older))
+      return mast_raise(L, MAST_EUSAGE, "older_than must be a number of seconds, 0 or more");
+  }
+  if ((dir = push_dir_at(L, ctx, 1)) == NULL) {
     lua_pushinteger(L, 0);
     return 1;
   }
-  while ((e = readdir(d)) != NULL)   /* no Lua call while d is open */
-    if (is_ours(e->d_name) && unlinkat(dirfd(d), e->d_name, 0) == 0) removed++;
-  closedir(d);
+  list = list_dir(dir, &n);
+  for (i = 0; i < n; i++)
+    if (older < 0 || difftime(now, list[i].mtime) >= older) removed += drop_listed(dir, &list[i]);
+  free(list);
+  lua_pushinteger(L, removed);
+  return 1;
+}
+
+/* core.cache_stats([dir]) -> entries, bytes (of whole entries; .part files
+** are not counted) */
+static int l_cache_stats(lua_State *L) {
+  const char *dir;
+  cache_file *list;
+  size_t n, i;
+  lua_Integer entries = 0, bytes = 0;
+  lua_settop(L, 1);
+  if ((dir = push_dir_at(L, mast_bind_ctx(L), 1)) != NULL) {
+    list = list_dir(dir, &n);
+    for (i = 0; i < n; i++)
+      if (!list[i].part) entries++, bytes += (lua_Integer)list[i].size;
+    free(list);
+  }
+  lua_pushinteger(L, entries);
+  lua_pushinteger(L, bytes);
+  return 2;
+}
+
+static int by_mtime(const void *a, const void *b) {
+  const cache_file *x = a, *y = b;
+  return x->mtime < y->mtime ? -1 : x->mtime > y->mtime;
+}
+
+/* core.cache_trim(dir, max_bytes) -> the number of files removed: the
+** least recently used entries until the rest fit in max_bytes, and any
+** stale .part. Many processes may trim at once: each removes only the file
+** it listed, and removing an entry twice is harmless (a miss). */
+static int l_cache_trim(lua_State *L) {
+  const char *dir;
+  lua_Number max = luaL_checknumber(L, 2);
+  cache_file *list;
+  size_t n, i;
+  int64_t total = 0;
+  lua_Integer removed = 0;
+  time_t now = time(NULL);
+  lua_settop(L, 2);
+  if (!(max >= 0) || !isfinite(max))
+    return mast_raise(L, MAST_EUSAGE, "the cache size cap must be a number of bytes, 0 or more");
+  if ((dir = push_dir_at(L, mast_bind_ctx(L), 1)) == NULL) {
+    lua_pushinteger(L, 0);
+    return 1;
+  }
+  list = list_dir(dir, &n);
+  if (n > 0) qsort(list, n, sizeof *list, by_mtime);
+  for (i = 0; i < n; i++)
+    if (!list[i].part) total += list[i].size;
+  for (i = 0; i < n; i++) {
+    if (list[i].part) {
+      if (difftime(now, list[i].mtime) > STALE_PART_SECONDS) removed += drop_listed(dir, &list[i]);
+    } else if ((lua_Number)total > max) {
+      total -= list[i].size;   /* gone, whoever removed it */
+      removed += drop_listed(dir, &list[i]);
+    }
+  }
+  free(list);
   lua_pushinteger(L, removed);
   return 1;
 }
@@ -392,11 +536,177 @@ static int l_cache_dir(lua_State *L) {
   return 1;
 }
 
+/* ---- hashes ---- */
+
+/* HMAC-SHA256 (RFC 2104) of msg under key (key at most 64 bytes), in hex. */
+static void hmac_hex(const char *key, size_t klen, const char *msg, size_t mlen,
+                     char out[NAME_LEN + 1]) {
+  unsigned char pad[64], inner[32];
+  char hex[NAME_LEN + 1];
+  sha256 s;
+  int i;
+  memset(pad, 0, sizeof pad);
+  memcpy(pad, key, klen);
+  for (i = 0; i < 64; i++) pad[i] ^= 0x36;
+  sha256_init(&s);
+  sha256_add(&s, pad, 64);
+  sha256_add(&s, msg, mlen);
+  sha256_hex(&s, hex);
+  for (i = 0; i < 32; i++) {   /* back from hex: the inner digest's bytes */
+    unsigned hi = (unsigned)(hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10);
+    unsigned lo = (unsigned)(hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0' : hex[2 * i + 1] - 'a' + 10);
+    inner[i] = (unsigned char)(hi << 4 | lo);
+  }
+  for (i = 0; i < 64; i++) pad[i] ^= 0x36 ^ 0x5c;
+  sha256_init(&s);
+  sha256_add(&s, pad, 64);
+  sha256_add(&s, inner, 32);
+  sha256_hex(&s, out);
+}
+
+/* core.token_identity() -> a keyed hash of the token in use, or nil when
+** there is none. The query cache keys token-bearing answers with it, so the
+** token itself never reaches Lua, a key or a file. */
+static int l_token_identity(lua_State *L) {
+  static const char purpose[] = "mast query cache: token identity, version 1";
+  char tok[4096], out[NAME_LEN + 1];
+  const char *t = mast_token(mast_bind_ctx(L), tok, sizeof tok);
+  if (t == NULL) {
+    lua_pushnil(L);
+    return 1;
+  }
+  hmac_hex(purpose, sizeof purpose - 1, t, strlen(t), out);
+  memset(tok, 0, sizeof tok);
+  lua_pushstring(L, out);
+  return 1;
+}
+
+/* core.sha256(bytes) -> 64 hex digits */
+static int l_sha256(lua_State *L) {
+  size_t n;
+  const char *s = luaL_checklstring(L, 1, &n);
+  char out[NAME_LEN + 1];
+  sha256 h;
+  sha256_init(&h);
+  sha256_add(&h, s, n);
+  sha256_hex(&h, out);
+  lua_pushstring(L, out);
+  return 1;
+}
+
+/* core.sha256_file(path) -> 64 hex digits, bytes; or nil, why. Only where
+** the library may write (the host's policy): it hashes what it downloaded. */
+static int l_sha256_file(lua_State *L) {
+  mast_ctx *ctx = mast_bind_ctx(L);
+  const char *given = luaL_checkstring(L, 1);
+  char *resolved = mast_output_resolve(ctx, given), buf[65536], out[NAME_LEN + 1], why[512];
+  sha256 h;
+  int fd, err = 0;
+  lua_Integer total = 0;
+  if (resolved == NULL || !mast_path_allowed(ctx, resolved)) {
+    if (resolved != NULL) mast_strfree(ctx, resolved);
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: not a path mast may read here", given);
+    return 2;
+  }
+  fd = open(resolved, O_RDONLY | O_CLOEXEC);
+  mast_strfree(ctx, resolved);
+  if (fd < 0) {
+    snprintf(why, sizeof why, "%s: %s", given, strerror(errno));
+    lua_pushnil(L);
+    lua_pushstring(L, why);
+    return 2;
+  }
+  sha256_init(&h);   /* no Lua call while fd is open */
+  for (;;) {
+    ssize_t r = read(fd, buf, sizeof buf);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) err = errno;
+    if (r <= 0) break;
+    sha256_add(&h, buf, (size_t)r);
+    total += r;
+  }
+  close(fd);
+  if (err != 0) {
+    snprintf(why, sizeof why, "%s: %s", given, strerror(err));
+    lua_pushnil(L);
+    lua_pushstring(L, why);
+    return 2;
+  }
+  sha256_hex(&h, out);
+  lua_pushstring(L, out);
+  lua_pushinteger(L, total);
+  return 2;
+}
+
+/* core.read_file(path [, max_bytes]) -> bytes, or nil, why: a recording's
+** index and bodies, for the replayer. Only where the library may write
+** (the host's policy), and at most max_bytes (default 1 GiB). */
+static int l_read_file(lua_State *L) {
+  mast_ctx *ctx = mast_bind_ctx(L);
+  const char *given = luaL_checkstring(L, 1);
+  lua_Number max = luaL_optnumber(L, 2, (lua_Number)ENTRY_MAX);
+  char *resolved = mast_output_resolve(ctx, given), *buf, why[512];
+  struct stat st;
+  size_t n = 0;
+  int fd, ok;
+  lua_settop(L, 2);
+  if (resolved == NULL || !mast_path_allowed(ctx, resolved)) {
+    if (resolved != NULL) mast_strfree(ctx, resolved);
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: not a path mast may read here", given);
+    return 2;
+  }
+  lua_pushstring(L, resolved);
+  mast_strfree(ctx, resolved);
+  if (stat(lua_tostring(L, -1), &st) != 0 || !S_ISREG(st.st_mode)) {
+    int e = errno;
+    snprintf(why, sizeof why, "%s: %s", given, stat(lua_tostring(L, -1), &st) != 0 ? strerror(e) : "not a file");
+    lua_pushnil(L);
+    lua_pushstring(L, why);
+    return 2;
+  }
+  if ((lua_Number)st.st_size > max) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: bigger than %d bytes", given, (int)max);
+    return 2;
+  }
+  buf = lua_newuserdatauv(L, st.st_size > 0 ? (size_t)st.st_size : 1, 0);   /* before the open */
+  fd = open(lua_tostring(L, 3), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    snprintf(why, sizeof why, "%s: %s", given, strerror(errno));
+    lua_pushnil(L);
+    lua_pushstring(L, why);
+    return 2;
+  }
+  ok = 1;
+  while (ok && n < (size_t)st.st_size) {
+    ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) ok = 0;
+    else n += (size_t)r;
+  }
+  close(fd);
+  if (!ok) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "%s: changed while read", given);
+    return 2;
+  }
+  lua_pushlstring(L, buf, n);
+  return 1;
+}
+
 static const luaL_Reg cache_funcs[] = {
   {"cache_dir", l_cache_dir},
   {"cache_get", l_cache_get},
   {"cache_put", l_cache_put},
   {"cache_clear", l_cache_clear},
+  {"cache_stats", l_cache_stats},
+  {"cache_trim", l_cache_trim},
+  {"token_identity", l_token_identity},
+  {"sha256", l_sha256},
+  {"sha256_file", l_sha256_file},
+  {"read_file", l_read_file},
   {NULL, NULL}
 };
 

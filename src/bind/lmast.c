@@ -148,7 +148,8 @@ static resbox *new_resbox(lua_State *L, mast_ctx *ctx, size_t n) {
 
 static const char *const spec_keys[] = {
   "method", "url", "body", "content_type", "dest", "size", "overwrite", "resume", "retry",
-  "any_status", "redirect", "label", "max_body", "stall_timeout", "decode", "headers", "auth", "sink", NULL
+  "any_status", "redirect", "label", "max_body", "stall_timeout", "decode", "keep_body", "headers", "auth", "sink",
+  NULL
 };
 
 /* The string field k of the table at t, kept alive by the anchor table at
@@ -369,8 +370,10 @@ static void decode_body(lua_State *L, const mast_result *r, const char *label) {
 }
 
 /* Pushes the Lua table for one result. With `decode`, a successful body
-** comes back decoded as `value` (what: how to name it in an error). */
-static void push_result(lua_State *L, const mast_result *r, int decode, const char *what) {
+** comes back decoded as `value` (what: how to name it in an error), and
+** with `keep` also as the bytes (`body`): the query cache and the recorder
+** keep those. */
+static void push_result(lua_State *L, const mast_result *r, int decode, int keep, const char *what) {
   lua_createtable(L, 0, 12);
   lua_pushboolean(L, r->code == MAST_OK);
   lua_setfield(L, -2, "ok");
@@ -381,6 +384,10 @@ static void push_result(lua_State *L, const mast_result *r, int decode, const ch
   if (r->body != NULL) {
     if (decode && r->code == MAST_OK) {
       decode_body(L, r, what);
+      if (keep) {
+        lua_pushlstring(L, r->body, r->body_len);
+        lua_setfield(L, -2, "body");
+      }
     } else {
       lua_pushlstring(L, r->body, r->body_len);
       lua_setfield(L, -2, "body");
@@ -557,16 +564,19 @@ static int collect(lua_State *L, progress_ud *pu, resbox *b) {
   lua_createtable(L, (int)b->n, 0);
   results = lua_gettop(L);
   for (i = 0; i < b->n; i++) {
-    int decode;
+    int decode, keep;
     const char *what;
     lua_rawgeti(L, 1, (lua_Integer)i + 1);               /* the spec */
     lua_getfield(L, -1, "decode");
     decode = lua_isstring(L, -1) && strcmp(lua_tostring(L, -1), "json") == 0;
     lua_pop(L, 1);
+    lua_getfield(L, -1, "keep_body");
+    keep = lua_toboolean(L, -1);
+    lua_pop(L, 1);
     lua_getfield(L, -1, "label");
     what = lua_tostring(L, -1);
     if (what != NULL) what = lua_pushfstring(L, "the response of %s", what);
-    push_result(L, &b->res[i], decode, what);
+    push_result(L, &b->res[i], decode, keep, what);
     lua_rawseti(L, results, (lua_Integer)i + 1);
     lua_settop(L, results);
     if (b->res[i].code == MAST_ECALLBACK && pu->L != NULL && !lua_isnil(L, pu->errslot)) {
@@ -597,7 +607,8 @@ static int collect(lua_State *L, progress_ud *pu, resbox *b) {
 /* core.perform(specs [, opts]) -> results
 ** A spec: {url, method, body, content_type, dest, size, overwrite, resume,
 ** retry, any_status, redirect (false: a 3xx is the answer, url its
-** Location), label, max_body, stall_timeout, decode,
+** Location), label, max_body, stall_timeout, decode, keep_body (with
+** decode: the bytes as well, as body),
 ** headers = {"Name: value", ...} or {Name = "value"},
 ** auth = "mast" (default) | "none" | {credential = "<name>"},
 ** sink = function(chunk) (the body in pieces; chunk nil: it starts again;

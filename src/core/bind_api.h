@@ -48,4 +48,8 @@ int mast_mentions_token(mast_ctx *ctx, const char *text);
 typedef int (*mast_scrub_emit)(void *ud, const char *piece, size_t n);
 int mast_scrub_each(mast_ctx *ctx, const char *s, size_t sl, mast_scrub_emit emit, void *ud);
 
+/* The token to send, or NULL (written into buf): for a keyed hash of it
+** (the query cache's key), never for Lua. */
+const char *mast_token(mast_ctx *ctx, char *buf, size_t len);
+
 #endif

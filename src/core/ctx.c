@@ -18,7 +18,7 @@
   X(OK, "ok") X(EUSAGE, "usage") X(EHTTP, "http") X(EMAST, "mast") X(ETIMEOUT, "timeout") \
   X(EJSON, "json") X(EIO, "io") X(ENET, "network") X(ECANCELLED, "cancelled") \
   X(ENOMEM, "memory") X(EDENIED, "denied") X(ECALLBACK, "callback") X(ESCRIPT, "script") \
-  X(ELIMIT, "limit")
+  X(ELIMIT, "limit") X(EREPLAY, "replay")
 
 /* The one list of the codes' names, indexed by code. */
 #define CODE_ENTRY(c, name) [MAST_##c] = name,

@@ -45,6 +45,11 @@ return {
       catalogs_url = "catalogs.mast (Pan-STARRS).",
       resolver_url = "MAST's name resolver (SANTA); no token is sent there.",
       cloud_url = "MAST's public bucket over HTTPS (download_products{source = 'cloud'}); no token is sent there.",
+      cache = "The query cache: a directory, true (<cache_dir>/queries) or false (the default: off).",
+      cache_ttl = "Seconds a cached answer stays good (default 86400).",
+      cache_max = "Bytes the query cache may hold; the least recently used entries go first (default 1e9).",
+      record = "Keep every request and answer of the run in this directory (see mast.record).",
+      replay = "Answer every request from the recording in this directory, with no network (see mast.replay).",
     },
     environment = {
       { name = "MAST_INIT", text = "Lua code, or @file, run before anything else (unless -E)." },

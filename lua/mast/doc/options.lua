@@ -25,6 +25,8 @@ return {
                text = "Seconds the whole call may take, waiting on MAST included." },
   progress = { default = "on a terminal",
                text = "Show progress on the terminal while MAST works or files arrive (false: nothing)." },
+  cache = { default = "the cache setting",
+            text = "The query cache for this call: false skips it, \"refresh\" asks MAST again and keeps the new answer." },
   max_rows = { text = "With all = true: refuse (before fetching) a result of more rows." },
   max_bytes = { text = "With all = true: refuse (before fetching) a result estimated larger." },
   concurrency = { default = "the concurrency setting",

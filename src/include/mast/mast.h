@@ -49,9 +49,10 @@ typedef enum mast_code {
   MAST_EDENIED,    /* "denied": the host's policy forbids this URL or path */
   MAST_ECALLBACK,  /* "callback": a progress or chunk callback stopped it */
   MAST_ESCRIPT,    /* "script": a script raised an error of its own */
-  MAST_ELIMIT      /* "limit": a script hit the host's instruction or memory limit */
+  MAST_ELIMIT,     /* "limit": a script hit the host's instruction or memory limit */
+  MAST_EREPLAY     /* "replay": a replayed run asked for what its recording does not hold */
 } mast_code;
-#define MAST_NCODES (MAST_ELIMIT + 1)
+#define MAST_NCODES (MAST_EREPLAY + 1)
 
 /* The stable name of a code ("unknown" for none), and back (-1 for none). */
 MAST_API const char *mast_code_name(int code);

@@ -1,0 +1,208 @@
+-- The query cache (mast.cache) against the sandbox: hits send nothing, only
+-- final answers are kept, damaged entries are refetched, many processes share it.
+local mast = require "mast"
+local core = require "mast.core"
+
+local CONE = { service = "Mast.Caom.Cone", params = { ra = 254.28746, dec = -4.09933, radius = 0.2 },
+               format = "json", pagesize = 10, page = 1 }
+
+local function cone(ra)
+  local c = { service = CONE.service, params = { ra = ra, dec = -4.09933, radius = 0.2 }, format = "json",
+              pagesize = 10, page = 1 }
+  return c
+end
+
+local function ids(r)
+  local out = {}
+  for i, row in ipairs(r.data) do out[i] = row.obsid end
+  return table.concat(out, ",")
+end
+
+local function entries(dir)
+  local code, out = H.sh("(ls " .. H.quote(dir) .. " 2>/dev/null | grep -E '^[0-9a-f]{64}$' || true)")
+  assert.equal(0, code)
+  local list = {}
+  for name in out:gmatch("[^\n]+") do list[#list + 1] = dir .. "/" .. name end
+  return list
+end
+
+local function mode_of(path)
+  local _, out = H.sh("stat -c %a " .. H.quote(path))
+  return (out:gsub("%s+$", ""))
+end
+
+describe("the query cache", function()
+  local dir
+  before_each(function()
+    H.reset()
+    dir = H.tmpdir() .. "/qcache"
+    mast.config { cache = false, cache_ttl = 86400, cache_max = 1e9 }
+  end)
+  after_each(function()
+    mast.config { cache = false }
+    core.config("token", nil)
+  end)
+
+  it("is off by default: the same query twice is sent twice", function()
+    assert.equal(false, mast.config("cache"))
+    mast.query(CONE)
+    mast.query(CONE)
+    assert.equal(2, #H.invokes())
+  end)
+
+  it("answers a repeated query with no request at all, the same answer", function()
+    mast.config { cache = dir }
+    local before = mast.cache.stats()
+    local a = mast.query(CONE)
+    assert.equal(1, #H.invokes())
+    local n = #H.requests()
+    local b = mast.query(CONE)
+    assert.equal(n, #H.requests())            -- no network round trip
+    assert.equal(ids(a), ids(b))
+    assert.equal(#a.data, #b.data)
+    assert.same(a.fields, b.fields)
+    local st = mast.cache.stats()
+    assert.equal(dir, st.dir)
+    assert.equal(1, st.entries)
+    assert.is_true(st.bytes > 0)
+    assert.equal(before.hits + 1, st.hits)
+    assert.equal(before.misses + 1, st.misses)
+    -- a wrapper takes the cache too, and opts.cache per call
+    mast.caom.cone { ra = 254.28746, dec = -4.09933, radius = 0.2 }
+    n = #H.invokes()
+    mast.caom.cone { ra = 254.28746, dec = -4.09933, radius = 0.2 }
+    assert.equal(n, #H.invokes())
+    mast.caom.cone { ra = 254.28746, dec = -4.09933, radius = 0.2, cache = false }
+    assert.equal(n + 1, #H.invokes())
+    mast.caom.cone { ra = 254.28746, dec = -4.09933, radius = 0.2, cache = "refresh" }
+    assert.equal(n + 2, #H.invokes())
+    H.raises("usage", mast.query, CONE, { cache = "yes" })
+  end)
+
+  it("keeps only the final answer: never EXECUTING, an ERROR or a failed transfer", function()
+    mast.config { cache = dir }
+    H.settings { executing = 2 }
+    local a = mast.query(CONE)
+    assert.equal("COMPLETE", a.status)
+    assert.equal(3, #H.invokes())               -- two EXECUTING, then the answer
+    assert.equal(1, #entries(dir))
+    local b = mast.query(CONE)
+    assert.equal(3, #H.invokes())
+    assert.equal("COMPLETE", b.status)
+    assert.equal(ids(a), ids(b))
+    H.settings { executing = 0 }
+    -- an ERROR answer: asked again, not kept
+    local bad = { service = "Mast.No.Such.Service", params = {}, format = "json" }
+    pcall(mast.query, bad)
+    pcall(mast.query, bad)
+    assert.equal(5, #H.invokes())
+    assert.equal(1, #entries(dir))
+    -- a failed transfer: not kept
+    H.faults { { kind = "status", status = 500, times = 10 } }
+    core.config("retries", 0)
+    pcall(mast.query, cone(10))
+    assert.equal(1, #entries(dir))
+  end)
+
+  it("keys a token's answers by a keyed hash of it, never the token, in private files", function()
+    mast.config { cache = dir }
+    mast.query(CONE)
+    core.config("token", "sandbox-token")
+    mast.query(CONE)                             -- another identity: a miss
+    assert.equal(2, #H.invokes())
+    mast.query(CONE)
+    assert.equal(2, #H.invokes())
+    local id = core.token_identity()
+    assert.equal(64, #id)
+    assert.is_nil(id:find("sandbox-token", 1, true))
+    local code = H.sh("grep -rq sandbox-token " .. H.quote(dir))
+    assert.is_not.equal(0, code)                 -- nowhere in the cache
+    assert.equal("700", mode_of(dir))
+    for _, f in ipairs(entries(dir)) do assert.equal("600", mode_of(f)) end
+  end)
+
+  it("refetches a truncated or a bit-flipped entry and never returns it", function()
+    mast.config { cache = dir }
+    local a = mast.query(CONE)
+    local f = entries(dir)[1]
+    local whole = H.read(f)
+    H.write(f, whole:sub(1, #whole - 100))        -- truncated
+    local b = mast.query(CONE)
+    assert.equal(2, #H.invokes())
+    assert.equal(ids(a), ids(b))
+    whole = H.read(f)
+    local at = #whole - 50
+    H.write(f, whole:sub(1, at - 1) .. string.char(whole:byte(at) ~ 1) .. whole:sub(at + 1))   -- one bit
+    local c = mast.query(CONE)
+    assert.equal(3, #H.invokes())
+    assert.equal(ids(a), ids(c))
+    mast.query(CONE)
+    assert.equal(3, #H.invokes())                 -- the refetched entry is good again
+  end)
+
+  it("clears by age and keeps under its size cap, least recently used first", function()
+    mast.config { cache = dir }
+    for i = 1, 3 do mast.query(cone(250 + i)) end
+    assert.equal(3, mast.cache.stats().entries)
+    assert.equal(0, mast.cache.clear { older_than = 3600 })
+    H.sh("touch -d '2 hours ago' " .. H.quote(dir) .. "/*")
+    mast.query(cone(251))                         -- a hit touches its entry
+    assert.equal(2, mast.cache.clear { older_than = 3600 })
+    assert.equal(1, mast.cache.stats().entries)
+    local size = mast.cache.stats().bytes
+    mast.config { cache_max = size * 2.5 }
+    H.sh("touch -d '1 hour ago' " .. H.quote(dir) .. "/*")
+    mast.query(cone(252))
+    mast.query(cone(253))                         -- over the cap: the oldest goes
+    local st = mast.cache.stats()
+    assert.equal(2, st.entries)
+    local n = #H.invokes()
+    mast.query(cone(253))
+    mast.query(cone(252))
+    assert.equal(n, #H.invokes())
+    H.raises("usage", mast.cache.clear, { older = 1 })
+    H.raises("usage", mast.cache.clear, { older_than = -1 })
+    assert.is_true(mast.cache.clear() >= 2)
+    assert.equal(0, mast.cache.stats().entries)
+  end)
+
+  it("is safe for many processes at once, one of them killed mid-run", function()
+    mast.config { cache = dir }
+    -- the answers each key must get, from the sandbox itself
+    local want = {}
+    for k = 1, 4 do want[k] = ids(mast.query(cone(240 + k), { cache = false })) end
+    mast.cache.clear()
+    local script = ([[
+      mast.config{cache = %q}
+      local bad = 0
+      local want = {%q, %q, %q, %q}
+      for i = 1, tonumber(arg[2] or 40) do
+        local k = (i + tonumber(arg[1])) %% 4 + 1
+        local r = mast.query({service = "Mast.Caom.Cone", params = {ra = 240 + k, dec = -4.09933,
+          radius = 0.2}, format = "json", pagesize = 10, page = 1},
+          {cache = (i %% 7 == 0) and "refresh" or nil})
+        local got = {}
+        for j, row in ipairs(r.data) do got[j] = row.obsid end
+        if table.concat(got, ",") ~= want[k] then bad = bad + 1 end
+      end
+      print(bad == 0 and "OK" or ("BAD " .. bad))
+    ]]):format(dir, want[1], want[2], want[3], want[4])
+    local tmp = H.tmpdir()
+    H.write(tmp .. "/hammer.lua", script)
+    local cmd = {}
+    for p = 1, 6 do
+      cmd[#cmd + 1] = ("%s %s %d > %s/out%d 2>&1 &"):format(H.quote(H.bin), H.quote(tmp .. "/hammer.lua"), p,
+        H.quote(tmp), p)
+    end
+    -- the seventh is killed -9 while it writes
+    cmd[#cmd + 1] = ("%s %s 7 100000 > /dev/null 2>&1 & victim=$!; sleep 0.5; kill -9 $victim; wait"):format(
+      H.quote(H.bin), H.quote(tmp .. "/hammer.lua"))
+    local code = H.sh(table.concat(cmd, "\n"))
+    assert.equal(0, code)
+    for p = 1, 6 do assert.matches("^OK\n", H.read(tmp .. "/out" .. p)) end
+    -- and what is left is good: every key answered from the cache, correctly
+    local n = #H.invokes()
+    for k = 1, 4 do assert.equal(want[k], ids(mast.query(cone(240 + k)))) end
+    assert.equal(n, #H.invokes())
+  end)
+end)

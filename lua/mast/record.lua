@@ -54,8 +54,15 @@ local function start_record(dir)
   return s
 end
 
+-- The bytes of a file of the recording, or nil and why (core.read_file raises).
+local function read_file(path)
+  local ok, v = pcall(core.read_file, path)
+  if ok then return v end
+  return nil, core.is_error(v) and v.message or tostring(v)
+end
+
 local function start_replay(dir)
-  local text, why = core.read_file(dir .. "/index.jsonl")
+  local text, why = read_file(dir .. "/index.jsonl")
   if not text then error(replay_error("cannot read the recording " .. dir .. ": " .. tostring(why)), 0) end
   local s = { mode = "replay", dir = dir, by_key = {}, next = {} }
   local n = 0
@@ -171,7 +178,7 @@ local function replay_one(s, spec)
               resumed = false, skipped = false, seconds = 0, replayed = true }
   if e.error then r.error = core.error(e.error.code, e.error.message, { url = spec.url }) end
   if e.body then
-    local body, why = core.read_file(s.dir .. "/bodies/" .. e.body)
+    local body, why = read_file(s.dir .. "/bodies/" .. e.body)
     if not body or core.sha256(body) ~= e.body then
       error(replay_error(("%s %s: the recorded answer %s/bodies/%s is missing or damaged%s")
         :format(method, spec.url, s.dir, e.body, why and (": " .. why) or "")), 0)

@@ -10,7 +10,6 @@
 **   core.token_identity()            -> a keyed hash of the token, or nil
 **   core.sha256(bytes)               -> 64 hex digits
 **   core.sha256_file(path)           -> 64 hex digits, bytes; or nil, why
-**   core.read_file(path [, max])     -> bytes, or nil, why (a recording)
 **
 ** get, put, clear and stats take an optional directory (get: 2nd argument,
 ** put: 4th, clear and stats: 1st): the query cache (lua/mast/qcache.lua)
@@ -639,63 +638,6 @@ static int l_sha256_file(lua_State *L) {
   return 2;
 }
 
-/* core.read_file(path [, max_bytes]) -> bytes, or nil, why: a recording's
-** index and bodies, for the replayer. Only where the library may write
-** (the host's policy), and at most max_bytes (default 1 GiB). */
-static int l_read_file(lua_State *L) {
-  mast_ctx *ctx = mast_bind_ctx(L);
-  const char *given = luaL_checkstring(L, 1);
-  lua_Number max = luaL_optnumber(L, 2, (lua_Number)ENTRY_MAX);
-  char *resolved = mast_output_resolve(ctx, given), *buf, why[512];
-  struct stat st;
-  size_t n = 0;
-  int fd, ok;
-  lua_settop(L, 2);
-  if (resolved == NULL || !mast_path_allowed(ctx, resolved)) {
-    if (resolved != NULL) mast_strfree(ctx, resolved);
-    lua_pushnil(L);
-    lua_pushfstring(L, "%s: not a path mast may read here", given);
-    return 2;
-  }
-  lua_pushstring(L, resolved);
-  mast_strfree(ctx, resolved);
-  if (stat(lua_tostring(L, -1), &st) != 0 || !S_ISREG(st.st_mode)) {
-    int e = errno;
-    snprintf(why, sizeof why, "%s: %s", given, stat(lua_tostring(L, -1), &st) != 0 ? strerror(e) : "not a file");
-    lua_pushnil(L);
-    lua_pushstring(L, why);
-    return 2;
-  }
-  if ((lua_Number)st.st_size > max) {
-    lua_pushnil(L);
-    lua_pushfstring(L, "%s: bigger than %d bytes", given, (int)max);
-    return 2;
-  }
-  buf = lua_newuserdatauv(L, st.st_size > 0 ? (size_t)st.st_size : 1, 0);   /* before the open */
-  fd = open(lua_tostring(L, 3), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    snprintf(why, sizeof why, "%s: %s", given, strerror(errno));
-    lua_pushnil(L);
-    lua_pushstring(L, why);
-    return 2;
-  }
-  ok = 1;
-  while (ok && n < (size_t)st.st_size) {
-    ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) ok = 0;
-    else n += (size_t)r;
-  }
-  close(fd);
-  if (!ok) {
-    lua_pushnil(L);
-    lua_pushfstring(L, "%s: changed while read", given);
-    return 2;
-  }
-  lua_pushlstring(L, buf, n);
-  return 1;
-}
-
 static const luaL_Reg cache_funcs[] = {
   {"cache_dir", l_cache_dir},
   {"cache_get", l_cache_get},
@@ -706,7 +648,6 @@ static const luaL_Reg cache_funcs[] = {
   {"token_identity", l_token_identity},
   {"sha256", l_sha256},
   {"sha256_file", l_sha256_file},
-  {"read_file", l_read_file},
   {NULL, NULL}
 };
 

@@ -53,12 +53,15 @@ function M.size_params(fn, size, p)
   p.x, p.y, p.units = x, y, units
 end
 
--- Requests sent to each throttled service: the times of the last ones.
+-- Requests sent to each throttled service: when the last ones finished.
 local sent = {}
 
--- Waits until a request to `service` keeps within `per_second` requests a second.
+-- Waits until a request to `service` keeps within `per_second` requests a
+-- second, as the service counts them: it sees a request arrive somewhere
+-- between its start and its answer, so a new one starts only a second after
+-- the per_second-th last one *finished* — true however late the earlier ones
+-- arrived (a loaded machine, a slow network), with no margin to guess.
 local function throttle(service, per_second)
-  if not per_second then return end
   local times = sent[service] or {}
   sent[service] = times
   local now = core.now()
@@ -67,14 +70,18 @@ local function throttle(service, per_second)
     core.sleep(1 - (now - times[1]) + 0.001)
     table.remove(times, 1)
   end
-  times[#times + 1] = core.now()
+  return times
 end
 
 --- get(fn, service, url, opts) -> the perform result (raises a mast error with fn)
 -- opts: per_second (a rate limit kept by mast), decode ("json"), deadline.
 function M.get(fn, service, url, opts)
-  throttle(service, opts.per_second)
-  return require("mast.transport").fetch(fn, { url = url, decode = opts.decode, label = service }, opts)
+  local times = opts.per_second and throttle(service, opts.per_second)
+  local ok, r = pcall(require("mast.transport").fetch, fn, { url = url, decode = opts.decode, label = service },
+    opts)
+  if times then times[#times + 1] = core.now() end
+  if not ok then error(r, 0) end
+  return r
 end
 
 --- zip(fn, service, url, dir, opts) -> {{path, size}, ...} the files unpacked into dir

@@ -8,6 +8,7 @@
 ** no Lua error ever unwinds through libcurl.
 */
 #define _XOPEN_SOURCE 700
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -1042,6 +1043,64 @@ static int l_stat(lua_State *L) {
   return 2;
 }
 
+/* core.read_file(path [, max_bytes]) -> the file's bytes, or nil, message.
+** Shard manifests are read back by the merge step; the host's path policy
+** (its download root) applies to reading as to writing. */
+static int l_read_file(lua_State *L) {
+  const char *p = luaL_checkstring(L, 1);
+  lua_Integer max = luaL_optinteger(L, 2, (lua_Integer)256 << 20);
+  mast_ctx *ctx = mast_bind_ctx(L);
+  luaL_Buffer b;
+  FILE *f;
+  size_t n;
+  lua_Integer total = 0;
+  if (!mast_path_allowed(ctx, p))
+    return mast_raise(L, MAST_EDENIED, "this host does not allow reading %s", p);
+  f = fopen(p, "rb");
+  if (f == NULL) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "cannot read %s: %s", p, strerror(errno));
+    return 2;
+  }
+  luaL_buffinit(L, &b);
+  do {
+    char *dst = luaL_prepbuffer(&b);
+    n = fread(dst, 1, LUAL_BUFFERSIZE, f);
+    luaL_addsize(&b, n);
+    total += (lua_Integer)n;
+  } while (n == LUAL_BUFFERSIZE && total <= max);
+  fclose(f);
+  if (total > max) return mast_raise(L, MAST_EUSAGE, "%s is larger than %I bytes", p, max);
+  luaL_pushresult(&b);
+  return 1;
+}
+
+/* core.list_dir(dir) -> the names in dir, in no order (no "." or ".."), or nil, message. */
+static int l_list_dir(lua_State *L) {
+  const char *p = luaL_checkstring(L, 1);
+  DIR *d;
+  struct dirent *e;
+  lua_Integer n = 0;
+  if (!mast_path_allowed(mast_bind_ctx(L), p))
+    return mast_raise(L, MAST_EDENIED, "this host does not allow reading %s", p);
+  lua_newtable(L);
+  d = opendir(p);
+  if (d == NULL) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "cannot list %s: %s", p, strerror(errno));
+    return 2;
+  }
+  /* lua_pushstring may raise (memory): d would leak; names are short, so
+     the risk is only out of memory, where the process is lost anyway */
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    lua_pushstring(L, e->d_name);
+    lua_rawseti(L, -2, ++n);
+  }
+  closedir(d);
+  return 1;
+}
+
 /* core.resolve_path(path) -> the path mast will use: under a host's
 ** download root, a relative path is taken from the root. */
 static int l_resolve_path(lua_State *L) {
@@ -1166,6 +1225,8 @@ static const luaL_Reg core_funcs[] = {
   {"terminal", l_terminal},
   {"urlencode", l_urlencode},
   {"stat", l_stat},
+  {"read_file", l_read_file},
+  {"list_dir", l_list_dir},
   {"mkdirs", l_mkdirs},
   {"resolve_path", l_resolve_path},
   {NULL, NULL}

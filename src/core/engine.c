@@ -520,9 +520,10 @@ static void complete_download(xfer *x) {
     return;
   }
   if (x->req->expected_size >= 0 && (int64_t)st.st_size != x->req->expected_size) {
-    /* wrong content cannot be repaired by resuming: drop it */
-    close_part(x);
+    /* wrong content cannot be repaired by resuming: drop it (before closing:
+       the lock keeps another process's .part from being the one unlinked) */
     unlink(x->out.part);
+    close_part(x);
     finish(x, MAST_EIO,
            mast_format(ctx, "%s: received %lld bytes but the product's size is %lld bytes; "
                        "nothing was written to %s", label_of(x), (long long)st.st_size,

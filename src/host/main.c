@@ -168,7 +168,6 @@ static int repl_msghandler(lua_State *L) {
   lua_settop(L, 1);
   return 1;
 }
-static int in_repl = 0;
 
 static int docall(lua_State *L, int narg, int nres) {
   int status;

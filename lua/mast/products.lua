@@ -352,6 +352,7 @@ function M.download_planned(rows, dir, opts, plan, fn)
   for j, r in ipairs(results) do
     local entry = manifest[index[j]]
     entry.bytes = r.bytes
+    entry.resumed = r.resumed or nil
     entry.url = r.url or entry.url
     if r.ok then
       entry.status = r.skipped and "SKIPPED" or "COMPLETE"

@@ -20,9 +20,9 @@ end
 
 --- mast.shard.current([opts]) -> index, count, from
 -- The task's shard: index in 0..count-1. From opts {index =, count =}, else
--- MAST_SHARD=i/N, else Slurm's SLURM_ARRAY_TASK_ID with SLURM_ARRAY_TASK_COUNT or
--- SLURM_ARRAY_TASK_MIN/MAX (and _STEP), else 0 of 1 (the whole list). from names where
--- the answer came from ("options", "MAST_SHARD", "SLURM_ARRAY_TASK_ID", "none").
+-- MAST_SHARD=i/N, else Slurm's SLURM_ARRAY_TASK_ID with MAST_SHARD_COUNT (the id is the
+-- index), SLURM_ARRAY_TASK_COUNT or SLURM_ARRAY_TASK_MIN/MAX (_STEP), else 0 of 1 (the
+-- whole list). from names where the answer came from ("options", "MAST_SHARD", "SLURM_ARRAY_TASK_ID", "none").
 function M.current(opts, fn)
   fn = fn or "mast.shard"
   opts = opts or {}
@@ -47,6 +47,18 @@ function M.current(opts, fn)
     return i, n, "MAST_SHARD"
   end
   local id = getenv("SLURM_ARRAY_TASK_ID")
+  local fixed = getenv("MAST_SHARD_COUNT")
+  if id and id ~= "" and fixed and fixed ~= "" then
+    -- the campaign's size given: the task id is the shard, so one task can be resubmitted
+    -- alone (MAST_SHARD_COUNT=8 sbatch --array=3 ...)
+    local count = env_int(fn, "MAST_SHARD_COUNT", fixed, 1)
+    id = env_int(fn, "SLURM_ARRAY_TASK_ID", id, 0)
+    if id >= count then
+      usage(fn, ("SLURM_ARRAY_TASK_ID is %d but MAST_SHARD_COUNT is %d: task ids must be 0 to %d")
+        :format(id, count, count - 1))
+    end
+    return id, count, "SLURM_ARRAY_TASK_ID"
+  end
   if id and id ~= "" then
     id = env_int(fn, "SLURM_ARRAY_TASK_ID", id, 0)
     local min = env_int(fn, "SLURM_ARRAY_TASK_MIN", getenv("SLURM_ARRAY_TASK_MIN") or "0", 0)
@@ -165,7 +177,7 @@ function M.manifest_path(base, index, count)
   return ("%s.shard-%0" .. w .. "d-of-%0" .. w .. "d.json"):format(stem_of(base), index, count)
 end
 
-local ENTRY_KEYS = { "local_path", "status", "message", "url", "uri", "bytes", "source", "position",
+local ENTRY_KEYS = { "local_path", "status", "message", "url", "uri", "bytes", "source", "position", "resumed",
                      "request", "path", "rows" }
 
 --- write_manifest(entries, base, info): the shard's manifest, as JSON, via .part + rename.

@@ -15,11 +15,6 @@ end
 
 local function lua_pattern(s) return (s:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0")) end
 
---- The shard of a campaign an option asks for: true (from the environment) or {index =, count =}.
-function M.shard_of(fn, v)
-  if v == true then return shard.current(nil, fn) end
-  return shard.current(v, fn)
-end
 
 local MERGE_OPTS = { out = V.string, count = V.posint }
 
@@ -127,7 +122,7 @@ function M.queries(requests, opts)
   opts = O.options(fn, opts, QUERIES_OPTS)
   if type(requests) ~= "table" then usage(fn, "requests must be a list of mast.query requests") end
   if not opts.out then usage(fn, "option 'out' (the directory for the answers) is required") end
-  local index, count = M.shard_of(fn, opts.shard or true)
+  local index, count = shard.from_option(opts.shard or true, fn)
   local mine, info = shard.shard(requests, { index = index, count = count, size = false })
   info.total = #requests
   local out = core.resolve_path(opts.out):gsub("/+$", "")

@@ -448,9 +448,10 @@ function M.download_products(products, dir, opts)
   -- a campaign's shard: this task's share of the rows, and a manifest of its own
   local shard_info
   if opts.shard then
-    local index, count = require("mast.campaign").shard_of(fn, opts.shard)
+    local shard = require "mast.shard"
+    local index, count = shard.from_option(opts.shard, fn)
     local total = #rows
-    rows, shard_info = require("mast.shard").shard(rows, { index = index, count = count })
+    rows, shard_info = shard.shard(rows, { index = index, count = count })
     shard_info.total = total
   end
   local keys = opts.flat and { "productFilename" } or { "mastDownload", "obs_collection", "obs_id", "productFilename" }

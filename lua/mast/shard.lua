@@ -83,6 +83,12 @@ function M.current(opts, fn)
   return 0, 1, "none"
 end
 
+--- mast.shard.from_option(v [, fn]) -> index, count: a campaign's `shard` option, true (from
+-- the environment, as mast.shard.current) or {index =, count =}.
+function M.from_option(v, fn)
+  return M.current(v ~= true and v or nil, fn)
+end
+
 -- The size of an item for balancing: a whole number of bytes, else nil.
 local function size_of(item, size)
   local v

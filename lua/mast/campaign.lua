@@ -1,5 +1,6 @@
---- mast.campaign: a campaign split over many tasks (a Slurm job array): each task runs its
--- shard and writes the shard's manifest; merge joins the manifests into one.
+--- mast.campaign: the campaign half of mast.shard (mast.shard.merge, mast.shard.queries,
+-- mast.shard.describe): each task of an array runs its shard and writes the shard's
+-- manifest; merge joins the manifests into one.
 local core = require "mast.core"
 local shard = require "mast.shard"
 local O = require "mast.options"
@@ -18,15 +19,15 @@ local function lua_pattern(s) return (s:gsub("[%^%$%(%)%%%.%[%]%*%+%-%?]", "%%%0
 
 local MERGE_OPTS = { out = V.string, count = V.posint }
 
---- mast.campaign.merge(base [, opts]) -> report
+--- mast.shard.merge(base [, opts]) -> report
 -- Reads every shard manifest of base (<stem>.shard-I-of-N.json beside it), joins their
 -- entries in the order of the whole list and writes them to opts.out (default base; .csv:
 -- CSV, else JSON). report: {count, found, missing = {shard indices}, failed = {entries},
 -- complete, entries, path}; opts.count: the number of shards expected (default: what the
 -- manifests say), so that a campaign whose manifests are all missing is noticed too.
-O.declare("mast.campaign.merge", MERGE_OPTS)
+O.declare("mast.shard.merge", MERGE_OPTS)
 function M.merge(base, opts)
-  local fn = "mast.campaign.merge"
+  local fn = "mast.shard.merge"
   opts = O.options(fn, opts, MERGE_OPTS)
   if type(base) ~= "string" or base == "" then usage(fn, "base must be the campaign's manifest path") end
   base = core.resolve_path(base)
@@ -110,15 +111,15 @@ end
 local QUERIES_OPTS = { out = V.string, shard = V.shard, concurrency = V.concurrency,
                        manifest = V.string, deadline = V.deadline }
 
---- mast.campaign.queries(requests, {out = dir [, shard =, concurrency =, manifest =]}) -> entries, info
+--- mast.shard.queries(requests, {out = dir [, shard =, concurrency =, manifest =]}) -> entries, info
 -- Runs this task's share of requests (mast.query requests) concurrently and writes each
 -- answer to <out>/query-<position>.json ({fields, data}); a request whose file is there
 -- already is SKIPPED (a rerun does only what is missing). The shard's manifest goes to
 -- <manifest or out/manifest>.shard-I-of-N.json with one entry per request:
 -- {position, path, status = COMPLETE | SKIPPED | ERROR, rows, message}.
-O.declare("mast.campaign.queries", QUERIES_OPTS)
+O.declare("mast.shard.queries", QUERIES_OPTS)
 function M.queries(requests, opts)
-  local fn = "mast.campaign.queries"
+  local fn = "mast.shard.queries"
   opts = O.options(fn, opts, QUERIES_OPTS)
   if type(requests) ~= "table" then usage(fn, "requests must be a list of mast.query requests") end
   if not opts.out then usage(fn, "option 'out' (the directory for the answers) is required") end

@@ -59,7 +59,7 @@ end
 local LAZY = { resolver = true, missions = true, caom = true, catalogs = true, hsc = true, vo = true,
                crossmatch = true, jwst = true, hst = true, panstarrs = true, tesscut = true,
                zcut = true, hapcut = true, tap = true, coords = true, time = true,
-               observations = true, shard = true, campaign = true }
+               observations = true, shard = true }
 -- __lazy: the names help and completion list (the modules, loaded or not).
 setmetatable(M, { __lazy = LAZY, __index = function(t, k)
   if LAZY[k] then

@@ -409,7 +409,7 @@ end
 -- opts is a criterion as mast.filter_products takes it (productType = "SCIENCE", mrp_only =
 -- true). opts.script = <path>: write a curl script there instead of downloading (entries
 -- SCRIPTED). opts.shard = true (or {index =, count =}): only this task's share (mast.shard),
--- its manifest to <manifest or dir/manifest>.shard-I-of-N.json for mast.campaign.merge.
+-- its manifest to <manifest or dir/manifest>.shard-I-of-N.json for mast.shard.merge.
 -- A failed product is an ERROR entry, and a line on the terminal says how many;
 -- opts.strict = true raises instead.
 O.declare("mast.download_products", DOWNLOAD_OPTS)

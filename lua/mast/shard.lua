@@ -138,7 +138,7 @@ local SHARD_OPTS = { index = function(v) if math.type(v) ~= "integer" then retur
 -- list: a list, or a result/dataset (its rows are shared and a result of the same
 -- fields comes back). info: {index, count, from, positions (of the share in list), bytes
 -- (of the share, when sizes are known)}.
-O.declare("mast.shard", SHARD_OPTS)
+O.declare("mast.shard.shard", SHARD_OPTS)
 function M.shard(list, opts)
   local fn = "mast.shard"
   opts = O.options(fn, opts, SHARD_OPTS)
@@ -207,5 +207,10 @@ function M.write_manifest(entries, base, info)
   f:commit()
   return path
 end
+
+-- the campaign functions (lua/mast/campaign.lua), loaded on first use
+function M.merge(base, opts) return require("mast.campaign").merge(base, opts) end
+function M.describe(report) return require("mast.campaign").describe(report) end
+function M.queries(requests, opts) return require("mast.campaign").queries(requests, opts) end
 
 return setmetatable(M, { __call = function(_, ...) return M.shard(...) end })

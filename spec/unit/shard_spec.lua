@@ -1,5 +1,5 @@
 -- mast.shard: deterministic, disjoint, covering, balanced by size; where the shard comes
--- from; mast.campaign.merge of shard manifests.
+-- from; mast.shard.merge of shard manifests.
 local mast = require "mast"
 local core = require "mast.core"
 local shard = require "mast.shard"
@@ -93,7 +93,7 @@ describe("mast.shard", function()
   end)
 end)
 
-describe("mast.campaign.merge", function()
+describe("mast.shard.merge", function()
   local dir
   before_each(function() dir = H.tmpdir() end)
   after_each(function() os.execute("rm -rf " .. H.quote(dir)) end)
@@ -106,7 +106,7 @@ describe("mast.campaign.merge", function()
     write_shard(0, 3, { { local_path = "a", status = "COMPLETE", bytes = 1 },
                         { local_path = "d", status = "ERROR", message = "HTTP 404" } }, { 1, 4 })
     write_shard(2, 3, { { local_path = "c", status = "SKIPPED", bytes = 3 } }, { 3 })
-    local r = mast.campaign.merge(dir .. "/m.csv")
+    local r = mast.shard.merge(dir .. "/m.csv")
     assert.equal(3, r.count)
     assert.same({ 1 }, r.missing)
     assert.equal(1, #r.failed)
@@ -115,7 +115,7 @@ describe("mast.campaign.merge", function()
     local csv = H.read(dir .. "/m.csv")
     assert.matches("^local_path,status", csv)
     assert.matches("HTTP 404", csv, 1, true)
-    assert.matches("missing shards %(rerun these tasks%): 1", mast.campaign.describe(r))
+    assert.matches("missing shards %(rerun these tasks%): 1", mast.shard.describe(r))
     -- the command: exit 1 and the same report
     local code, out = H.mast({ H.root .. "/scripts/mast-manifest-merge", dir .. "/m.csv", "--out", dir .. "/all.json" })
     assert.equal(1, code)
@@ -126,10 +126,10 @@ describe("mast.campaign.merge", function()
   it("notices shards of another run, and a campaign with none", function()
     write_shard(0, 2, { { local_path = "a", status = "COMPLETE" } }, { 1 })
     write_shard(1, 3, { { local_path = "b", status = "COMPLETE" } }, { 2 })
-    H.raises("usage", mast.campaign.merge, dir .. "/m.csv")
-    local e = H.raises("usage", mast.campaign.merge, dir .. "/none.csv")
+    H.raises("usage", mast.shard.merge, dir .. "/m.csv")
+    local e = H.raises("usage", mast.shard.merge, dir .. "/none.csv")
     assert.matches("no shard manifests", e.message)
     -- the number of shards given: all four are missing
-    assert.same({ 0, 1, 2, 3 }, mast.campaign.merge(dir .. "/other.csv", { count = 4 }).missing)
+    assert.same({ 0, 1, 2, 3 }, mast.shard.merge(dir .. "/other.csv", { count = 4 }).missing)
   end)
 end)

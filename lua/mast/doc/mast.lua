@@ -62,7 +62,7 @@ return {
       { name = "strict", text = "Raise on a failed product instead of an ERROR entry." },
       { name = "shard", text = "true (from SLURM_ARRAY_TASK_ID or MAST_SHARD) or {index =, count =}: only "
         .. "this task's share (mast.shard), its manifest to <manifest or dir/manifest>.shard-I-of-N.json "
-        .. "for mast.campaign.merge." },
+        .. "for mast.shard.merge." },
       { name = "progress", text = "false for no display; a function(p) to be told of progress." },
     },
   },

@@ -2,6 +2,15 @@
 return {
   ["mast.shard"] = {
     sig = "mast.shard(list [, {index =, count =, size =}]) -> share, info",
+    summary = "Campaigns on a cluster: a Slurm array task's share of a list, and the merge of shard manifests.",
+    text = "mast.shard(list) is mast.shard.shard(list): this task's share. "
+      .. "mast.download_products(products, dir, {shard = true}) downloads one task's share and writes "
+      .. "its manifest; mast.shard.queries does the same for a list of queries; mast.shard.merge (and the "
+      .. "command mast-manifest-merge) joins the manifests. The sbatch templates are in scripts/slurm/ "
+      .. "(installed in share/mast/slurm).",
+  },
+  ["mast.shard.shard"] = {
+    sig = "mast.shard.shard(list [, {index =, count =, size =}]) -> share, info",
     summary = "This task's share of a list: a Slurm array task's (or MAST_SHARD=i/N's) part of a campaign.",
     text = "Every task computes the same partition of the same list, so the shards are disjoint and "
       .. "cover it with no word between tasks. The shard comes from the options, else MAST_SHARD=i/N, "
@@ -9,7 +18,7 @@ return {
       .. "MAST_SHARD_COUNT (the task id is then the shard: one task can be resubmitted alone); outside "
       .. "an array it is 0 of 1, the whole list. Where every item has a size (products do), the items "
       .. "go largest first to the lightest shard, so the shards' bytes balance; otherwise round-robin. "
-      .. "The share keeps the list's order; a result gives a result.",
+      .. "The share keeps the list's order; a result gives a result. mast.shard(list, opts) is the same call.",
     options = {
       { name = "index", type = "integer", default = "from the environment", group = "options",
         text = "This task's shard, 0 to count - 1." },
@@ -21,10 +30,6 @@ return {
     returns = "the share (a list, or a result), and {index, count, from, positions, bytes}",
     example = "local share, info = mast.shard({1, 2, 3, 4, 5}, {index = 1, count = 2})\n"
       .. "print(#share, info.index, info.count)",
-  },
-  ["mast.shard.shard"] = {
-    sig = "mast.shard.shard(list [, opts]) -> share, info",
-    summary = "The same as mast.shard(list, opts).",
   },
   ["mast.shard.current"] = {
     sig = "mast.shard.current([{index =, count =}]) -> index, count, from",
@@ -49,20 +54,12 @@ return {
   },
   ["mast.shard.write_manifest"] = {
     sig = "mast.shard.write_manifest(entries, base, info) -> path",
-    summary = "Writes a shard's manifest (JSON, atomically) where mast.campaign.merge finds it.",
+    summary = "Writes a shard's manifest (JSON, atomically) where mast.shard.merge finds it.",
     text = "info: {index, count, positions}, as mast.shard returns it; each entry keeps its position "
       .. "in the whole list.",
   },
-  ["mast.campaign"] = {
-    sig = "mast.campaign",
-    summary = "Campaigns over many tasks (Slurm job arrays): a query runner, and the merge of shard manifests.",
-    text = "mast.download_products(products, dir, {shard = true}) downloads one task's share and "
-      .. "writes its manifest; mast.campaign.queries does the same for a list of queries; "
-      .. "mast.campaign.merge (and the command mast-manifest-merge) joins the manifests. The sbatch "
-      .. "templates are in scripts/slurm/ (installed in share/mast/slurm).",
-  },
-  ["mast.campaign.merge"] = {
-    sig = "mast.campaign.merge(base [, {out =, count =}]) -> report",
+  ["mast.shard.merge"] = {
+    sig = "mast.shard.merge(base [, {out =, count =}]) -> report",
     summary = "Joins a campaign's shard manifests into one, naming missing shards and failed items.",
     text = "Reads <stem>.shard-I-of-N.json beside base, joins the entries in the order of the whole "
       .. "list and writes them to out (default base; .csv gives CSV, anything else JSON). Manifests "
@@ -74,12 +71,12 @@ return {
     },
     returns = "{count, found, missing = {shard indices}, failed = {entries}, complete, entries, path}",
   },
-  ["mast.campaign.describe"] = {
-    sig = "mast.campaign.describe(report) -> text",
+  ["mast.shard.describe"] = {
+    sig = "mast.shard.describe(report) -> text",
     summary = "A merge report as the lines mast-manifest-merge prints.",
   },
-  ["mast.campaign.queries"] = {
-    sig = "mast.campaign.queries(requests, {out = dir [, shard =, concurrency =, manifest =]}) -> entries, info",
+  ["mast.shard.queries"] = {
+    sig = "mast.shard.queries(requests, {out = dir [, shard =, concurrency =, manifest =]}) -> entries, info",
     summary = "Runs this task's share of a list of queries, each answer to <out>/query-<k>.json, with a shard manifest.",
     text = "Answer k of the list goes to <out>/query-<k>.json as {fields, data}; a request whose file "
       .. "is there is SKIPPED, so a rerun does only what is missing. The manifest goes to "

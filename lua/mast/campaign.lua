@@ -113,7 +113,8 @@ local QUERIES_OPTS = { out = V.string, shard = V.shard, concurrency = V.concurre
 
 --- mast.shard.queries(requests, {out = dir [, shard =, concurrency =, manifest =]}) -> entries, info
 -- Runs this task's share of requests (mast.query requests) concurrently and writes each
--- answer to <out>/query-<position>.json ({fields, data}); a request whose file is there
+-- answer to <out>/query-<position>.json ({fields, data}; .csv / .xml: a csv or votable
+-- answer's text); a request whose file is there
 -- already is SKIPPED (a rerun does only what is missing). The shard's manifest goes to
 -- <manifest or out/manifest>.shard-I-of-N.json with one entry per request:
 -- {position, path, status = COMPLETE | SKIPPED | ERROR, rows, message}.
@@ -130,7 +131,9 @@ function M.queries(requests, opts)
   local entries, todo, where = {}, {}, {}
   for k, req in ipairs(mine) do
     local p = info.positions[k]
-    local path = ("%s/query-%06d.json"):format(out, p)
+    -- a json answer is kept as {fields, data}; csv and votable answers as the text they are
+    local ext = type(req) == "table" and ({ csv = "csv", votable = "xml" })[req.format] or "json"
+    local path = ("%s/query-%06d.%s"):format(out, p, ext)
     entries[k] = { position = p, path = path }
     if core.stat(path) == "file" then
       entries[k].status, entries[k].message = "SKIPPED", "already answered"
@@ -149,10 +152,14 @@ function M.queries(requests, opts)
       else
         local data = type(a) == "table" and a.data or nil
         local f <close> = core.open_output(e.path)
-        f:write(core.json_encode({ fields = core.array(type(a) == "table" and a.fields or {}),
-                                   data = core.array(data or {}) }))
+        if type(a) == "string" then
+          f:write(a)
+        else
+          f:write(core.json_encode({ fields = core.array(type(a) == "table" and a.fields or {}),
+                                     data = core.array(data or {}) }))
+        end
         f:commit()
-        e.status, e.rows, e.message = "COMPLETE", data and #data or 0, ""
+        e.status, e.rows, e.message = "COMPLETE", data and #data or nil, ""
       end
     end
   end

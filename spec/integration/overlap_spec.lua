@@ -51,6 +51,20 @@ describe("downloads to one path from two processes", function()
     assert.is_nil(core.stat(dest .. ".part"))
   end)
 
+  it("leaves the other process's .part alone when refused, even while it is empty", function()
+    local dest = dir .. "/empty.fits"
+    local u = "mast:SANDBOX/size/300000/empty.fits"
+    H.faults { { kind = "stall", after_bytes = 0, seconds = 3, times = 1, match = { uri = "empty.fits" } } }
+    local pid = spawn(("require('mast').download(%q, %q, {size = %d, progress = false})"):format(u, dest, size))
+    wait_part(dest .. ".part", 0)
+    local e = H.raises("io", mast.download, u, dest, { size = size, progress = false })
+    assert.matches("in progress elsewhere", e.message, 1, true)
+    assert.equal("file", core.stat(dest .. ".part"))   -- the first process's, still there
+    local t0 = core.now()
+    while alive(pid) and core.now() - t0 < 30 do core.sleep(0.05) end
+    assert.equal(reference(u), H.read(dest))
+  end)
+
   it("resumes the .part of a process killed mid-transfer", function()
     local dest = dir .. "/killed.fits"
     local u = "mast:SANDBOX/size/300000/killed.fits"

@@ -134,10 +134,7 @@ static void close_part(xfer *x) {
 ** holds nothing (an error page, a refused connection): then it would only
 ** be litter beside the caller's files. */
 static void drop_empty_part(xfer *x) {
-  struct stat st;
-  if (x->out.part != NULL && x->res->code != MAST_OK && stat(x->out.part, &st) == 0 &&
-      S_ISREG(st.st_mode) && st.st_size == 0)
-    unlink(x->out.part);
+  if (x->out.part != NULL && x->res->code != MAST_OK) mast_output_drop_empty(&x->out);
 }
 
 static void finish(xfer *x, int code, char *msg) {

@@ -203,6 +203,20 @@ int mast_output_commit(mast_output *o, int64_t size, char **msg) {
   return MAST_OK;
 }
 
+void mast_output_drop_empty(mast_output *o) {
+  struct stat st, now;
+  int fd;
+  if (o->part == NULL || o->fd >= 0) return;
+  fd = open(o->part, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return;
+  /* only a .part no other process is writing: an overlapping download that was
+     refused must not remove the one it was refused for, even while it is empty */
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0 && lock_part(fd) == 0 &&
+      lstat(o->part, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev)
+    unlink(o->part);
+  close(fd);
+}
+
 void mast_output_free(mast_output *o) {
   if (o->ctx == NULL) return;
   mast_output_close(o);

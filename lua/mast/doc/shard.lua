@@ -78,7 +78,8 @@ return {
   ["mast.shard.queries"] = {
     sig = "mast.shard.queries(requests, {out = dir [, shard =, concurrency =, manifest =]}) -> entries, info",
     summary = "Runs this task's share of a list of queries, each answer to <out>/query-<k>.json, with a shard manifest.",
-    text = "Answer k of the list goes to <out>/query-<k>.json as {fields, data}; a request whose file "
+    text = "Answer k of the list goes to <out>/query-<k>.json as {fields, data} (a csv or votable "
+      .. "answer: query-<k>.csv / .xml, its text); a request whose file "
       .. "is there is SKIPPED, so a rerun does only what is missing. The manifest goes to "
       .. "<manifest or out/manifest>.shard-I-of-N.json.",
     options = {

@@ -52,6 +52,16 @@ if(NOT MAST_SANITIZE)
   mast_spec(spec-integration-lua5.4 spec/integration SANDBOX STOCK)
 endif()
 
+# Campaigns on a real one-node Slurm (spec/tools/slurm-cluster starts munged, slurmctld and
+# slurmd and stops them by PID; the sandbox runs beside it). Skipped (77) without the
+# packages or root.
+add_test(NAME spec-slurm
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/spec/tools/slurm-cluster --
+                 ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:mast> ${MAST_BUSTED} --output=TAP
+                 --cpath=${CMAKE_CURRENT_BINARY_DIR}/lua/?.so spec/slurm
+         WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(spec-slurm PROPERTIES ENVIRONMENT "${MAST_SPEC_ENV}" TIMEOUT 600 SKIP_RETURN_CODE 77)
+
 # Lua style: luacheck over the modules, the specs and the scripts
 find_program(MAST_LUACHECK luacheck)
 if(MAST_LUACHECK)

@@ -160,6 +160,12 @@ end
 function V.size(v)
   if math.type(v) ~= "integer" or v < 0 then return "a whole number of bytes" end
 end
+-- a campaign's shard: true (from SLURM_ARRAY_TASK_ID or MAST_SHARD) or {index =, count =}
+function V.shard(v)
+  if v ~= true and type(v) ~= "table" then
+    return "true (from SLURM_ARRAY_TASK_ID or MAST_SHARD) or {index =, count =}"
+  end
+end
 function V.callback(v)
   if type(v) ~= "boolean" and type(v) ~= "function" then return "true, false or a function" end
 end

@@ -282,7 +282,7 @@ function M.unique_products(products)
 end
 
 local DOWNLOAD_OPTS = { flat = V.boolean, concurrency = V.concurrency, overwrite = V.boolean,
-                        progress = V.callback, manifest = V.string,
+                        progress = V.callback, manifest = V.string, shard = V.shard,
                         script = V.string, strict = V.boolean,
                         source = function(v)
                           if v ~= "mast" and v ~= "cloud" and v ~= "auto" then return "'mast', 'cloud' or 'auto'" end
@@ -365,6 +365,7 @@ function M.download_planned(rows, dir, opts, plan, fn)
   for j, r in ipairs(results) do
     local entry = manifest[index[j]]
     entry.bytes = r.bytes
+    entry.resumed = r.resumed or nil
     entry.url = r.url or entry.url
     if r.ok then
       entry.status = r.skipped and "SKIPPED" or "COMPLETE"
@@ -420,7 +421,9 @@ end
 -- products may also be observations (their products are listed first), and any other key of
 -- opts is a criterion as mast.filter_products takes it (productType = "SCIENCE", mrp_only =
 -- true). opts.script = <path>: write a curl script there instead of downloading (entries
--- SCRIPTED). A failed product is an ERROR entry, and a line on the terminal says how many;
+-- SCRIPTED). opts.shard = true (or {index =, count =}): only this task's share (mast.shard),
+-- its manifest to <manifest or dir/manifest>.shard-I-of-N.json for mast.shard.merge.
+-- A failed product is an ERROR entry, and a line on the terminal says how many;
 -- opts.strict = true raises instead.
 O.declare("mast.download_products", DOWNLOAD_OPTS)
 function M.download_products(products, dir, opts)
@@ -455,6 +458,15 @@ function M.download_products(products, dir, opts)
     end
     rows = filtered.data
   end
+  -- a campaign's shard: this task's share of the rows, and a manifest of its own
+  local shard_info
+  if opts.shard then
+    local shard = require "mast.shard"
+    local index, count = shard.from_option(opts.shard, fn)
+    local total = #rows
+    rows, shard_info = shard.shard(rows, { index = index, count = count })
+    shard_info.total = total
+  end
   local keys = opts.flat and { "productFilename" } or { "mastDownload", "obs_collection", "obs_id", "productFilename" }
   local source = opts.source or "mast"
   local in_cloud = {}
@@ -472,7 +484,13 @@ function M.download_products(products, dir, opts)
       return uri, uri, parts
     end
   end
-  local manifest = M.download_planned(rows, dir, opts, plan(false), fn)
+  local planned = opts
+  if shard_info then   -- the shard's manifest is written below, as JSON
+    planned = {}
+    for k, v in pairs(opts) do planned[k] = v end
+    planned.manifest = nil
+  end
+  local manifest = M.download_planned(rows, dir, planned, plan(false), fn)
   if opts.script then return manifest end
   for i, e in ipairs(manifest) do
     local c = in_cloud[rows[i]]
@@ -495,8 +513,11 @@ function M.download_products(products, dir, opts)
         e.cloud_error = manifest[where[j]].message
         manifest[where[j]] = e
       end
-      if opts.manifest then M.write_manifest(manifest, opts.manifest) end
+      if opts.manifest and not shard_info then M.write_manifest(manifest, opts.manifest) end
     end
+  end
+  if shard_info then
+    require("mast.shard").write_manifest(manifest, opts.manifest or (dir:gsub("/+$", "") .. "/manifest"), shard_info)
   end
   M.report(fn, manifest, opts.strict)
   return manifest

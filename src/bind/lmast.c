@@ -8,6 +8,7 @@
 ** no Lua error ever unwinds through libcurl.
 */
 #define _XOPEN_SOURCE 700
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -1053,6 +1054,48 @@ static int l_stat(lua_State *L) {
   return 2;
 }
 
+/* An open directory of list_dir, closed by __gc if a memory error raises
+** while the names are pushed (no Lua error leaves a DIR open). */
+#define DIR_MT "mast.DirReader"
+static int dir_gc(lua_State *L) {
+  DIR **d = luaL_checkudata(L, 1, DIR_MT);
+  if (*d != NULL) closedir(*d);
+  *d = NULL;
+  return 0;
+}
+
+/* core.list_dir(dir) -> the names in dir, in no order (no "." or ".."), or nil, message. */
+static int l_list_dir(lua_State *L) {
+  const char *p = luaL_checkstring(L, 1);
+  DIR **d;
+  struct dirent *e;
+  lua_Integer n = 0;
+  if (!mast_path_allowed(mast_bind_ctx(L), p))
+    return mast_raise(L, MAST_EDENIED, "this host does not allow reading %s", p);
+  d = lua_newuserdatauv(L, sizeof *d, 0);
+  *d = NULL;
+  if (luaL_newmetatable(L, DIR_MT)) {
+    lua_pushcfunction(L, dir_gc);
+    lua_setfield(L, -2, "__gc");
+  }
+  lua_setmetatable(L, -2);
+  lua_newtable(L);
+  *d = opendir(p);
+  if (*d == NULL) {
+    lua_pushnil(L);
+    lua_pushfstring(L, "cannot list %s: %s", p, strerror(errno));
+    return 2;
+  }
+  while ((e = readdir(*d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+    lua_pushstring(L, e->d_name);
+    lua_rawseti(L, -2, ++n);
+  }
+  closedir(*d);
+  *d = NULL;
+  return 1;
+}
+
 /* core.resolve_path(path) -> the path mast will use: under a host's
 ** download root, a relative path is taken from the root. */
 static int l_resolve_path(lua_State *L) {
@@ -1177,6 +1220,7 @@ static const luaL_Reg core_funcs[] = {
   {"terminal", l_terminal},
   {"urlencode", l_urlencode},
   {"stat", l_stat},
+  {"list_dir", l_list_dir},
   {"mkdirs", l_mkdirs},
   {"resolve_path", l_resolve_path},
   {NULL, NULL}

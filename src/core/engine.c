@@ -134,10 +134,7 @@ static void close_part(xfer *x) {
 ** holds nothing (an error page, a refused connection): then it would only
 ** be litter beside the caller's files. */
 static void drop_empty_part(xfer *x) {
-  struct stat st;
-  if (x->out.part != NULL && x->res->code != MAST_OK && stat(x->out.part, &st) == 0 &&
-      S_ISREG(st.st_mode) && st.st_size == 0)
-    unlink(x->out.part);
+  if (x->out.part != NULL && x->res->code != MAST_OK) mast_output_drop_empty(&x->out);
 }
 
 static void finish(xfer *x, int code, char *msg) {
@@ -520,9 +517,10 @@ static void complete_download(xfer *x) {
     return;
   }
   if (x->req->expected_size >= 0 && (int64_t)st.st_size != x->req->expected_size) {
-    /* wrong content cannot be repaired by resuming: drop it */
-    close_part(x);
+    /* wrong content cannot be repaired by resuming: drop it (before closing:
+       the lock keeps another process's .part from being the one unlinked) */
     unlink(x->out.part);
+    close_part(x);
     finish(x, MAST_EIO,
            mast_format(ctx, "%s: received %lld bytes but the product's size is %lld bytes; "
                        "nothing was written to %s", label_of(x), (long long)st.st_size,

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -48,19 +49,48 @@ int mast_output_init(mast_ctx *ctx, mast_output *o, const char *path, char **msg
   return MAST_OK;
 }
 
+/* Takes the .part's lock: a download holds an exclusive flock on its .part
+** while it writes, so a second process aiming at the same path (two shards
+** overlapping by mistake) fails at once instead of writing the same file. A
+** killed process's lock goes with it: a stale .part never blocks the next
+** run. (On NFS, Linux turns flock into a whole-file POSIX lock held by the
+** server: it works across nodes when the mount has locking, as NFSv4 does.)
+** 0, or -1 with errno (EWOULDBLOCK: another process holds it). */
+static int lock_part(int fd) {
+  while (flock(fd, LOCK_EX | LOCK_NB) != 0)
+    if (errno != EINTR) return -1;
+  return 0;
+}
+
 /* Opens the .part to keep what an earlier attempt wrote, but only if it is
 ** a file of our own: a .part that is a link (symbolic, or hard to some
 ** other file) is not written through. fd, or -1 to start afresh (errno 0),
-** or -1 on an error (errno set). */
+** or -1 on an error (errno set; EWOULDBLOCK: another process writes it). */
 static int open_to_resume(const char *part) {
-  struct stat st;
-  int fd = open(part, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
-  if (fd < 0) {
-    if (errno == ELOOP) errno = 0;
-    return -1;
+  struct stat st, now;
+  int tries;
+  for (tries = 0; tries < 3; tries++) {
+    int fd = open(part, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) {
+      if (errno == ELOOP) errno = 0;
+      return -1;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+      close(fd);
+      errno = 0;
+      return -1;
+    }
+    if (lock_part(fd) != 0) {
+      int e = errno;
+      close(fd);
+      errno = e;
+      return -1;
+    }
+    /* between our open and our lock, the holder may have renamed this file
+       into place (or dropped it): then the name is another file, or none */
+    if (lstat(part, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev) return fd;
+    close(fd);
   }
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1) return fd;
-  close(fd);
   errno = 0;
   return -1;
 }
@@ -93,6 +123,17 @@ int mast_output_open(mast_output *o, int how, char **msg) {
     if (unlink(o->part) == 0 || errno == ENOENT)
       o->fd = open(o->part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                    how == MAST_OUT_PRIVATE ? 0600 : 0666);
+    if (o->fd >= 0 && how == MAST_OUT_RESUME && lock_part(o->fd) != 0) {
+      int e = errno;
+      mast_output_close(o);
+      errno = e;
+    }
+  }
+  if (o->fd < 0 && (errno == EWOULDBLOCK || errno == EAGAIN)) {
+    *msg = mast_format(o->ctx, "%s is in progress elsewhere: another process is downloading it "
+                       "(%s is locked); nothing was written, run again once it has finished",
+                       o->path, o->part);
+    return MAST_EIO;
   }
   if (o->fd < 0 || lseek(o->fd, 0, SEEK_END) < 0) {
     *msg = mast_format(o->ctx, "cannot open %s: %s", o->part, strerror(errno));
@@ -148,15 +189,32 @@ int mast_output_commit(mast_output *o, int64_t size, char **msg) {
     unlink(o->part);
     return MAST_EIO;
   }
-  mast_output_close(o);
+  /* renamed while still open: a download's lock on the .part is held until
+     the name is the final one, so no other process can take the .part between */
   if (rename(o->part, o->path) != 0) {
     *msg = mast_format(o->ctx, "cannot rename %s to %s: %s", o->part, o->path, strerror(errno));
     unlink(o->part);
+    mast_output_close(o);
     return MAST_EIO;
   }
+  mast_output_close(o);
   o->committed = 1;
   mast_fsync_dir(o->path);
   return MAST_OK;
+}
+
+void mast_output_drop_empty(mast_output *o) {
+  struct stat st, now;
+  int fd;
+  if (o->part == NULL || o->fd >= 0) return;
+  fd = open(o->part, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return;
+  /* only a .part no other process is writing: an overlapping download that was
+     refused must not remove the one it was refused for, even while it is empty */
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0 && lock_part(fd) == 0 &&
+      lstat(o->part, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev)
+    unlink(o->part);
+  close(fd);
 }
 
 void mast_output_free(mast_output *o) {

@@ -72,6 +72,10 @@ int mast_output_truncate(mast_output *o, char **msg);
 ** with holes). MAST_OK or MAST_EIO (the .part is then removed). */
 int mast_output_commit(mast_output *o, int64_t size, char **msg);
 
+/* Removes the (closed) .part if it is empty and no other process holds its
+** lock (a failed download leaves no empty litter, nor takes another's file). */
+void mast_output_drop_empty(mast_output *o);
+
 /* Closes; removes the .part unless committed or o->keep_part; frees. */
 void mast_output_free(mast_output *o);
 

@@ -60,6 +60,9 @@ return {
       { name = "script", text = "Write a curl script there instead of downloading." },
       { name = "source", text = "'mast' (default), 'cloud' (MAST's public S3 bucket) or 'auto' (the bucket where it has the file)." },
       { name = "strict", text = "Raise on a failed product instead of an ERROR entry." },
+      { name = "shard", text = "true (from SLURM_ARRAY_TASK_ID or MAST_SHARD) or {index =, count =}: only "
+        .. "this task's share (mast.shard), its manifest to <manifest or dir/manifest>.shard-I-of-N.json "
+        .. "for mast.shard.merge." },
       { name = "progress", text = "false for no display; a function(p) to be told of progress." },
     },
   },

@@ -75,8 +75,10 @@ set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://mast.stsci.edu")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# (the ELF files stay as built: RelWithDebInfo keeps symbols, which is what a
-# -dbgsym package would hold; no separate debug package)
+# the program and the shared objects stripped, as Debian's policy wants (the
+# static library keeps its symbols: install/strip leaves archives alone); no
+# -dbgsym packages
+set(CPACK_STRIP_FILES ON)
 
 set(CPACK_DEBIAN_PROGRAM_PACKAGE_NAME mast)
 set(CPACK_DEBIAN_PROGRAM_PACKAGE_SECTION science)

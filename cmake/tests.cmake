@@ -213,3 +213,18 @@ endif()
 add_test(NAME sandbox-python COMMAND ${MAST_PYTHON3} -m unittest discover -s sandbox/tests
          WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
 set_tests_properties(sandbox-python PROPERTIES TIMEOUT 600)
+
+# The Debian packages (cmake/packaging.cmake): built from a fresh /usr build,
+# installed by apt into a clean Debian root made by mmdebstrap, an example
+# script (mast and stock lua5.4) and the example C host run there against the
+# sandbox, then purged without a trace. Needs root and deb.debian.org; skipped
+# (77) without root or mmdebstrap. spec/tools/test-deb.
+if(NOT MAST_SANITIZE)
+  add_test(NAME deb COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} --
+           ${CMAKE_CURRENT_SOURCE_DIR}/spec/tools/test-deb ${CMAKE_CURRENT_SOURCE_DIR})
+  set_tests_properties(deb PROPERTIES TIMEOUT 600 SKIP_RETURN_CODE 77)
+endif()
+
+# The version's one source: mast.h and the rockspec must agree with project()
+add_test(NAME version-check COMMAND ${CMAKE_COMMAND} -DMAST_SOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR}
+         -DMAST_VERSION=${PROJECT_VERSION} -P ${CMAKE_CURRENT_SOURCE_DIR}/spec/tools/test-version.cmake)

@@ -57,7 +57,7 @@ end
 local LAZY = { resolver = true, missions = true, caom = true, catalogs = true, hsc = true, vo = true,
                crossmatch = true, jwst = true, hst = true, panstarrs = true, tesscut = true,
                zcut = true, hapcut = true, tap = true, coords = true, time = true,
-               observations = true }
+               observations = true, fits = true }
 setmetatable(M, { __index = function(t, k)
   if LAZY[k] then
     local mod = require("mast." .. k)

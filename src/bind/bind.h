@@ -58,6 +58,9 @@ void mast_xml_where(struct XML_ParserStruct *p, char *buf, size_t n, const char 
 const char *mast_xml_local(const char *name);
 #define MAST_XML_NO_DOCTYPE "a DOCTYPE (refused: entities could expand without bound)"
 
+/* fits.c: adds fits_open/fits_open_memory/fits_write_table to the table on top */
+void mast_fits_register(lua_State *L);
+
 /* json */
 void mast_json_register(lua_State *L);   /* adds json_encode/json_decode/null/array/object */
 

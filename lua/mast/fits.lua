@@ -276,18 +276,23 @@ local function is_null(v) return v == nil or v == NULL end
 -- The kind a column is written as: its declared type's, else what its values are.
 local function infer(declared, values, n)
   local kind = columnar.kind(declared)
-  local ints, nums, bools, strs, vec = true, true, true, true, nil
+  local ints, nums, bools, strs, vec, vary = true, true, true, true, nil, false
   for r = 1, n do
     local v = values[r]
     if not is_null(v) then
-      if type(v) == "table" then
+      local list = v
+      if type(v) ~= "table" then list = { v } else
+        if vec and vec ~= #v then vary = true end
         vec = math.max(vec or 0, #v)
-        v = v[1]
       end
-      if math.type(v) ~= "integer" then ints = false end
-      if type(v) ~= "number" then nums = false end
-      if type(v) ~= "boolean" then bools = false end
-      if type(v) ~= "string" then strs = false end
+      for _, e in ipairs(list) do
+        if not is_null(e) then
+          if math.type(e) ~= "integer" then ints = false end
+          if type(e) ~= "number" then nums = false end
+          if type(e) ~= "boolean" then bools = false end
+          if type(e) ~= "string" then strs = false end
+        end
+      end
     end
   end
   if kind == "integer" and not ints then kind = nums and "float" or "any" end
@@ -297,7 +302,8 @@ local function infer(declared, values, n)
   if kind == "any" then
     kind = (ints and "integer") or (nums and "float") or (bools and "boolean") or "string"
   end
-  return kind, vec
+  if vec and kind == "string" and not strs then kind = "float" end   -- lists of nulls only
+  return kind, vec, vary
 end
 
 --- mast.fits.write(dataset, path [, {extname =, units = {col = "deg"}, overwrite = false}]) -> the path written
@@ -335,11 +341,12 @@ function M.write(x, path, opts)
   local columns = {}
   for i, name in ipairs(names) do
     local values = data[name]
-    local kind, vec = infer(types[i], values, n)
+    local kind, vec, vary = infer(types[i], values, n)
     local col = { name = name, kind = kind, data = values, unit = (opts.units and opts.units[name]) or units[name] }
     if vec then
-      col["repeat"] = vec
+      col["repeat"] = math.max(vec, 1)
       col.dims = shapes[name]
+      col.vla = vary or nil   -- lists of different lengths: a variable-length column (P)
     end
     if kind == "string" and not vec then
       local w, text = 1, values

@@ -22,6 +22,7 @@
 ** cfitsio's own message.
 */
 #include <errno.h>
+#include <stdio.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -102,12 +103,37 @@ static lfits *new_file(lua_State *L, int name) {
   return u;
 }
 
+/* Whether the bytes begin as every FITS file does (the primary HDU's SIMPLE card):
+** a clearer refusal of another kind of file than cfitsio's read errors. */
+static int looks_fits(const char *b, size_t n) {
+  return n >= 10 && memcmp(b, "SIMPLE  = ", 10) == 0;
+}
+
+static int not_fits(lua_State *L, const char *name) {
+  mast_push_error(L, MAST_EIO, lua_pushfstring(L, "%s: not a FITS file (it does not begin with "
+                                                  "\"SIMPLE  =\")", name));
+  lua_pushstring(L, name);
+  lua_setfield(L, -2, "file");
+  return lua_error(L);
+}
+
 /* core.fits_open(path) -> file. fits_open_diskfile: the name is a file's name
 ** only, never cfitsio's extended syntax (which could fetch URLs or run filters). */
 static int l_open(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   int status = 0;
-  lfits *u = new_file(L, 1);
+  lfits *u;
+  {
+    char head[10];
+    size_t got = 0;
+    FILE *fp = fopen(path, "rb");
+    if (fp != NULL) {
+      got = fread(head, 1, sizeof head, fp);
+      fclose(fp);
+      if (!looks_fits(head, got)) return not_fits(L, path);
+    }   /* (cannot open: cfitsio says why below) */
+  }
+  u = new_file(L, 1);
   if (fits_open_diskfile(&u->f, path, READONLY, &status)) {
     u->f = NULL;
     return fits_fail(L, path, 0, status, "cannot open as FITS");
@@ -124,6 +150,7 @@ static int l_open_memory(lua_State *L) {
   int status = 0;
   lfits *u;
   lua_settop(L, 2);
+  if (!looks_fits(s, n)) return not_fits(L, name);
   lua_pushstring(L, name);
   u = new_file(L, 3);
   lua_pushvalue(L, 1);
@@ -152,7 +179,21 @@ static int f_close(lua_State *L) {
 static int f_nhdus(lua_State *L) {
   lfits *u = check_file(L);
   int n = 0, status = 0;
+  LONGLONG head, start, end, size = u->f->Fptr->logfilesize;
   if (fits_get_num_hdus(u->f, &n, &status)) return fits_fail(L, file_name(L), 0, status, "counting HDUs");
+  /* cfitsio stops at an HDU it cannot read whole: a truncated file must not look like a shorter one */
+  if (n > 0 && (fits_movabs_hdu(u->f, n, NULL, &status) ||
+                fits_get_hduaddrll(u->f, &head, &start, &end, &status))) {
+    fits_clear_errmsg();
+    return mast_raise(L, MAST_EIO, "%s: HDU %d: the file is truncated (cfitsio: status %d)", file_name(L), n,
+                      status);
+  }
+  if (n > 0 && end > size)
+    return mast_raise(L, MAST_EIO, "%s: HDU %d: the file is truncated (its data ends at byte %I, the file "
+                      "has %I)", file_name(L), n, (LUAI_UACINT)end, (LUAI_UACINT)size);
+  if (n > 0 && size - (end + 2879) / 2880 * 2880 >= 80)   /* [INFERRED] junk this long is a cut HDU */
+    return mast_raise(L, MAST_EIO, "%s: HDU %d is truncated (%I bytes after HDU %d do not make a whole "
+                      "HDU)", file_name(L), n + 1, (LUAI_UACINT)(size - (end + 2879) / 2880 * 2880), n);
   lua_pushinteger(L, n);
   return 1;
 }
@@ -413,6 +454,8 @@ static int read_cells(lua_State *L, fitsfile *f, const col *c, LONGLONG row, LON
       lua_pop(L, 1);
       return status;
     }
+    for (i = 0; i < nv; i++)   /* cfitsio gives a blank cell as " ": blanks are not significant */
+      if (p[i][0] == ' ' && p[i][strspn(p[i], " ")] == '\0') p[i][0] = '\0';
     for (i = 0; i < nrows; i++) {
       if (c->repeat == 1) {
         lua_pushstring(L, p[i]);
@@ -887,6 +930,7 @@ static int l_write_table(lua_State *L) {
     for (i = 0; i < ncols; i++) {
       const char *kind;
       lua_Integer repeat, width;
+      int vla;
       lua_rawgeti(L, 2, i + 1);
       luaL_checktype(L, -1, LUA_TTABLE);
       ttype[i] = (char *)mast_opt_string(L, -1, "name", NULL);
@@ -894,19 +938,24 @@ static int l_write_table(lua_State *L) {
       tunit[i] = (char *)mast_opt_string(L, -1, "unit", "");
       repeat = (lua_Integer)mast_opt_number(L, -1, "repeat", 1);
       width = (lua_Integer)mast_opt_number(L, -1, "width", 1);
+      vla = mast_opt_bool(L, -1, "vla", 0);
       lua_pop(L, 1);   /* the strings stay anchored by the spec */
       if (ttype[i] == NULL) return mast_raise(L, MAST_EUSAGE, "columns[%d] has no name", i + 1);
       if (repeat < 1 || repeat > INT_MAX || width < 1 || width > INT_MAX)
         return mast_raise(L, MAST_EUSAGE, "column '%s': bad repeat or width", ttype[i]);
       tform[i] = forms + 32 * i;
-      if (strcmp(kind, "string") == 0)
+      if (vla)   /* [INFERRED] P (32-bit heap offsets): enough for what mast writes */
+        snprintf(tform[i], 32, "1P%c(%lld)", strcmp(kind, "integer") == 0 ? 'K' : strcmp(kind, "boolean") == 0
+                 ? 'L' : 'D', (long long)repeat);
+      else if (strcmp(kind, "string") == 0)
         snprintf(tform[i], 32, "%lldA", (long long)(width * repeat));
       else
         snprintf(tform[i], 32, "%lld%c", (long long)repeat,
                  strcmp(kind, "integer") == 0 ? 'K' : strcmp(kind, "boolean") == 0 ? 'L' : 'D');
     }
     if (fits_create_memfile(&w->f, &w->buf, &w->size, 2880 * 4, realloc, &status) ||
-        fits_create_tbl(w->f, BINARY_TBL, 0, ncols, ttype, tform, tunit, extname, &status)) {
+        fits_create_tbl(w->f, BINARY_TBL, 0, ncols, ttype, tform, tunit, extname, &status) ||
+        fits_insert_rows(w->f, 0, nrows, &status)) {   /* zero rows: empty variable-length cells */
       if (w->f == NULL) w->buf = NULL;
       return fits_fail(L, "(memory)", 0, status, "creating the table");
     }
@@ -917,12 +966,14 @@ static int l_write_table(lua_State *L) {
     int k, c = i + 1;
     lua_Integer repeat, r;
     LONGLONG tnull = LLONG_MIN, chunk;
+    int vla;
     void *vals;
     char *nul;
     lua_rawgeti(L, 2, c);   /* 4: the column spec */
     name = mast_opt_string(L, 4, "name", NULL);
     kind = mast_opt_string(L, 4, "kind", "string");
     repeat = (lua_Integer)mast_opt_number(L, 4, "repeat", 1);
+    vla = mast_opt_bool(L, 4, "vla", 0);
     k = strcmp(kind, "integer") == 0 ? K_INT : strcmp(kind, "float") == 0 ? K_FLOAT
       : strcmp(kind, "boolean") == 0 ? K_BOOL : K_STRING;
     if (lua_getfield(L, 4, "dims") == LUA_TTABLE && repeat > 1) {   /* 5 */
@@ -991,8 +1042,36 @@ static int l_write_table(lua_State *L) {
       lua_pop(L, 3);
       continue;
     }
+    if (vla) chunk = 1;   /* a row at a time: each its own length */
     vals = scratch(L, (size_t)(chunk * repeat) * elem_size(k));   /* 6 */
     nul = scratch(L, (size_t)(chunk * repeat));                    /* 7 */
+    if (vla) {
+      for (r = 1; r <= nrows; r++) {
+        LONGLONG e, len = 0;
+        if (lua_rawgeti(L, 5, r) == LUA_TTABLE) {
+          len = (LONGLONG)lua_rawlen(L, -1);
+          if (len > repeat) len = repeat;
+          for (e = 0; e < len; e++) {
+            lua_rawgeti(L, -1, e + 1);
+            fill(L, k, vals, nul, e, tnull, name, r);
+            lua_pop(L, 1);
+          }
+        } else if (!lua_isnil(L, -1) && !(lua_islightuserdata(L, -1) && !lua_touserdata(L, -1))) {
+          bad_value(L, name, r, "an array");
+        }
+        lua_pop(L, 1);
+        if (len == 0) continue;
+        if (k == K_BOOL) {
+          char nulchar = 2;
+          status = fits_write_colnull(w->f, TLOGICAL, c, r, 1, len, vals, &nulchar, &status);
+        } else {
+          status = fits_write_col(w->f, k == K_INT ? TLONGLONG : TDOUBLE, c, r, 1, len, vals, &status);
+        }
+        if (status) return fits_fail(L, "(memory)", 0, status, "writing the table");
+      }
+      lua_pop(L, 4);
+      continue;
+    }
     for (r = 1; r <= nrows; r += chunk) {
       LONGLONG j, e, m = nrows - r + 1 < chunk ? nrows - r + 1 : chunk;
       for (j = 0; j < m; j++) {

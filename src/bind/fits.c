@@ -43,6 +43,8 @@ typedef struct lfits {
   fitsfile *f;
   void *mem;       /* fits_open_memory: cfitsio keeps pointers to these two */
   size_t memsize;
+  LONGLONG size;   /* the file's bytes, as found at opening (cfitsio's own count grows with
+                      what headers claim, and its memory driver reads past the end) */
 } lfits;
 
 /* ---- errors ---- */
@@ -134,6 +136,11 @@ static int l_open(lua_State *L) {
     }   /* (cannot open: cfitsio says why below) */
   }
   u = new_file(L, 1);
+  {
+    FILE *fp = fopen(path, "rb");
+    if (fp != NULL && fseek(fp, 0, SEEK_END) == 0) u->size = (LONGLONG)ftell(fp);
+    if (fp != NULL) fclose(fp);
+  }
   if (fits_open_diskfile(&u->f, path, READONLY, &status)) {
     u->f = NULL;
     return fits_fail(L, path, 0, status, "cannot open as FITS");
@@ -157,6 +164,7 @@ static int l_open_memory(lua_State *L) {
   lua_setiuservalue(L, -2, 2);
   u->mem = (void *)s;
   u->memsize = n;
+  u->size = (LONGLONG)n;
   /* READONLY: cfitsio never writes or reallocates the buffer */
   if (fits_open_memfile(&u->f, "mem", READONLY, &u->mem, &u->memsize, 0, NULL, &status)) {
     u->f = NULL;
@@ -179,7 +187,7 @@ static int f_close(lua_State *L) {
 static int f_nhdus(lua_State *L) {
   lfits *u = check_file(L);
   int n = 0, status = 0;
-  LONGLONG head, start, end, size = u->f->Fptr->logfilesize;
+  LONGLONG head, start, end, size = u->size;
   if (fits_get_num_hdus(u->f, &n, &status)) return fits_fail(L, file_name(L), 0, status, "counting HDUs");
   /* cfitsio stops at an HDU it cannot read whole: a truncated file must not look like a shorter one */
   if (n > 0 && (fits_movabs_hdu(u->f, n, NULL, &status) ||
@@ -220,6 +228,14 @@ static int move_to(lua_State *L, lfits *u, int idx, int *type) {
     fits_get_hdu_type(u->f, type, &status);
   }
   fits_get_hdu_num(u->f, &n);
+  {   /* every read of this HDU's data stays inside the file */
+    LONGLONG head, start, end;
+    if (fits_get_hduaddrll(u->f, &head, &start, &end, &status))
+      return fits_fail(L, file_name(L), n, status, "locating the HDU");
+    if (end > u->size)
+      return mast_raise(L, MAST_EIO, "%s: HDU %d: the file is truncated (the HDU's data ends at byte %I, the "
+                        "file has %I)", file_name(L), n, (LUAI_UACINT)end, (LUAI_UACINT)u->size);
+  }
   return n;
 }
 
@@ -673,11 +689,11 @@ static int f_table(lua_State *L) {
         fits_read_key(u->f, TLONGLONG, "NAXIS1", &rowlen, NULL, &status))
       return fits_fail(L, path, n, status, "reading the table's layout");
     if (rowlen > 0 && nrows > 0 &&
-        (nrows > (LLONG_MAX - datastart) / rowlen || datastart + rowlen * nrows > u->f->Fptr->logfilesize))
+        (nrows > (LLONG_MAX - datastart) / rowlen || datastart + rowlen * nrows > u->size))
       return mast_raise(L, MAST_EIO, "%s: HDU %d: the file is truncated (the table's %I rows of %I bytes "
                         "need %I bytes, the file has %I)", path, n, (LUAI_UACINT)nrows, (LUAI_UACINT)rowlen,
                         (LUAI_UACINT)(datastart + (nrows <= (LLONG_MAX - datastart) / rowlen ? rowlen * nrows : 0)),
-                        (LUAI_UACINT)u->f->Fptr->logfilesize);
+                        (LUAI_UACINT)u->size);
   }
   {   /* rows in chunks, every column per chunk: each chunk stays in cfitsio's buffers */
     long optimal = 0;

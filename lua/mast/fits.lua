@@ -227,7 +227,9 @@ end
 function M.stats(image)
   local fn = "mast.fits.stats"
   local data = type(image) == "table" and (image.data or (image[1] ~= nil and image)) or nil
-  if type(data) ~= "table" then O.usage(fn, "expected an image table {width, height, data}, got " .. O.describe(image)) end
+  if type(data) ~= "table" then
+    O.usage(fn, "expected an image table {width, height, data}, got " .. O.describe(image))
+  end
   local v, n, nan, sum = {}, 0, 0, 0.0
   local lo, hi = math.huge, -math.huge
   for i = 1, #data do

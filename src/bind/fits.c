@@ -480,7 +480,12 @@ static int read_cells(lua_State *L, fitsfile *f, col *c, LONGLONG row, LONGLONG 
     /* raw rows, cut here: cfitsio's string reader goes a string at a time (10x slower) */
     LONGLONG per = c->rowlen > 0 && c->rowlen < ((LONGLONG)4 << 20) ? ((LONGLONG)4 << 20) / c->rowlen : 1, done;
     unsigned char *raw;
-    col_buffers(L, c, per * c->rowlen, bufs);   /* (as bytes: width+1 >= 1 each) */
+    if (per > nrows) per = nrows;
+    if (per * c->rowlen > c->cap) {   /* cap counts bytes for these columns */
+      c->buf = scratch(L, (size_t)(per * c->rowlen));
+      lua_rawsetp(L, bufs, c);
+      c->cap = per * c->rowlen;
+    }
     raw = c->buf;
     for (done = 0; done < nrows; done += per) {
       LONGLONG m = nrows - done < per ? nrows - done : per;

@@ -16,7 +16,9 @@
 ** NULL as its memory error: let a huge request fail as it does without ASan,
 ** instead of ASan aborting on it (this target's binaries only). */
 const char *__asan_default_options (void);
-const char *__asan_default_options (void) { return "allocator_may_return_null=1"; }
+__attribute__((visibility("default"))) const char *__asan_default_options (void) {
+  return "allocator_may_return_null=1";
+}
 
 /* Checks the error at the top: a mast error of an allowed code. */
 static void check_error (lua_State *L, const char *what) {

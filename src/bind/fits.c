@@ -405,6 +405,7 @@ typedef struct col {
   int tab;          /* stack index of its Lua array */
   LONGLONG tbcol;   /* a binary table's string: its first byte in the row (read raw), else -1 */
   LONGLONG rowlen;  /* NAXIS1 */
+  LONGLONG rawlen;  /* such a string's bytes in the row */
   void *buf;        /* where cfitsio reads the values, reused chunk after chunk */
   char *nul;        /* their null flags */
   LONGLONG cap;     /* values the two hold */
@@ -492,7 +493,7 @@ static int read_cells(lua_State *L, fitsfile *f, col *c, LONGLONG row, LONGLONG 
       if (fits_read_tblbytes(f, row + done, 1, m * c->rowlen, raw, &status)) return status;
       for (i = 0; i < m; i++) {
         const char *cell = (const char *)raw + i * c->rowlen + c->tbcol;
-        size_t len = (size_t)c->width;
+        size_t len = (size_t)c->rawlen;
         const char *z = memchr(cell, '\0', len);
         if (z != NULL) len = (size_t)(z - cell);
         while (len > 0 && cell[len - 1] == ' ') len--;   /* trailing blanks are not significant */
@@ -695,8 +696,12 @@ static int f_table(lua_State *L) {
     if (ascii) c->repeat = 1;
     c->tbcol = -1;
     c->rowlen = naxis1;
-    if (c->kind == K_STRING && !ascii && !c->vla && c->repeat == 1 && typecode == TSTRING)
+    if (c->kind == K_STRING && !ascii && !c->vla && c->repeat == 1 && typecode == TSTRING && repeat >= 1 &&
+        u->f->Fptr->tableptr[c->num - 1].tbcol >= 0 &&
+        u->f->Fptr->tableptr[c->num - 1].tbcol + repeat <= naxis1) {   /* (a header may lie) */
       c->tbcol = u->f->Fptr->tableptr[c->num - 1].tbcol;
+      c->rawlen = repeat;
+    }
     if (abs(typecode) == TCOMPLEX || abs(typecode) == TDBLCOMPLEX) c->repeat *= 2;   /* re, im pairs */
     snprintf(key, sizeof key, "TTYPE%d", c->num);
     if (fits_read_key(u->f, TSTRING, key, ttype, NULL, &status)) {

@@ -23,6 +23,12 @@ __attribute__((visibility("default"))) const char *__asan_default_options (void)
 /* Checks the error at the top: a mast error of an allowed code. */
 static void check_error (lua_State *L, const char *what) {
   const char *code, *msg;
+  if (!lua_istable(L, -1)) {   /* Lua's own memory error (the capped heap) is a string */
+    FUZZ_ASSERT(lua_type(L, -1) == LUA_TSTRING && strcmp(lua_tostring(L, -1), "not enough memory") == 0,
+                "%s: an error that is not a mast error: %s", what, luaL_typename(L, -1));
+    lua_pop(L, 1);
+    return;
+  }
   lua_getfield(L, -1, "code");
   lua_getfield(L, -2, "message");
   code = lua_tostring(L, -2);

@@ -111,7 +111,7 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
         FUZZ_ASSERT((lua_Integer)lua_rawlen(L, -1) == rows, "column %d: %d values for %d rows", (int)c,
                     (int)lua_rawlen(L, -1), (int)rows);
         lua_pop(L, 1);
-        if (rows > 0 && lua_getfield(L, -2, lua_tostring(L, -1)) == LUA_TTABLE) {   /* a vector: a frame */
+        if (lua_getfield(L, -2, lua_tostring(L, -1)) == LUA_TTABLE && rows > 0) {   /* a vector: a frame */
           lua_pop(L, 1);
           lua_pushinteger(L, 1);
           lua_pushvalue(L, -2);

@@ -303,6 +303,17 @@ describe("mast.fits", function()
       assert.matches("HDU 2: the file is truncated", tostring(e))
     end)
 
+    it("a header value cfitsio 4.2 would overrun a buffer on: refused before cfitsio parses it", function()
+      local bytes = H.read(typed)
+      local at = assert(bytes:find("TTYPE1  = ", 1, true))
+      local bad = bytes:sub(1, at - 1) .. "TTYPE1  =" .. ("}"):rep(71) .. bytes:sub(at + 80)
+      local e = H.raises("io", mast.fits.from_string, bad, "bad.fits")
+      assert.matches("bad.fits: HDU 2: keyword TTYPE1", tostring(e))
+      local path = dir .. "/bad.fits"
+      H.write(path, bad)
+      H.raises("io", mast.fits.open, path)
+    end)
+
     it("usage errors name what was wrong", function()
       local f <close> = mast.fits.open(typed)
       assert.matches("no HDU with EXTNAME 'NOPE'", tostring(H.raises("usage", f.header, f, "NOPE")))

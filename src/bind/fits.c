@@ -21,6 +21,8 @@
 ** error strikes). Failures are mast "io" errors naming the file, the HDU and
 ** cfitsio's own message.
 */
+#define _XOPEN_SOURCE 700   /* fseeko, ftello */
+#define _FILE_OFFSET_BITS 64
 #include <errno.h>
 #include <stdio.h>
 #include <limits.h>
@@ -105,6 +107,101 @@ static lfits *new_file(lua_State *L, int name) {
   return u;
 }
 
+/* ---- the headers, checked before cfitsio parses them ----
+** cfitsio 4.2's table parser (ffgtbp) copies some keyword values into fixed
+** buffers unchecked: an unquoted TTYPEn of 70 characters overruns one
+** (found by spec/fuzz/fuzz_fits.c). So the header cards of every HDU are
+** walked first (headers only: each HDU's data is skipped by its size) and a
+** table keyword whose value cfitsio could overrun on is refused. */
+
+typedef struct reader {
+  FILE *fp;              /* a disk file, or */
+  const char *mem;       /* bytes in memory */
+  LONGLONG size;
+} reader;
+
+static int read_at(reader *r, LONGLONG off, char *buf, size_t n) {
+  if (off < 0 || off + (LONGLONG)n > r->size) return 0;
+  if (r->mem != NULL) {
+    memcpy(buf, r->mem + off, n);
+    return 1;
+  }
+  return fseeko(r->fp, (off_t)off, SEEK_SET) == 0 && fread(buf, 1, n, r->fp) == n;
+}
+
+/* The integer value of a card (0 if it has none). */
+static LONGLONG card_int(const char *card) {
+  char v[72];
+  memcpy(v, card + 9, 71);
+  v[71] = '\0';
+  return strtoll(v, NULL, 10);
+}
+
+/* NULL if the headers are safe for cfitsio, else what is wrong (in buf). */
+static const char *check_headers(reader *r, char *buf, size_t bufn) {
+  LONGLONG pos = 0;
+  int hdu;
+  for (hdu = 1; hdu <= 10000 && pos < r->size; hdu++) {
+    LONGLONG bitpix = 0, naxis = 0, prod = 1, pcount = 0, gcount = 1, data;
+    int end = 0, i;
+    while (!end) {
+      char block[2880];
+      if (!read_at(r, pos, block, sizeof block)) return NULL;   /* cut short: cfitsio reports it */
+      pos += 2880;
+      for (i = 0; i < 36 && !end; i++) {
+        const char *card = block + 80 * i;
+        if (memcmp(card, "END     ", 8) == 0) {
+          end = 1;
+          break;
+        }
+        if (card[8] != '=') continue;   /* (cfitsio takes "=" without the space too) */
+        if (memcmp(card, "BITPIX  ", 8) == 0) bitpix = card_int(card);
+        else if (memcmp(card, "NAXIS   ", 8) == 0) naxis = card_int(card);
+        else if (memcmp(card, "NAXIS", 5) == 0 && card[5] >= '1' && card[5] <= '9') {
+          LONGLONG a = card_int(card);
+          if (a < 0 || (a > 0 && prod > LLONG_MAX / 2 / a)) return NULL;   /* cfitsio refuses it */
+          prod *= a;
+        } else if (memcmp(card, "PCOUNT  ", 8) == 0) pcount = card_int(card);
+        else if (memcmp(card, "GCOUNT  ", 8) == 0) gcount = card_int(card);
+        else if (card[0] == 'T' && card[1] >= 'A' && card[1] <= 'Z') {
+          /* a table keyword (TTYPEn, TFORMn, TNULLn, ...): a quoted string, or a short token */
+          const char *v = card + 9, *e = card + 80;
+          size_t len;
+          while (v < e && *v == ' ') v++;
+          if (v < e && *v == '\'') {
+            const char *q = v + 1;
+            while (q < e && (*q != '\'' || (q + 1 < e && q[1] == '\'' && q++))) q++;
+            len = (size_t)(q - v - 1);
+            if (memcmp(card, "TNULL", 5) != 0 || len < 20) continue;   /* a string TNULL: 19 at most */
+          } else {
+            const char *t = v;
+            while (t < e && *t != ' ' && *t != '/') t++;
+            len = (size_t)(t - v);
+            if (len <= 24) continue;   /* a number, T or F */
+          }
+          snprintf(buf, bufn, "HDU %d: keyword %.8s: a value cfitsio cannot hold (%d characters)", hdu, card,
+                   (int)len);
+          return buf;
+        }
+      }
+    }
+    if (naxis == 0) prod = 0;
+    if (bitpix == 0 || prod < 0 || pcount < 0 || gcount < 0) return NULL;
+    data = (prod + pcount) * gcount;   /* bounded above: NAXISn's product is checked */
+    if (data < 0 || data > LLONG_MAX / 8) return NULL;
+    data *= bitpix < 0 ? -bitpix / 8 : bitpix / 8;
+    pos += (data + 2879) / 2880 * 2880;
+  }
+  return NULL;
+}
+
+static int refuse_headers(lua_State *L, const char *name, const char *why) {
+  mast_push_error(L, MAST_EIO, lua_pushfstring(L, "%s: %s", name, why));
+  lua_pushstring(L, name);
+  lua_setfield(L, -2, "file");
+  return lua_error(L);
+}
+
 /* Whether the bytes begin as every FITS file does (the primary HDU's SIMPLE card):
 ** a clearer refusal of another kind of file than cfitsio's read errors. */
 static int looks_fits(const char *b, size_t n) {
@@ -130,9 +227,20 @@ static int l_open(lua_State *L) {
     size_t got = 0;
     FILE *fp = fopen(path, "rb");
     if (fp != NULL) {
+      char why[200];
+      const char *bad;
+      reader r;
       got = fread(head, 1, sizeof head, fp);
+      if (!looks_fits(head, got)) {
+        fclose(fp);
+        return not_fits(L, path);
+      }
+      r.fp = fp;
+      r.mem = NULL;
+      r.size = fseeko(fp, 0, SEEK_END) == 0 ? (LONGLONG)ftello(fp) : 0;
+      bad = check_headers(&r, why, sizeof why);
       fclose(fp);
-      if (!looks_fits(head, got)) return not_fits(L, path);
+      if (bad != NULL) return refuse_headers(L, path, bad);
     }   /* (cannot open: cfitsio says why below) */
   }
   u = new_file(L, 1);
@@ -158,6 +266,15 @@ static int l_open_memory(lua_State *L) {
   lfits *u;
   lua_settop(L, 2);
   if (!looks_fits(s, n)) return not_fits(L, name);
+  {
+    char why[200];
+    const char *bad;
+    reader r;
+    r.fp = NULL;
+    r.mem = s;
+    r.size = (LONGLONG)n;
+    if ((bad = check_headers(&r, why, sizeof why)) != NULL) return refuse_headers(L, name, bad);
+  }
   lua_pushstring(L, name);
   u = new_file(L, 3);
   lua_pushvalue(L, 1);

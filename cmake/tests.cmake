@@ -82,7 +82,7 @@ set_tests_properties(c-json PROPERTIES ENVIRONMENT "${MAST_SAN_ENV}")
 # (spec/fuzz/regressions/<target>/), in both builds. spec/fuzz/run fuzzes.
 # json_number and utf8 test the Lua-free core (src/core/jsonnum.c) alone:
 # they link nothing else.
-foreach(t json_decode json_roundtrip json_number utf8 request urlencode names extract votable xml csv)
+foreach(t json_decode json_roundtrip json_number utf8 request urlencode names extract votable xml csv fits)
   set(regressions spec/fuzz/regressions/${t})
   if(t MATCHES "^json_")
     set(corpus spec/fuzz/corpus/json)
@@ -105,7 +105,7 @@ foreach(t json_decode json_roundtrip json_number utf8 request urlencode names ex
     target_include_directories(replay_${t} PRIVATE src/core src/bind)
     target_compile_definitions(replay_${t} PRIVATE MAST_FUZZ_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}")
     target_link_libraries(replay_${t} PRIVATE mast_static PkgConfig::LUA PkgConfig::CURL
-                          PkgConfig::ARCHIVE PkgConfig::EXPAT Threads::Threads m)
+                          PkgConfig::ARCHIVE PkgConfig::EXPAT PkgConfig::CFITSIO Threads::Threads m)
   endif()
   add_test(NAME fuzz-replay-${t} COMMAND replay_${t} ${corpus} ${regressions}
            WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
@@ -115,7 +115,7 @@ endforeach()
 # The embedding API (mast_runtime), against the sandbox
 add_executable(test_embed spec/c/test_embed.c)
 mast_target_setup(test_embed)
-target_link_libraries(test_embed PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT Threads::Threads m)
+target_link_libraries(test_embed PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT PkgConfig::CFITSIO Threads::Threads m)
 add_test(NAME c-embed COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_embed>)
 set_tests_properties(c-embed PROPERTIES TIMEOUT 300 ENVIRONMENT "${MAST_SAN_ENV}")
 
@@ -129,7 +129,7 @@ set_tests_properties(c-dataset PROPERTIES TIMEOUT 300 ENVIRONMENT "${MAST_SAN_EN
 # The disk cache under a host's policy (download root, no environment)
 add_executable(test_cache spec/c/test_cache.c)
 mast_target_setup(test_cache)
-target_link_libraries(test_cache PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT Threads::Threads m)
+target_link_libraries(test_cache PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT PkgConfig::CFITSIO Threads::Threads m)
 add_test(NAME c-cache COMMAND $<TARGET_FILE:test_cache>)
 set_tests_properties(c-cache PROPERTIES TIMEOUT 120 ENVIRONMENT "${MAST_SAN_ENV}")
 
@@ -137,7 +137,7 @@ set_tests_properties(c-cache PROPERTIES TIMEOUT 120 ENVIRONMENT "${MAST_SAN_ENV}
 # the sanitizer build's LeakSanitizer also watches the error paths)
 add_executable(test_alloc spec/c/test_alloc.c)
 mast_target_setup(test_alloc)
-target_link_libraries(test_alloc PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT Threads::Threads m)
+target_link_libraries(test_alloc PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT PkgConfig::CFITSIO Threads::Threads m)
 add_test(NAME c-alloc COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_alloc>)
 set_tests_properties(c-alloc PROPERTIES TIMEOUT 900 ENVIRONMENT "${MAST_SAN_ENV}")
 
@@ -145,7 +145,7 @@ set_tests_properties(c-alloc PROPERTIES TIMEOUT 900 ENVIRONMENT "${MAST_SAN_ENV}
 # an error or a result, even when the server echoes it
 add_executable(test_token spec/c/test_token.c)
 mast_target_setup(test_token)
-target_link_libraries(test_token PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT Threads::Threads m)
+target_link_libraries(test_token PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT PkgConfig::CFITSIO Threads::Threads m)
 set(MAST_TEST_TOKEN c0ffee5ecret7a1b2c3d4e5f60718293a4b5c6d7)
 add_test(NAME c-token COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} --token ${MAST_TEST_TOKEN} --
          $<TARGET_FILE:test_token>)
@@ -156,7 +156,7 @@ set_tests_properties(c-token PROPERTIES TIMEOUT 300
 # policies, the chunk sink, http(s) only, facts in messages
 add_executable(test_request spec/c/test_request.c)
 mast_target_setup(test_request)
-target_link_libraries(test_request PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT Threads::Threads m)
+target_link_libraries(test_request PRIVATE mast_static PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT PkgConfig::CFITSIO Threads::Threads m)
 add_test(NAME c-request COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_request>)
 set_tests_properties(c-request PROPERTIES TIMEOUT 300 ENVIRONMENT "${MAST_SAN_ENV}")
 
@@ -169,7 +169,7 @@ if(NOT MAST_SANITIZE)
   target_compile_definitions(test_embed_tsan PRIVATE MAST_BUILDING)
   target_include_directories(test_embed_tsan PRIVATE src/include src/host)
   target_link_options(test_embed_tsan PRIVATE -fsanitize=thread)
-  target_link_libraries(test_embed_tsan PRIVATE PkgConfig::LUA PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT PkgConfig::CAIRO
+  target_link_libraries(test_embed_tsan PRIVATE PkgConfig::LUA PkgConfig::CURL PkgConfig::ARCHIVE PkgConfig::EXPAT PkgConfig::CAIRO PkgConfig::CFITSIO
                         Threads::Threads m)
   add_test(NAME c-embed-threads-tsan
            COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:test_embed_tsan> threads)

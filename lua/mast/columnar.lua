@@ -150,7 +150,11 @@ end
 --- t:envelope() -> {fields = {{name, type}, ...}, data = {rows}}: a dataset again.
 function methods.envelope(t)
   local fields, rows = {}, {}
-  for i, name in ipairs(rawget(t, "columns")) do fields[i] = { name = name, type = rawget(t, "types")[i] } end
+  -- units and shapes: what a FITS table (mast.fits) knows of its columns
+  local units, shapes = rawget(t, "units") or {}, rawget(t, "shapes") or {}
+  for i, name in ipairs(rawget(t, "columns")) do
+    fields[i] = { name = name, type = rawget(t, "types")[i], unit = units[name], shape = shapes[name] }
+  end
   for i = 1, rawget(t, "n") do rows[i] = methods.row(t, i) end
   return { fields = core.array(fields), data = core.array(rows) }
 end

@@ -67,7 +67,7 @@ local LAZY = { resolver = true, missions = true, caom = true, catalogs = true, h
                zcut = true, hapcut = true, tap = true, coords = true, time = true,
                observations = true, sky = true, ops = true,
                formats = true, plot = true,
-               cache = true, shard = true }
+               cache = true, shard = true, fits = true }
 -- __lazy: the names help and completion list (the modules, loaded or not).
 setmetatable(M, { __lazy = LAZY, __index = function(t, k)
   if LAZY[k] then

@@ -71,6 +71,8 @@ void mast_sky_register(lua_State *L);
 void mast_ops_register(lua_State *L);
 /* plot.c: adds plot_canvas/plot_stretch/png_read to the table on top */
 void mast_plot_register(lua_State *L);
+/* fits.c: adds fits_open/fits_open_memory/fits_write_table to the table on top */
+void mast_fits_register(lua_State *L);
 
 /* json */
 void mast_json_register(lua_State *L);   /* adds json_encode/json_decode/null/array/object */

@@ -1242,6 +1242,7 @@ MAST_API int luaopen_mast_core(lua_State *L) {
   mast_xml_register(L);
   mast_sky_register(L);
   mast_plot_register(L);
+  mast_fits_register(L);
   lua_pushliteral(L, "mast.core");
   lua_setfield(L, -2, "_NAME");
   lua_pushliteral(L, MAST_VERSION_STRING);

@@ -16,11 +16,21 @@ describe("docs/tutorial.md", function()
     local code, out, err = H.sh(("cd %s && MAST_PROGRESS=off COLUMNS=110 %s %s %s"):format(H.quote(dir),
       interpreter(), H.quote(H.root .. "/spec/tools/run-tutorial.lua"), H.quote(H.root .. "/docs/tutorial.md")))
     assert.are.equal(0, code, out .. err)
-    -- and the downloads it shows are on disk, whole
-    local f = io.open(dir .. "/m101/la4sv4c0q_drz.fits", "rb")
+    -- and what it downloads, draws and writes is on disk
+    local function head(name, n)
+      local f = io.open(dir .. "/" .. name, "rb")
+      if not f then return nil end
+      local s = f:read(n)
+      f:close()
+      return s
+    end
+    local fits, frame, lc = head("m101/la4sv4c0q_drz.fits", 6), head("frame.png", 8), head("lightcurve.png", 8)
+    local written = head("lightcurve.fits", 6)
     os.execute("rm -rf " .. H.quote(dir))
-    assert.is_truthy(f)
-    f:close()
+    assert.are.equal(6, fits and #fits)   -- (the sandbox's products are synthetic bytes, not FITS)
+    assert.are.equal("\137PNG\r\n\26\n", frame)
+    assert.are.equal("\137PNG\r\n\26\n", lc)
+    assert.are.equal("SIMPLE", written)
   end)
 
   it("the checker notices a snippet that prints something else", function()

@@ -486,6 +486,31 @@ function M.markdown()
   return table.concat(out, "\n")
 end
 
+--- The README's table of modules (between its "modules:begin/end" markers), made
+-- from the same entries: each module's summary, and its functions with the MAST
+-- service each wrapper sends (from the wrapper's own declaration).
+function M.modules_table()
+  local entries = M.entries()
+  local declared = require("mast.service").declared
+  local mast = mast_module()
+  local out = { "| module | what it is for | functions (MAST service) |", "|---|---|---|" }
+  for _, k in ipairs(M.module_names()) do
+    local mod = mast[k]
+    local fns = {}
+    for _, name in ipairs(public_fields(mod)) do
+      local f = mod[name]
+      if type(f) == "function" then
+        local d = declared[f]
+        local service = d and type(d.spec.service) == "string" and d.spec.service
+        fns[#fns + 1] = "`" .. name .. "`" .. (service and (" (" .. service .. ")") or "")
+      end
+    end
+    local me = entries["mast." .. k]
+    out[#out + 1] = ("| `mast.%s` | %s | %s |"):format(k, me and me.summary or "", table.concat(fns, ", "))
+  end
+  return table.concat(out, "\n")
+end
+
 local function roff(text)
   text = tostring(text):gsub("\\", "\\e"):gsub("%-", "\\-")
   return (text:gsub("\n([.'])", "\n\\&%1"):gsub("^([.'])", "\\&%1"))

@@ -145,6 +145,21 @@ describe("the reference and the man page", function()
     assert.truthy(committed == gen("reference"), "docs/reference.md is stale: run build/mast scripts/gen-reference")
   end)
 
+  it("README.md's table of modules is what scripts/gen-reference makes, with a summary for every module", function()
+    local readme = H.read(H.root .. "/README.md")
+    local table_now = readme:match("<!%-%- modules:begin [^\n]*%-%->\n(.-)\n<!%-%- modules:end %-%->")
+    assert.truthy(table_now, "README.md lost its modules:begin/end markers")
+    assert.truthy(table_now .. "\n" == gen("modules"),
+      "README.md's table of modules is stale: run build/mast scripts/gen-reference")
+    local help = require "mast.help"
+    local entries, missing = help.entries(), {}
+    for _, k in ipairs(help.module_names()) do
+      local e = entries["mast." .. k]
+      if not (e and type(e.summary) == "string" and e.summary ~= "") then missing[#missing + 1] = "mast." .. k end
+    end
+    assert.same({}, missing)
+  end)
+
   it("man/mast.1 is what scripts/gen-reference makes, and renders without warnings", function()
     local committed = H.read(H.root .. "/man/mast.1")
     assert.truthy(committed == gen("man"), "man/mast.1 is stale: run build/mast scripts/gen-reference")

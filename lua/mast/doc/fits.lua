@@ -1,5 +1,11 @@
 -- Help entries of mast.fits (data only: the REPL's help() and the generated reference read them).
 return {
+  ["mast.fits"] = {
+    sig = "mast.fits",
+    summary = "FITS files through cfitsio: HDUs, headers, tables as datasets, images, and writing tables.",
+    text = "mast.fits.open(path) gives a file: f:hdus(), f:header(h), f:table(h) (a columnar mast.Table: exact 64-bit integers, TSCAL/TZERO applied, TNULL and NaN as mast.null, units and vector shapes kept), f:image(h [, section]) and f:frame(h, row) (image tables that mast.plot.image draws). mast.fits.write(dataset, path) writes a binary table. Headers and HDU sizes are checked before cfitsio reads them, so a truncated or hostile file is a clear error.",
+    returns = "the module",
+  },
   ["mast.fits.open"] = {
     sig = "mast.fits.open(path) -> file",
     summary = "Open a FITS file (read-only) through cfitsio.",

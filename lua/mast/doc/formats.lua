@@ -1,5 +1,11 @@
 -- Help entries (mast.help): datasets to and from files (CSV, VOTable, FITS).
 return {
+  ["mast.formats"] = {
+    sig = "mast.formats",
+    summary = "Datasets to and from files: CSV, VOTable and FITS, chosen by the extension (mast.read, mast.write).",
+    text = "mast.write(x, path) and mast.read(path) are this module's write and read; mast.read_csv reads CSV, mast.formats.votable(x) gives a dataset as VOTable text. Every file is written through mast's output capability: whole, or not at all.",
+    returns = "the module",
+  },
   ["mast.read_csv"] = {
     sig = "mast.read_csv(path [, opts]) or mast.read_csv{text = csv [, ...]} -> result",
     summary = "A CSV file (or text) as a printable dataset, types kept or inferred, integers exact.",

@@ -1,5 +1,11 @@
 -- Help entries of mast.sky (data only; see the help builder).
 return {
+  ["mast.sky"] = {
+    sig = "mast.sky",
+    summary = "On the sky: angular separations, and a local cross-match of two datasets by radius.",
+    text = "mast.sky.separation gives the angle between two positions (Vincenty's formula); mast.sky.match(a, b, {radius = arcsec}) matches every dataset against another, nearest or all pairs, in C (declination zones sorted by RA): 1,000,000 x 1,000,000 in a fraction of a second.",
+    returns = "the module",
+  },
   ["mast.sky.separation"] = {
     sig = "mast.sky.separation(ra1, dec1, ra2, dec2) -> degrees | mast.sky.separation(p1, p2) -> degrees",
     summary = "The angle between two positions on the sky, in degrees.",

@@ -187,20 +187,26 @@ local WRITE_OPTS = {
   votable = { name = V.string },
 }
 
+-- The checked path and options of mast.write/mast.read: the format, and the
+-- options that go on to its writer or reader.
+local function arguments(fn, path, opts, what)
+  if type(path) ~= "string" or path == "" then
+    O.usage(fn, ("expected %s, got %s"):format(what, O.describe(path)))
+  end
+  if opts ~= nil and type(opts) ~= "table" then O.usage(fn, "options must be a table, got " .. O.describe(opts)) end
+  opts = opts or {}
+  local rest = {}
+  for k, v in pairs(opts) do if k ~= "format" then rest[k] = v end end
+  return format_of(fn, path, opts), rest
+end
+
 --- mast.write(x, path [, opts]) -> the path written
 -- opts.format: "csv", "votable" or "fits" (default: from the extension); the
 -- other options go to the format's writer (csv: types, eol; votable: name;
 -- fits: what mast.fits.write takes).
 function M.write(x, path, opts)
   local FN = "mast.write"
-  if type(path) ~= "string" or path == "" then
-    O.usage(FN, ("expected the path to write to, got %s"):format(O.describe(path)))
-  end
-  if opts ~= nil and type(opts) ~= "table" then O.usage(FN, "options must be a table, got " .. O.describe(opts)) end
-  opts = opts or {}
-  local format = format_of(FN, path, opts)
-  local rest = {}
-  for k, v in pairs(opts) do if k ~= "format" then rest[k] = v end end
+  local format, rest = arguments(FN, path, opts, "the path to write to")
   if not D.of(x) then
     O.usage(FN, ("expected a dataset (a table with fields and data), got %s"):format(select(2, D.of(x))))
   end
@@ -238,14 +244,7 @@ local READ_OPTS = {
 -- name, the TABLE to read; fits: hdu).
 function M.read(path, opts)
   local FN = "mast.read"
-  if type(path) ~= "string" or path == "" then
-    O.usage(FN, ("expected the path of a file to read, got %s"):format(O.describe(path)))
-  end
-  if opts ~= nil and type(opts) ~= "table" then O.usage(FN, "options must be a table, got " .. O.describe(opts)) end
-  opts = opts or {}
-  local format = format_of(FN, path, opts)
-  local rest = {}
-  for k, v in pairs(opts) do if k ~= "format" then rest[k] = v end end
+  local format, rest = arguments(FN, path, opts, "the path of a file to read")
   O.check(FN, rest, READ_OPTS[format])
   if format == "fits" then return fits(FN).read(path, rest.hdu) end
   if format == "csv" then return require("mast.csv").read_csv(path, rest) end

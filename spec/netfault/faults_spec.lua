@@ -302,6 +302,19 @@ describe("real network faults (iptables, tc) in a namespace of the run's own:", 
       local r = mast.download(URI, dest, { size = SIZE })
       assert.is_true(r.resumed)
       assert.equal(want, sha256(dest))
+      -- the same bound for many files at once, and for a bundle
+      H.faults { { kind = "drip", after_bytes = 100, interval = 0.3, match = { uri = "many.fits" } },
+                 { kind = "drip", after_bytes = 100, interval = 0.3, match = { path = "/api/v0.1/Download/bundle" } } }
+      local many = { { uri = "mast:SANDBOX/size/100000/many.fits", dest = dir .. "/m" } }
+      local t2, ok2, rs = timed(mast.download_many, many, { deadline = 2 })
+      assert.is_true(ok2, tostring(rs))
+      assert.is_true(core.is_error(rs[1].error, "timeout"), tostring(rs[1].error))
+      assert.is_true(t2 < 2 + 1, ("took %.1f s"):format(t2))
+      local t3, ok3, e3 = timed(mast.bundle, { "mast:SANDBOX/size/1000/b.fits" }, dir .. "/b.tar.gz", { deadline = 2 })
+      assert.is_false(ok3)
+      assert.is_true(core.is_error(e3, "timeout"), tostring(e3))
+      assert.is_true(t3 < 2 + 1, ("took %.1f s"):format(t3))
+      note("drip: 1 byte / 0.3 s (sandbox)", "download_many, bundle: timeout at the deadline", t2 + t3)
     end)
   end)
 

@@ -62,6 +62,16 @@ add_test(NAME spec-slurm
          WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
 set_tests_properties(spec-slurm PROPERTIES ENVIRONMENT "${MAST_SPEC_ENV}" TIMEOUT 600 SKIP_RETURN_CODE 77)
 
+# Real network faults (iptables rules, a tc qdisc) on the loopback of a network namespace of
+# the test's own (spec/tools/netns-run; the sandbox starts inside it). Skipped (77) without
+# iptables/iproute2, root or the kernel's matches.
+add_test(NAME spec-netfault
+         COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/spec/tools/netns-run --
+                 ${MAST_PYTHON3} ${MAST_SANDBOX} -- $<TARGET_FILE:mast> ${MAST_BUSTED} --output=TAP
+                 --cpath=${CMAKE_CURRENT_BINARY_DIR}/lua/?.so spec/netfault
+         WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(spec-netfault PROPERTIES ENVIRONMENT "${MAST_SPEC_ENV}" TIMEOUT 300 SKIP_RETURN_CODE 77)
+
 # Lua style: luacheck over the modules, the specs and the scripts
 find_program(MAST_LUACHECK luacheck)
 if(MAST_LUACHECK)

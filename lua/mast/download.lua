@@ -107,7 +107,8 @@ local function raise_if_cancelled(fn, paths, ok, results, fields)
   error(e, 0)
 end
 
-local DOWNLOAD_OPTS = { size = V.size, overwrite = V.boolean, resume = V.boolean, progress = V.callback }
+local DOWNLOAD_OPTS = { size = V.size, overwrite = V.boolean, resume = V.boolean, progress = V.callback,
+                        deadline = V.deadline }
 
 --- mast.download(uri_or_url, dest [, opts]) -> {path, bytes, status, url, skipped, resumed, seconds}
 -- uri_or_url: a mast: URI (fetched through <base>/api/v0.1/Download/file) or an http(s) URL.
@@ -118,6 +119,9 @@ local DOWNLOAD_OPTS = { size = V.size, overwrite = V.boolean, resume = V.boolean
 -- opts.resume: false to discard an existing <dest>.part instead of resuming it.
 -- opts.progress: false for no display; a function(p) to be told of progress
 --   (p.bytes, p.bytes_total, p.rate, p.elapsed); an error in it aborts the download.
+-- opts.deadline: seconds the whole download may take, retries included (none by
+--   default: a big file may take hours); past it a timeout error, the .part kept
+--   for a resume. Bounds a server that drips bytes just above the stall limit.
 O.declare("mast.download", DOWNLOAD_OPTS)
 function M.download(src, dest, opts)
   local fn = "mast.download"
@@ -130,7 +134,7 @@ function M.download(src, dest, opts)
   local ok, results = pcall(record.perform, {
     { url = url, dest = dest, size = opts.size, overwrite = opts.overwrite, resume = opts.resume,
       label = src },
-  }, { progress = cb })
+  }, { progress = cb, deadline = opts.deadline })
   done()
   raise_if_cancelled(fn, { dest }, ok, results)
   if not ok then error(results, 2) end
@@ -140,7 +144,8 @@ function M.download(src, dest, opts)
            resumed = r.resumed, seconds = r.seconds }
 end
 
-local MANY_OPTS = { concurrency = V.concurrency, overwrite = V.boolean, progress = V.callback, resume = V.boolean }
+local MANY_OPTS = { concurrency = V.concurrency, overwrite = V.boolean, progress = V.callback, resume = V.boolean,
+                    deadline = V.deadline }
 local ITEM = { uri = V.string, dest = V.string, size = V.size }
 
 --- mast.download_many(items [, opts]) -> one result per item, in order
@@ -165,7 +170,8 @@ function M.download_many(items, opts)
                  resume = opts.resume, label = item.uri }
   end
   local cb, done = progress_for(("%d files"):format(#specs), opts)
-  local ok, results = pcall(record.perform, specs, { concurrency = opts.concurrency, progress = cb })
+  local ok, results = pcall(record.perform, specs, { concurrency = opts.concurrency, progress = cb,
+                                                     deadline = opts.deadline })
   done()
   if not ok then raise_if_cancelled(fn, paths, ok, results) error(results, 2) end
   local out = {}
@@ -183,7 +189,7 @@ end
 local BUNDLE_FORMATS = { ["tar.gz"] = true, zip = true }
 local BUNDLE_OPTS = {
   format = function(v) if not BUNDLE_FORMATS[v] then return "'tar.gz' or 'zip'" end end,
-  extract = V.string, progress = V.callback,
+  extract = V.string, progress = V.callback, deadline = V.deadline,
 }
 
 --- mast.bundle(uris, dest [, opts]) -> {path, bytes, status, url, files}
@@ -217,7 +223,7 @@ function M.bundle(uris, dest, opts)
   local ok, results = pcall(record.perform, {
     { method = "POST", url = url, body = table.concat(fields, "&"), dest = dest,
       overwrite = true, resume = false, label = ("the bundle of %d files"):format(#uris) },
-  }, { progress = cb })
+  }, { progress = cb, deadline = opts.deadline })
   done()
   local e = ok and results[1].error or results
   if core.is_error(e, "cancelled") then

@@ -11,7 +11,7 @@ normal handling; the first matching rule with uses left applies.
 import threading
 
 KINDS = ("status", "drop", "stall", "malformed", "truncated_json", "latency", "executing",
-         "error", "ignore_range", "length_lie", "redirect")
+         "error", "ignore_range", "length_lie", "redirect", "drip")
 
 
 class FaultError(ValueError):

@@ -287,6 +287,9 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(head)
             return
         limit = None
+        if kind == "drip":
+            self.drip(head, b"".join(bytes(c) for c in chunks), spec)
+            return
         if kind in ("drop", "stall"):
             limit = int(spec.get("after_bytes") or 0)
         else:
@@ -314,6 +317,20 @@ class Handler(BaseHTTPRequestHandler):
             if kind == "stall":
                 time.sleep(float(spec.get("seconds", 5)))
             self.abort(reset=False)
+
+
+    def drip(self, head, body, spec):
+        """The headers and after_bytes of body at once, then the rest one byte
+        every `interval` seconds: a transfer that never drops below a 1 byte/s
+        low-speed limit, however long it takes."""
+        start = int(spec.get("after_bytes") or 0)
+        interval = float(spec.get("interval", 0.5))
+        self.wfile.write(head + body[:start])
+        self.wfile.flush()
+        for i in range(start, len(body)):
+            time.sleep(interval)
+            self.wfile.write(body[i:i + 1])
+            self.wfile.flush()
 
 
 def tls_context(cert, key):

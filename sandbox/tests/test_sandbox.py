@@ -784,6 +784,19 @@ class FaultTest(Base):
         self.assertGreaterEqual(time.monotonic() - start, 0.45)
         conn.close()
 
+    def test_drip(self):
+        # the whole body, the bytes after the first after_bytes one per interval
+        path = "/api/v0.1/Download/file?uri=mast:SANDBOX/size/20/drip.bin"
+        SB.faults({"match": {"uri": "drip.bin"}, "kind": "drip", "after_bytes": 15,
+                   "interval": 0.1})
+        conn = SB.connection(timeout=10)
+        start = time.monotonic()
+        conn.request("GET", path)
+        response = conn.getresponse()
+        self.assertEqual(response.read(), SB.http("GET", path)[2])
+        self.assertGreaterEqual(time.monotonic() - start, 0.45)
+        conn.close()
+
     def test_malformed_truncated_error(self):
         SB.faults({"match": {"service": "Mast.Catalogs.Tic.Cone"}, "kind": "malformed"},
                   {"match": {"service": "Mast.Catalogs.Tic.Cone"}, "kind": "truncated_json"},

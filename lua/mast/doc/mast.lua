@@ -12,6 +12,7 @@ return {
       { name = "format", text = "'tar.gz' or 'zip' (default: from dest's extension)." },
       { name = "extract", text = "A directory to unpack the archive into (hostile entries make it refuse the archive)." },
       { name = "progress", text = "false for no display; a function(p) to be told of progress." },
+      { name = "deadline", text = "Seconds the whole download may take, retries included (default: none)." },
     },
   },
   ["mast.cloud_uris"] = {
@@ -29,12 +30,13 @@ return {
   ["mast.download"] = {
     sig = "mast.download(uri_or_url, dest [, opts]) -> {path, bytes, status, url, skipped, resumed, seconds}",
     summary = "Downloads one file (a mast: URI or a URL), resuming a .part and checking the size.",
-    text = "uri_or_url: a mast: URI (fetched through <base>/api/v0.1/Download/file) or an http(s) URL. dest: the file to write, or a directory (the file keeps its own name). opts.size: the expected size in bytes (from the product's `size`): checked, and an existing dest of that size is kept without touching the network. opts.overwrite: download even if dest already has the expected size. opts.resume: false to discard an existing <dest>.part instead of resuming it. opts.progress: false for no display; a function(p) to be told of progress (p.bytes, p.bytes_total, p.rate, p.elapsed); an error in it aborts the download.",
+    text = "uri_or_url: a mast: URI (fetched through <base>/api/v0.1/Download/file) or an http(s) URL. dest: the file to write, or a directory (the file keeps its own name). opts.size: the expected size in bytes (from the product's `size`): checked, and an existing dest of that size is kept without touching the network. opts.overwrite: download even if dest already has the expected size. opts.resume: false to discard an existing <dest>.part instead of resuming it. opts.progress: false for no display; a function(p) to be told of progress (p.bytes, p.bytes_total, p.rate, p.elapsed); an error in it aborts the download. opts.deadline: seconds the whole download may take, retries included (none by default: a big file may take hours); past it a timeout error, the .part kept for a resume.",
     options = {
       { name = "size", text = "The expected size in bytes (a product's size): checked, and a file already of that size is kept." },
       { name = "overwrite", text = "Download even if dest already has the expected size." },
       { name = "resume", text = "false: discard an existing .part instead of resuming it." },
       { name = "progress", text = "false for no display; a function(p) told of p.bytes, p.bytes_total, p.rate, p.elapsed." },
+      { name = "deadline", text = "Seconds the whole download may take, retries included (default: none); then a timeout error, the .part kept." },
     },
   },
   ["mast.download_many"] = {
@@ -45,6 +47,7 @@ return {
       { name = "overwrite", text = "Download even if a file already has its expected size." },
       { name = "resume", text = "false: discard existing .part files instead of resuming them." },
       { name = "progress", text = "false for no display; a function(p) to be told of progress." },
+      { name = "deadline", text = "Seconds the whole batch may take, retries included (default: none)." },
     },
   },
   ["mast.download_products"] = {

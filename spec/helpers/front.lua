@@ -53,4 +53,20 @@ function F.connections(entries)
   return n, set
 end
 
+--- The sha256 of what the sandbox serves for each {uri, size}, from its own content
+--- function (spec/tools/sandbox-sha256).
+function F.expected_sha256(items)
+  local args = {}
+  for _, it in ipairs(items) do
+    args[#args + 1] = H.quote(it.uri)
+    args[#args + 1] = tostring(it.size)
+  end
+  local code, out, err = H.sh(H.quote(H.root .. "/spec/tools/sandbox-sha256") .. " " .. table.concat(args, " "))
+  assert(code == 0, err)
+  local out_t = {}
+  for hex in out:gmatch("%x+") do out_t[#out_t + 1] = hex end
+  assert(#out_t == #items, out)
+  return out_t
+end
+
 return F

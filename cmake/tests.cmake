@@ -254,3 +254,10 @@ mast_front_test(spec-front-keepalive "--keepalive-requests 2 --keepalive-timeout
                 spec/front/keepalive_spec.lua)
 mast_front_test(spec-front-keepalive-http1 "--http1 --keepalive-requests 2 --keepalive-timeout 1"
                 spec/front/keepalive_spec.lua)
+# 25 s of scripts/soak --faults (its own sandbox and nginx): every download verified, nothing
+# failed, open fds and RSS flat. Pending without nginx.
+add_test(NAME spec-soak-faults
+         COMMAND $<TARGET_FILE:mast> ${MAST_BUSTED} --output=TAP
+                 --cpath=${CMAKE_CURRENT_BINARY_DIR}/lua/?.so spec/front/soak_faults_spec.lua
+         WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(spec-soak-faults PROPERTIES ENVIRONMENT "${MAST_SPEC_ENV}" TIMEOUT 300)

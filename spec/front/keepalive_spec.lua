@@ -59,8 +59,9 @@ describe("mast behind a front that closes connections after " .. tostring(F.keep
     local dir = H.tmpdir()
     local items = {}
     for i = 1, 10 do
-      items[i] = { uri = ("mast:SANDBOX/size/%d/k%d.fits"):format(150000 + 7 * i, i), dest = dir .. "/k" .. i .. ".fits",
-                   size = 150000 + 7 * i }
+      local size = 150000 + 7 * i
+      items[i] = { uri = ("mast:SANDBOX/size/%d/k%d.fits"):format(size, i), dest = dir .. "/k" .. i .. ".fits",
+                   size = size }
     end
     local want = F.expected_sha256(items)
     local results = mast.download_many(items, { concurrency = 4 })

@@ -238,3 +238,36 @@ endif()
 # The version's one source: mast.h and the rockspec must agree with project()
 add_test(NAME version-check COMMAND ${CMAKE_COMMAND} -DMAST_SOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR}
          -DMAST_VERSION=${PROJECT_VERSION} -P ${CMAKE_CURRENT_SOURCE_DIR}/spec/tools/test-version.cmake)
+
+# Through a production front: nginx (spec/tools/nginx-front: TLS with a certificate it makes,
+# HTTP/2 or HTTP/1.1, gzip for JSON, keep-alive and body limits, its own error pages, an access
+# log of connections) in front of the sandbox. The query, paging, download, bundle and products
+# specs run through it as well as directly, with spec/front. Skipped (77) without nginx.
+set(MAST_FRONT_TOOL ${CMAKE_CURRENT_SOURCE_DIR}/spec/tools/nginx-front)
+set(MAST_FRONT_SPECS spec/integration/query_spec.lua spec/integration/download_spec.lua
+    spec/integration/products_spec.lua spec/integration/observations_spec.lua
+    spec/integration/wrappers_spec.lua spec/integration/record_spec.lua)
+# mast_front_test(NAME "FRONT OPTIONS" SPEC...)
+function(mast_front_test name front)
+  separate_arguments(front)
+  add_test(NAME ${name}
+           COMMAND ${MAST_PYTHON3} ${MAST_SANDBOX} -- ${MAST_PYTHON3} ${MAST_FRONT_TOOL} ${front} --
+                   $<TARGET_FILE:mast> ${MAST_BUSTED} --output=TAP
+                   --cpath=${CMAKE_CURRENT_BINARY_DIR}/lua/?.so ${ARGN}
+           WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+  set_tests_properties(${name} PROPERTIES ENVIRONMENT "${MAST_SPEC_ENV}" TIMEOUT 600
+                       SKIP_RETURN_CODE 77)
+endfunction()
+mast_front_test(spec-front "--body-limit 1m" ${MAST_FRONT_SPECS} spec/front/front_spec.lua)
+mast_front_test(spec-front-http1 "--http1 --body-limit 1m" spec/front/front_spec.lua)
+mast_front_test(spec-front-keepalive "--keepalive-requests 2 --keepalive-timeout 1"
+                spec/front/keepalive_spec.lua)
+mast_front_test(spec-front-keepalive-http1 "--http1 --keepalive-requests 2 --keepalive-timeout 1"
+                spec/front/keepalive_spec.lua)
+# 25 s of scripts/soak --faults (its own sandbox and nginx): every download verified, nothing
+# failed, open fds and RSS flat. Pending without nginx.
+add_test(NAME spec-soak-faults
+         COMMAND $<TARGET_FILE:mast> ${MAST_BUSTED} --output=TAP
+                 --cpath=${CMAKE_CURRENT_BINARY_DIR}/lua/?.so spec/front/soak_faults_spec.lua
+         WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(spec-soak-faults PROPERTIES ENVIRONMENT "${MAST_SPEC_ENV}" TIMEOUT 300)

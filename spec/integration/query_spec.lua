@@ -96,7 +96,7 @@ describe("mast.query", function()
       H.faults { { kind = "status", status = 404, body = "no such page here", times = -1 } }
       local e = H.raises("http", mast.query, CONE)
       assert.equal(404, e.status)
-      assert.matches("HTTP 404 Not Found from http://127%.0%.0%.1:%d+/api/v0/invoke: no such page here", e.message)
+      assert.matches("HTTP 404 Not Found from https?://127%.0%.0%.1:%d+/api/v0/invoke: no such page here", e.message)
       assert.equal(1, #H.invokes())
     end)
 

@@ -385,6 +385,8 @@ mast_ctx *mast_ctx_new(mast_alloc_fn alloc, void *ud) {
     mast_ctx_free(ctx);
     return NULL;
   }
+  /* HTTP/2 streams of one batch share a connection */
+  curl_multi_setopt(ctx->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
   for (i = 0; i < NROWS; i++) {
     const char *def = rows[i].def;
     if (rows[i].offset == offsetof(mast_config, user_agent)) {

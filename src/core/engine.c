@@ -387,6 +387,13 @@ static int start(xfer *x) {
   curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
   if (c->ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
   if (c->ca_path) curl_easy_setopt(e, CURLOPT_CAPATH, c->ca_path);
+  /* HTTP/2 where TLS offers it (ALPN), else HTTP/1.1; over https a transfer
+     waits for a connection being made rather than opening another, so that
+     pages and concurrent downloads share one multiplexed connection */
+  curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
+  if (strncmp(x->url, "https:", 6) == 0) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+  /* API answers may come compressed; downloads never (their bytes, length
+     and ranges are the file's own) */
   if (!is_download(x)) curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
   if (is_download(x) && x->offset > 0)
     curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->offset);

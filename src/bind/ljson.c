@@ -6,15 +6,51 @@
 #include "bind.h"
 #include "json.h"
 
-/* core.json_decode(text [, what]) -> value; raises a "json" error that
-** names `what` (e.g. "the response of Mast.Caom.Cone") and the offset. */
+/* The flags of core.json_decode's options table at index t */
+static int decode_options(lua_State *L, int t) {
+  int flags = 0;
+  if (!lua_istable(L, t))
+    mast_raise(L, MAST_EUSAGE, "json_decode: options must be a table, got %s", luaL_typename(L, t));
+  lua_pushnil(L);
+  while (lua_next(L, t)) {   /* stack: ... k v */
+    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+    if (k == NULL || strcmp(k, "columnar") != 0)
+      mast_raise(L, MAST_EUSAGE, "json_decode: unknown option %s%s%s", k ? "'" : "",
+                 k ? k : luaL_typename(L, -2), k ? "'" : " key");
+    if (!lua_isboolean(L, -1))
+      mast_raise(L, MAST_EUSAGE, "json_decode: option 'columnar' must be a boolean, got %s",
+                 luaL_typename(L, -1));
+    if (lua_toboolean(L, -1)) flags |= MAST_JSON_COLUMNAR;
+    lua_pop(L, 1);
+  }
+  return flags;
+}
+
+/* core.json_decode(text [, what] [, options]) -> value [, columnar]; raises a
+** "json" error that names `what` (e.g. "the response of Mast.Caom.Cone") and
+** the offset. options: {columnar = true} decodes a MAST envelope's "data"
+** rows as columns (json.h, MAST_JSON_COLUMNAR); the second result is then
+** true when it did. */
 static int l_json_decode(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
-  const char *what = luaL_optstring(L, 2, NULL);
+  const char *what = NULL;
   mast_json_error err;
-  lua_settop(L, 2);
-  if (mast_json_decode(L, s, len, &err)) return 1;
+  int flags = 0, r;
+  lua_settop(L, 3);
+  if (lua_istable(L, 2)) {   /* (text, options) */
+    lua_copy(L, 2, 3);
+    lua_pushnil(L);
+    lua_replace(L, 2);
+  }
+  what = luaL_optstring(L, 2, NULL);
+  if (!lua_isnil(L, 3)) flags = decode_options(L, 3);
+  r = mast_json_decode_opt(L, s, len, flags, &err);
+  if (r && flags == 0) return 1;
+  if (r) {
+    lua_pushboolean(L, r == 2);
+    return 2;
+  }
   if (what != NULL) lua_pushfstring(L, "%s is not valid JSON: %s", what, err.msg);
   else lua_pushstring(L, err.msg);
   mast_push_error(L, MAST_EJSON, lua_tostring(L, -1));

@@ -122,6 +122,49 @@ static int l_json_encode(lua_State *L) {
   return mast_raise(L, MAST_EUSAGE, "%s", err.msg);
 }
 
+/* core.json_coerce(column, n, kind) -> done: converts column[1..n] in place by
+** the kind of its declared type as mast.columnar's CONVERT does for numbers
+** ("float": integers become floats; "integer": integral floats become
+** integers; "boolean": 1 and 0 become true and false); false when a value
+** it does not handle (a string) is left for the Lua conversion. */
+static int l_json_coerce(lua_State *L) {
+  lua_Integer i, n;
+  const char *kind;
+  int k;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  n = luaL_checkinteger(L, 2);
+  kind = luaL_checkstring(L, 3);
+  k = strcmp(kind, "float") == 0 ? 1 : strcmp(kind, "integer") == 0 ? 2
+    : strcmp(kind, "boolean") == 0 ? 3 : 0;
+  if (k == 0) mast_raise(L, MAST_EUSAGE, "json_coerce: unknown kind '%s'", kind);
+  lua_settop(L, 1);
+  for (i = 1; i <= n; i++) {
+    int t = lua_rawgeti(L, 1, i);  /* stack: t v */
+    if (t == LUA_TNUMBER) {
+      if (k == 1 && lua_isinteger(L, -1)) {
+        lua_pushnumber(L, (lua_Number)lua_tointeger(L, -1));
+        lua_rawseti(L, 1, i);
+      }
+      else if (k == 2 && !lua_isinteger(L, -1)) {
+        int ok;
+        lua_Integer v = lua_tointegerx(L, -1, &ok);
+        if (ok) { lua_pushinteger(L, v); lua_rawseti(L, 1, i); }
+      }
+      else if (k == 3) {
+        lua_Number x = lua_tonumber(L, -1);
+        if (x == 1 || x == 0) { lua_pushboolean(L, x == 1); lua_rawseti(L, 1, i); }
+      }
+    }
+    else if (t == LUA_TSTRING) {
+      lua_pushboolean(L, 0);
+      return 1;
+    }
+    lua_pop(L, 1);  /* stack: t */
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 static int mark(lua_State *L, const char *mt) {
   if (lua_isnoneornil(L, 1)) {
     lua_settop(L, 0);
@@ -142,6 +185,7 @@ void mast_json_register(lua_State *L) {
   static const luaL_Reg f[] = {
     {"json_decode", l_json_decode},
     {"json_encode", l_json_encode},
+    {"json_coerce", l_json_coerce},
     {"array", l_array},
     {"object", l_object},
     {NULL, NULL}

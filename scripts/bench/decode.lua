@@ -5,7 +5,8 @@
 -- a compiled Lua table constructor, no parsing at all.
 -- usage: lua5.4 decode.lua SHAPE [RUNS]
 --        lua5.4 decode.lua SHAPE 0 DECODER   (one decode, for callgrind: DECODER
---                                            mast|columnar|cjson|floor|none)
+--                                            mast|columnar|cjson|none, or floor
+--                                            against floorload)
 -- (MAST_BASE_URL: the sandbox, for gaia and table; LUA_CPATH/LUA_PATH must find
 -- mast: scripts/bench/run sets them)
 --   narrow: 50,000 rows x 6 columns (id, a 64-bit source_id, small floats, a
@@ -123,9 +124,11 @@ local decoders = { { name = "mast", decode = mast.json.decode },
                    { name = "columnar", decode = columnar.decode } }
 local has_cjson, cjson = pcall(require, "cjson")
 if has_cjson then decoders[#decoders + 1] = { name = "cjson", decode = cjson.decode } end
-if only ~= "none" and (only == nil or only == "floor") then
+if only == nil or only == "floor" or only == "floorload" then
   local build = floor_builder(mast.json.decode(text))
   decoders[#decoders + 1] = { name = "floor", decode = function() return build() end }
+  -- floorload: the chunk loaded but not run, the baseline of floor's instruction count
+  if only then decoders[#decoders + 1] = { name = "floorload", decode = function() end } end
 end
 
 if runs == 0 then   -- one decode, for an instruction count

@@ -722,13 +722,19 @@ JSON_NOINLINE static const char *dec_columns (jdec *d, const char *p, int depth)
           lua_rawseti(L, colbase + j, r);
         }
     }
-    if (r == 1) {  /* size the columns for the rows the rest of the text can hold */
-      est = 1 + (lua_Integer)((size_t)(end - p) / (size_t)(p - rows0 + 1)) * 5 / 4;
+    if (r == 1 || r == 64) {
+      /* size the columns for the rows the text holds if the rest are like
+         these (first from one row, then from 64, with a 5% margin: an array
+         that outgrows its size doubles) */
+      lua_Integer i;
+      est = r + (lua_Integer)((double)(end - p) / (double)(p - rows0 + 1) * (double)r * 1.05);
       if (est > INT_MAX / 2) est = INT_MAX / 2;
       for (j = 0; j < k; j++) {
         lua_createtable(L, (int)est, 0);  /* stack: ... old new */
-        lua_rawgeti(L, colbase + j, 1);
-        lua_rawseti(L, -2, 1);
+        for (i = 1; i <= r; i++) {
+          lua_rawgeti(L, colbase + j, i);
+          lua_rawseti(L, -2, i);
+        }
         lua_replace(L, colbase + j);
       }
     }

@@ -178,10 +178,15 @@ function methods.write(t, path, opts)
   return require("mast.formats").write(t, path, opts)
 end
 
--- Converts col[1..n] (nulls already mast.null) by the kind of its declared type.
-local function convert_column(col, n, kind)
+-- What a column whose values have these kinds (the columnar decode's `seen`:
+-- 1 integer, 2 float, 4 string, 8 boolean, 16 table) needs converting from
+local NEEDS = { float = 1 | 4, integer = 2 | 4, boolean = 1 | 2 | 4 }
+
+-- Converts col[1..n] (nulls already mast.null) by the kind of its declared
+-- type; seen (optional) says what kinds of values it has.
+local function convert_column(col, n, kind, seen)
   local convert = CONVERT[kind]
-  if convert == nil or core.json_coerce(col, n, kind) then return end
+  if convert == nil or (seen and seen & NEEDS[kind] == 0) or core.json_coerce(col, n, kind) then return end
   for r = 1, n do
     local v = col[r]
     if v ~= NULL then col[r] = convert(v) end
@@ -217,7 +222,7 @@ function M.decode(text, what)
       for r = 1, n do col[r] = NULL end
       data[f.name] = col
     end
-    convert_column(col, n, kinds[i])
+    convert_column(col, n, kinds[i], cols.seen[f.name] or 0)
   end
   for name in pairs(data) do   -- keys fields does not name: dropped, as json2table does
     if not named[name] then data[name] = nil end

@@ -23,6 +23,10 @@ describe("the columnar JSON decode", function()
     assert.equal("integer", math.type(v.data.data.id[1]))
     assert.same({ 0.0137, -89.9929 }, v.data.data.ra)
     assert.same({ "a", "b\xc3\xa9" }, v.data.data.s)
+    -- the kinds of values each column has (1 integer, 2 float, 4 string, 8 boolean, 16 table)
+    assert.same({ id = 1, ra = 2, s = 4 }, v.data.seen)
+    assert.same({ a = 1 | 2 | 4 | 8 | 16 },
+                cdecode('{"data":[{"a":1},{"a":1.5},{"a":"x"},{"a":true},{"a":[]},{"a":null}]}').data.seen)
   end)
 
   it("gives nulls for keys missing from a row, and back-fills a column first seen later", function()

@@ -595,8 +595,17 @@ typedef struct colst {
   size_t kl;
   lua_Integer stamp;      /* last row that set it */
   int pred;               /* column of member position i in the previous row */
+  int seen;               /* the kinds of values it has (COL_SEEN_*) */
   colent ce;              /* recent string values */
 } colst;
+
+/* Kinds of values a column has: the result's `seen` tells the caller which
+   columns need a conversion to their declared type */
+#define COL_SEEN_INT    1
+#define COL_SEEN_FLOAT  2
+#define COL_SEEN_STRING 4
+#define COL_SEEN_BOOL   8
+#define COL_SEEN_OTHER  16  /* arrays, objects */
 
 /* Room for column state index i (the userdata in slot grows by doubling) */
 static colst *col_room (jdec *d, int slot, colst *cs, int *cap, int i) {
@@ -674,7 +683,7 @@ JSON_NOINLINE static const char *dec_columns (jdec *d, const char *p, int depth)
       if (p >= end || *p != '"')
         return dec_fail(d, p, n == 0 ? "expected a string key or '}'"
                                      : "expected a string key after ','");
-      cs = col_room(d, stslot, cs, &cap, (int)(n < COL_MAX ? n : 0));
+      if (n >= cap && n < COL_MAX) cs = col_room(d, stslot, cs, &cap, (int)n);
       if (n < COL_MAX) {  /* the column this position had in the previous row */
         colst *q = &cs[cs[n].pred];
         if (cs[n].pred < k && q->kp != NULL && (size_t)(end - p) > q->kl + 1 &&
@@ -689,7 +698,7 @@ JSON_NOINLINE static const char *dec_columns (jdec *d, const char *p, int depth)
         if (q == NULL) return NULL;
         j = col_find(d, idxslot, namslot, colbase, &k, r, est);  /* stack: ... [column] */
         if (j < 0) { d->colfail = 1; return NULL; }
-        cs = col_room(d, stslot, cs, &cap, k);
+        if (k >= cap) cs = col_room(d, stslot, cs, &cap, k);
         c = &cs[j];
         c->kp = p + 1;
         c->kl = (size_t)(q - p - 2);
@@ -701,10 +710,22 @@ JSON_NOINLINE static const char *dec_columns (jdec *d, const char *p, int depth)
       if (p >= end || *p != ':')
         return dec_fail(d, p, "expected ':' after an object key");
       p = skip_ws(p + 1, end);
-      if (p < end && *p == '"')
-        p = dec_string_col(d, p, &c->ce, anchor, (lua_Integer)j * KC_STRIDE + 1);
-      else
-        p = dec_value(d, p, depth + 1, 0);  /* stack: ... value */
+      if (p >= end) return dec_fail(d, p, "unexpected end of input, expected a JSON value");
+      switch (*p) {
+        case '"':
+          p = dec_string_col(d, p, &c->ce, anchor, (lua_Integer)j * KC_STRIDE + 1);
+          c->seen |= COL_SEEN_STRING;
+          break;
+        case '-': case '0': case '1': case '2': case '3': case '4':
+        case '5': case '6': case '7': case '8': case '9':
+          p = dec_number(d, p);  /* stack: ... number */
+          if (p != NULL)
+            c->seen |= lua_isinteger(L, -1) ? COL_SEEN_INT : COL_SEEN_FLOAT;
+          break;
+        case 'n': p = dec_value(d, p, depth + 1, 0); break;
+        case 't': case 'f': p = dec_value(d, p, depth + 1, 0); c->seen |= COL_SEEN_BOOL; break;
+        default: p = dec_value(d, p, depth + 1, 0); c->seen |= COL_SEEN_OTHER;  /* stack: ... value */
+      }
       if (p == NULL) return NULL;
       c = &cs[j];  /* (a nested container cannot move cs, but stay safe) */
       lua_rawseti(L, colbase + j, r);
@@ -743,8 +764,15 @@ JSON_NOINLINE static const char *dec_columns (jdec *d, const char *p, int depth)
     if (p < end && *p == ']') { p++; break; }
     return dec_fail(d, p, "expected ',' or ']' after an array element");
   }
-  /* {columns = names, data = {name = column}, n = rows} */
-  lua_createtable(L, 0, 3);  /* stack: ... result */
+  /* {columns = names, data = {name = column}, seen = {name = COL_SEEN_*}, n = rows} */
+  lua_createtable(L, 0, 4);  /* stack: ... result */
+  lua_createtable(L, 0, k);  /* stack: ... result seen */
+  for (j = 0; j < k; j++) {
+    lua_rawgeti(L, namslot, j + 1);
+    lua_pushinteger(L, cs[j].seen);
+    lua_rawset(L, -3);
+  }
+  lua_setfield(L, -2, "seen");
   lua_pushvalue(L, namslot);
   lua_setfield(L, -2, "columns");
   lua_pushinteger(L, r);

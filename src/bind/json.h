@@ -96,7 +96,10 @@ int mast_json_decode(lua_State *L, const char *buf, size_t len, mast_json_error 
 #define MAST_JSON_COLUMNAR 1  /* a top-level object's "data" member that is an array
                                  of objects (a MAST envelope's rows) decodes as
                                  {columns = {names in order of first appearance},
-                                 n = rows, data = {name = array of n values}}: one
+                                 n = rows, data = {name = array of n values}, seen =
+                                 {name = what kinds of values the column has: the sum
+                                 of 1 integer, 2 float, 4 string, 8 boolean, 16 array
+                                 or object}}: one
                                  array per column, a key missing from a row is null
                                  (lightuserdata NULL) there. When "data" is anything
                                  else the text decodes as without the flag. */

@@ -178,8 +178,62 @@ function methods.write(t, path, opts)
   return require("mast.formats").write(t, path, opts)
 end
 
---- mast.json2table(result) -> a mast.Table (see above)
+-- What a column whose values have these kinds (the columnar decode's `seen`:
+-- 1 integer, 2 float, 4 string, 8 boolean, 16 table) needs converting from
+local NEEDS = { float = 1 | 4, integer = 2 | 4, boolean = 1 | 2 | 4 }
+
+-- Converts col[1..n] (nulls already mast.null) by the kind of its declared
+-- type; seen (optional) says what kinds of values it has.
+local function convert_column(col, n, kind, seen)
+  local convert = CONVERT[kind]
+  if convert == nil or (seen and seen & NEEDS[kind] == 0) or core.json_coerce(col, n, kind) then return end
+  for r = 1, n do
+    local v = col[r]
+    if v ~= NULL then col[r] = convert(v) end
+  end
+end
+
+--- decode(text [, what]) -> a mast.Table of a MAST envelope's JSON text, its rows
+-- decoded straight into columns (core.json_decode's columnar option); the same
+-- table json2table makes of the decoded rows: the columns are the fields, in
+-- order (a key the rows have that fields does not name is dropped).
+function M.decode(text, what)
+  if type(text) ~= "string" then
+    usage(("mast.columnar.decode: expected JSON text (a string), got %s"):format(type(text)))
+  end
+  local v, columnar = core.json_decode(text, what, { columnar = true })
+  if not columnar then return M.json2table(v) end
+  local cols, fields = v.data, v.fields
+  if type(fields) ~= "table" then
+    usage(("%s: expected a MAST result (a table with fields and data), got a table without fields"):format(FN))
+  end
+  local n, data = cols.n, cols.data
+  local columns, types, kinds, named = {}, {}, {}, {}
+  for i, f in ipairs(fields) do
+    if type(f) ~= "table" or type(f.name) ~= "string" then
+      usage(("%s: fields[%d] must be {name = <string>, type = <string>}"):format(FN, i))
+    end
+    if named[f.name] then usage(("%s: the column '%s' appears twice"):format(FN, f.name)) end
+    named[f.name] = true
+    columns[i], types[i], kinds[i] = f.name, f.type, M.kind(f.type)
+    local col = data[f.name]
+    if col == nil then   -- a field no row has
+      col = {}
+      for r = 1, n do col[r] = NULL end
+      data[f.name] = col
+    end
+    convert_column(col, n, kinds[i], cols.seen[f.name] or 0)
+  end
+  for name in pairs(data) do   -- keys fields does not name: dropped, as json2table does
+    if not named[name] then data[name] = nil end
+  end
+  return M.from_columns(columns, types, data, n, kinds)
+end
+
+--- mast.json2table(result) -> a mast.Table (see above); result may also be the
+-- JSON text of a MAST answer, decoded straight into columns (M.decode).
 function M.json2table(result)
+  if type(result) == "string" then return M.decode(result) end
   local mt = getmetatable(result)
   if mt == Table then return result end
   if type(result) ~= "table" or type(result.fields) ~= "table" or type(result.data) ~= "table" then
@@ -201,16 +255,13 @@ function M.json2table(result)
     if type(rows[r]) ~= "table" then usage(("%s: data[%d] must be a row table"):format(FN, r)) end
   end
   for i, name in ipairs(columns) do
-    local col, convert = data[name], CONVERT[kinds[i]]
+    local col = data[name]
     for r = 1, n do
       local v = rows[r][name]
-      if v == nil or v == NULL then
-        v = NULL
-      elseif convert then
-        v = convert(v)
-      end
+      if v == nil then v = NULL end
       col[r] = v
     end
+    convert_column(col, n, kinds[i])
   end
   return setmetatable({ columns = columns, types = types, kinds = kinds, n = n, data = data }, Table)
 end

@@ -1268,6 +1268,70 @@ static void test_memory_errors (const char *fixtures) {
   CHECKM(errs > 10 && oks > 10, "memory-error runs: %d failed, %d succeeded", errs, oks);
 }
 
+static int pcdecode (lua_State *L) {
+  mast_json_error err;
+  size_t len;
+  const char *s = lua_tolstring(L, 1, &len);
+  int r = mast_json_decode_opt(L, s, len, MAST_JSON_COLUMNAR, &err);
+  if (!r) lua_pushnil(L);
+  return 1;
+}
+
+/* The columnar decode: its result, stack contract and memory errors */
+static void test_columnar (void) {
+  static const char ragged[] = "{\"data\":[{\"a\":1,\"b\":\"x\"},{\"b\":\"y\"},{\"c\":2.5,\"a\":3}],\"n\":1}";
+  lua_State *L = new_state();
+  mast_json_error err;
+  char *buf;
+  size_t n = 0, lim;
+  int i, errs = 0, oks = 0;
+  CHECK(mast_json_decode_opt(L, ragged, sizeof ragged - 1, MAST_JSON_COLUMNAR, &err) == 2);
+  CHECK(lua_gettop(L) == 1);
+  lua_getfield(L, 1, "data");  /* stack: v cols */
+  lua_getfield(L, 2, "n");
+  CHECK(lua_tointeger(L, -1) == 3);
+  lua_getfield(L, 2, "data");  /* stack: v cols n data */
+  lua_getfield(L, -1, "a");
+  lua_rawgeti(L, -1, 2);
+  CHECK(lua_type(L, -1) == LUA_TLIGHTUSERDATA && lua_touserdata(L, -1) == NULL);
+  lua_rawgeti(L, -2, 3);
+  CHECK(lua_tointeger(L, -1) == 3);
+  lua_getfield(L, -4, "c");
+  CHECK(lua_rawlen(L, -1) == 3);
+  lua_settop(L, 0);
+  CHECK(mast_json_decode_opt(L, "{\"data\":[1]}", 12, MAST_JSON_COLUMNAR, &err) == 1);
+  CHECK(lua_gettop(L) == 1);
+  lua_settop(L, 0);
+  CHECK(mast_json_decode_opt(L, "{\"data\":[{\"a\":1},]}", 19, MAST_JSON_COLUMNAR, &err) == 0);
+  CHECK(lua_gettop(L) == 0 && err.offset == 17);
+  lua_close(L);
+  /* memory errors anywhere in a columnar decode leak nothing */
+  buf = malloc(2000 * 80 + 64);
+  n += (size_t)sprintf(buf + n, "{\"data\":[");
+  for (i = 0; i < 2000; i++)
+    n += (size_t)sprintf(buf + n, "%s{\"id\":%d,\"s\":\"v%d\",\"x\":%d.5%s}", i ? "," : "", i, i % 50,
+                         i, (i % 7 == 0) ? ",\"late\":null" : "");
+  n += (size_t)sprintf(buf + n, "]}");
+  for (lim = 0; lim < 200000; lim += 1500) {
+    limit l = {0, (size_t)-1};
+    lua_State *M = lua_newstate(limited_alloc, &l);
+    int st;
+    if (!M) continue;
+    luaL_openlibs(M);
+    lua_pushcfunction(M, pcdecode);
+    lua_pushlstring(M, buf, n);
+    l.limit = l.used + lim;  /* from here on, allocations may fail */
+    st = lua_pcall(M, 1, 1, 0);
+    if (st == LUA_OK) { CHECK(lua_istable(M, -1)); oks++; }
+    else { CHECK(st == LUA_ERRMEM); errs++; }
+    l.limit = (size_t)-1;
+    lua_close(M);
+    CHECK(l.used == 0);
+  }
+  free(buf);
+  CHECKM(errs > 10 && oks > 10, "columnar memory-error runs: %d failed, %d succeeded", errs, oks);
+}
+
 int main (int argc, char **argv) {
   const char *fixtures = (argc > 1) ? argv[1] : MAST_JSON_FIXTURES;
   const char *regressions = (argc > 2) ? argv[2] : MAST_JSON_REGRESSIONS;
@@ -1285,6 +1349,7 @@ int main (int argc, char **argv) {
   CHECK(lua_gettop(L) == 0);
   lua_close(L);
   test_memory_errors(fixtures);
+  test_columnar();
   test_error_stack();
   test_fuzz_finds(regressions);
   printf("test_json: %d passed, %d failed\n", n_checks - n_failed, n_failed);

@@ -97,6 +97,9 @@ typedef struct jdec {
   int ahint[KC_DEPTH];      /* ... the previous array at each depth, its size */
   colent *cols[KC_DEPTH];   /* column caches (userdata kept in the kc table) */
   int ncols[KC_DEPTH];
+  int columnar;             /* decode the envelope's "data" rows as columns */
+  int colfail;              /* ... they are not rows of objects: decode again as rows */
+  int coldone;              /* ... they were decoded as columns */
 } jdec;
 
 /* 1 for bytes that end a plain run inside a string: '"', '\\', < 0x20, >= 0x80 */
@@ -197,6 +200,8 @@ static void dec_mark (jdec *d, int slot, const char *name) {
 
 static const char *dec_value (jdec *d, const char *p, int depth,
                               unsigned long parent);
+static const char *dec_columns (jdec *d, const char *p, int depth);
+static int is_data_key (lua_State *L);
 
 static int hexval (int c) {
   if (ISDIGIT(c)) return c - '0';
@@ -542,6 +547,8 @@ static const char *dec_object (jdec *d, const char *p, int depth,
     p = skip_ws(p + 1, end);
     if (ce != NULL && p < end && *p == '"')
       p = dec_string_col(d, p, ce, anchor, n * KC_STRIDE + 1);
+    else if (d->columnar && depth == 1 && p < end && *p == '[' && is_data_key(L))
+      p = dec_columns(d, p, depth + 1);  /* stack: ... obj key columns */
     else
       p = dec_value(d, p, depth, 0);  /* stack: ... obj [anchor] key value */
     if (p == NULL) return NULL;
@@ -559,6 +566,231 @@ static const char *dec_object (jdec *d, const char *p, int depth,
   }
   return p + 1;
 }
+
+/* Is the string on top "data"? */
+static int is_data_key (lua_State *L) {
+  size_t l;
+  const char *k = lua_tolstring(L, -1, &l);
+  return l == 4 && memcmp(k, "data", 4) == 0;
+}
+
+/*
+** {------------------------------------------------------
+** Columnar decode of an envelope's "data" (core.json_decode's columnar option)
+** -------------------------------------------------------
+** The rows (objects) go straight into one Lua array per column, kept on the
+** Lua stack, so a value costs one rawseti and no row table is made. Keys are
+** matched by their raw bytes against the column the same member position had
+** in the previous row (rows of one answer share their order), so a key is
+** read and looked up only when the order changes. A key missing from a row
+** gets a null there; a key first seen in row r gets a new column back-filled
+** with nulls for rows 1..r-1. Anything that is not an array of objects sets
+** colfail and the whole text is decoded again as rows.
+*/
+
+#define COL_MAX 10000     /* more distinct keys than this: decode as rows */
+
+typedef struct colst {
+  const char *kp;         /* the column's key (raw, in the input) */
+  size_t kl;
+  lua_Integer stamp;      /* last row that set it */
+  int pred;               /* column of member position i in the previous row */
+  int seen;               /* the kinds of values it has (COL_SEEN_*) */
+  colent ce;              /* recent string values */
+} colst;
+
+/* Kinds of values a column has: the result's `seen` tells the caller which
+   columns need a conversion to their declared type */
+#define COL_SEEN_INT    1
+#define COL_SEEN_FLOAT  2
+#define COL_SEEN_STRING 4
+#define COL_SEEN_BOOL   8
+#define COL_SEEN_OTHER  16  /* arrays, objects */
+
+/* Room for column state index i (the userdata in slot grows by doubling) */
+static colst *col_room (jdec *d, int slot, colst *cs, int *cap, int i) {
+  if (i >= *cap) {
+    int n = *cap * 2;
+    colst *nc;
+    while (n <= i) n *= 2;
+    nc = (colst *)lua_newuserdatauv(d->L, (size_t)n * sizeof(colst), 0);
+    memset(nc, 0, (size_t)n * sizeof(colst));
+    memcpy(nc, cs, (size_t)*cap * sizeof(colst));
+    lua_replace(d->L, slot);  /* the old state is garbage */
+    *cap = n;
+    cs = nc;
+  }
+  return cs;
+}
+
+/* The column of the key string on top (popped); creates it, back-filled with
+   nulls for rows 1..r-1 and sized for est rows; -1 when there are too many */
+static int col_find (jdec *d, int idxslot, int namslot, int colbase, int *k,
+                     lua_Integer r, lua_Integer est) {
+  lua_State *L = d->L;
+  lua_Integer i;
+  int j;
+  lua_pushvalue(L, -1);  /* stack: ... key key */
+  if (lua_rawget(L, idxslot) == LUA_TNUMBER) {  /* stack: ... key j */
+    j = (int)lua_tointeger(L, -1);
+    lua_pop(L, 2);
+    return j;
+  }
+  lua_pop(L, 1);  /* stack: ... key */
+  if (*k >= COL_MAX || !lua_checkstack(L, 4)) return -1;
+  j = (*k)++;
+  lua_pushvalue(L, -1);
+  lua_rawseti(L, namslot, j + 1);  /* names[j + 1] = key */
+  lua_pushinteger(L, j);
+  lua_rawset(L, idxslot);  /* idx[key] = j; stack: ... */
+  lua_createtable(L, (int)(est < r ? r : est), 0);  /* stack: ... column */
+  for (i = 1; i < r; i++) {
+    lua_pushlightuserdata(L, NULL);
+    lua_rawseti(L, -2, i);
+  }
+  (void)colbase;  /* the column lands at colbase + j: the stack top */
+  return j;
+}
+
+JSON_NOINLINE static const char *dec_columns (jdec *d, const char *p, int depth) {
+  lua_State *L = d->L;
+  const char *end = d->end, *rows0;
+  lua_Integer r = 0, est = 0;
+  int w0, idxslot, namslot, stslot, anchor, colbase, k = 0, cap = 16, j;
+  colst *cs;
+  if (depth > MAST_JSON_MAX_DEPTH)
+    return dec_fail(d, p, "nesting deeper than 1000 levels");
+  if (!lua_checkstack(L, 12)) { d->colfail = 1; return NULL; }
+  w0 = lua_gettop(L) + 1;
+  idxslot = w0; namslot = w0 + 1; stslot = w0 + 2; anchor = w0 + 3; colbase = w0 + 4;
+  lua_createtable(L, 0, 0);  /* idx: name -> column number (0-based) */
+  lua_createtable(L, 0, 0);  /* names, in order of first appearance */
+  cs = (colst *)lua_newuserdatauv(L, (size_t)cap * sizeof(colst), 0);
+  memset(cs, 0, (size_t)cap * sizeof(colst));
+  lua_createtable(L, 0, 0);  /* anchor of the cached value strings */
+  rows0 = p = skip_ws(p + 1, end);
+  if (p < end && *p == ']') p++;
+  else for (;;) {
+    lua_Integer n = 0, set = 0;
+    if (p >= end || *p != '{') { d->colfail = 1; return NULL; }
+    if (depth + 1 > MAST_JSON_MAX_DEPTH)
+      return dec_fail(d, p, "nesting deeper than 1000 levels");
+    r++;
+    p = skip_ws(p + 1, end);
+    if (p < end && *p == '}') p++;
+    else for (;;) {
+      colst *c = NULL;
+      if (p >= end || *p != '"')
+        return dec_fail(d, p, n == 0 ? "expected a string key or '}'"
+                                     : "expected a string key after ','");
+      if (n >= cap && n < COL_MAX) cs = col_room(d, stslot, cs, &cap, (int)n);
+      if (n < COL_MAX) {  /* the column this position had in the previous row */
+        colst *q = &cs[cs[n].pred];
+        if (cs[n].pred < k && q->kp != NULL && (size_t)(end - p) > q->kl + 1 &&
+            p[q->kl + 1] == '"' && memcmp(p + 1, q->kp, q->kl) == 0) {
+          c = q;
+          p += q->kl + 2;
+        }
+      }
+      if (c == NULL) {
+        int plain;
+        const char *q = dec_string(d, p, &plain);  /* stack: ... key */
+        if (q == NULL) return NULL;
+        j = col_find(d, idxslot, namslot, colbase, &k, r, est);  /* stack: ... [column] */
+        if (j < 0) { d->colfail = 1; return NULL; }
+        if (k >= cap) cs = col_room(d, stslot, cs, &cap, k);
+        c = &cs[j];
+        c->kp = p + 1;
+        c->kl = (size_t)(q - p - 2);
+        if (n < COL_MAX) cs[n].pred = j;
+        p = q;
+      }
+      j = (int)(c - cs);
+      p = skip_ws(p, end);
+      if (p >= end || *p != ':')
+        return dec_fail(d, p, "expected ':' after an object key");
+      p = skip_ws(p + 1, end);
+      if (p >= end) return dec_fail(d, p, "unexpected end of input, expected a JSON value");
+      switch (*p) {
+        case '"':
+          p = dec_string_col(d, p, &c->ce, anchor, (lua_Integer)j * KC_STRIDE + 1);
+          c->seen |= COL_SEEN_STRING;
+          break;
+        case '-': case '0': case '1': case '2': case '3': case '4':
+        case '5': case '6': case '7': case '8': case '9':
+          p = dec_number(d, p);  /* stack: ... number */
+          if (p != NULL)
+            c->seen |= lua_isinteger(L, -1) ? COL_SEEN_INT : COL_SEEN_FLOAT;
+          break;
+        case 'n': p = dec_value(d, p, depth + 1, 0); break;
+        case 't': case 'f': p = dec_value(d, p, depth + 1, 0); c->seen |= COL_SEEN_BOOL; break;
+        default: p = dec_value(d, p, depth + 1, 0); c->seen |= COL_SEEN_OTHER;  /* stack: ... value */
+      }
+      if (p == NULL) return NULL;
+      c = &cs[j];  /* (a nested container cannot move cs, but stay safe) */
+      lua_rawseti(L, colbase + j, r);
+      if (c->stamp != r) { c->stamp = r; set++; }
+      n++;
+      p = skip_ws(p, end);
+      if (p < end && *p == ',') { p = skip_ws(p + 1, end); continue; }
+      if (p < end && *p == '}') { p++; break; }
+      return dec_fail(d, p, "expected ',' or '}' after an object member");
+    }
+    if (set < k) {  /* ragged: the keys this row lacks are null */
+      for (j = 0; j < k; j++)
+        if (cs[j].stamp != r) {
+          lua_pushlightuserdata(L, NULL);
+          lua_rawseti(L, colbase + j, r);
+        }
+    }
+    if (r == 1 || r == 64) {
+      /* size the columns for the rows the text holds if the rest are like
+         these (first from one row, then from 64, with a 5% margin: an array
+         that outgrows its size doubles) */
+      lua_Integer i;
+      est = r + (lua_Integer)((double)(end - p) / (double)(p - rows0 + 1) * (double)r * 1.05);
+      if (est > INT_MAX / 2) est = INT_MAX / 2;
+      for (j = 0; j < k; j++) {
+        lua_createtable(L, (int)est, 0);  /* stack: ... old new */
+        for (i = 1; i <= r; i++) {
+          lua_rawgeti(L, colbase + j, i);
+          lua_rawseti(L, -2, i);
+        }
+        lua_replace(L, colbase + j);
+      }
+    }
+    p = skip_ws(p, end);
+    if (p < end && *p == ',') { p = skip_ws(p + 1, end); continue; }
+    if (p < end && *p == ']') { p++; break; }
+    return dec_fail(d, p, "expected ',' or ']' after an array element");
+  }
+  /* {columns = names, data = {name = column}, seen = {name = COL_SEEN_*}, n = rows} */
+  lua_createtable(L, 0, 4);  /* stack: ... result */
+  lua_createtable(L, 0, k);  /* stack: ... result seen */
+  for (j = 0; j < k; j++) {
+    lua_rawgeti(L, namslot, j + 1);
+    lua_pushinteger(L, cs[j].seen);
+    lua_rawset(L, -3);
+  }
+  lua_setfield(L, -2, "seen");
+  lua_pushvalue(L, namslot);
+  lua_setfield(L, -2, "columns");
+  lua_pushinteger(L, r);
+  lua_setfield(L, -2, "n");
+  lua_createtable(L, 0, k);  /* stack: ... result data */
+  for (j = 0; j < k; j++) {
+    lua_rawgeti(L, namslot, j + 1);
+    lua_pushvalue(L, colbase + j);
+    lua_rawset(L, -3);
+  }
+  lua_setfield(L, -2, "data");  /* stack: ... result */
+  lua_replace(L, w0);
+  lua_settop(L, w0);  /* stack: ... result */
+  d->coldone = 1;
+  return p;
+}
+
+/* }------------------------------------------------------ */
 
 /* Value at p (already past whitespace): pushes it; returns the byte after it.
    parent: serial of the enclosing array, 0 when not an array element. */
@@ -606,6 +838,11 @@ void mast_json_init (lua_State *L) {
 
 int mast_json_decode (lua_State *L, const char *buf, size_t len,
                       mast_json_error *err) {
+  return mast_json_decode_opt(L, buf, len, 0, err);
+}
+
+int mast_json_decode_opt (lua_State *L, const char *buf, size_t len, int flags,
+                          mast_json_error *err) {
   jdec d;
   mast_json_error dummy;
   const char *p;
@@ -613,7 +850,9 @@ int mast_json_decode (lua_State *L, const char *buf, size_t len,
   if (err == NULL) err = &dummy;
   err->offset = 0;
   err->msg[0] = '\0';
+again:
   memset(&d, 0, sizeof d);
+  d.columnar = (flags & MAST_JSON_COLUMNAR) != 0;
   d.L = L;
   d.start = buf;
   d.end = buf + len;
@@ -637,11 +876,17 @@ int mast_json_decode (lua_State *L, const char *buf, size_t len,
   }
   if (p == NULL) {
     lua_settop(L, d.base);
+    if (d.colfail) {  /* "data" is not rows of objects: rows it is */
+      flags &= ~MAST_JSON_COLUMNAR;
+      err->offset = 0;
+      err->msg[0] = '\0';
+      goto again;
+    }
     return 0;
   }
   lua_replace(L, d.base + 1);  /* stack: ... value amt omt sb */
   lua_settop(L, d.base + 1);  /* stack: ... value */
-  return 1;
+  return d.coldone ? 2 : 1;
 }
 
 /* }====================================================== */

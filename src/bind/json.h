@@ -92,6 +92,23 @@ void mast_json_init(lua_State *L);
    missing. */
 int mast_json_decode(lua_State *L, const char *buf, size_t len, mast_json_error *err);
 
+/* Flags of mast_json_decode_opt */
+#define MAST_JSON_COLUMNAR 1  /* a top-level object's "data" member that is an array
+                                 of objects (a MAST envelope's rows) decodes as
+                                 {columns = {names in order of first appearance},
+                                 n = rows, data = {name = array of n values}, seen =
+                                 {name = what kinds of values the column has: the sum
+                                 of 1 integer, 2 float, 4 string, 8 boolean, 16 array
+                                 or object}}: one
+                                 array per column, a key missing from a row is null
+                                 (lightuserdata NULL) there. When "data" is anything
+                                 else the text decodes as without the flag. */
+
+/* mast_json_decode with flags (0: the same as mast_json_decode); returns 2 instead
+   of 1 when "data" was decoded as columns */
+int mast_json_decode_opt(lua_State *L, const char *buf, size_t len, int flags,
+                         mast_json_error *err);
+
 /* Encode the value at idx (any acceptable index) and push the JSON text as one
    Lua string; return 1. If the value cannot be encoded push nothing, fill err->msg
    with the path (rooted at `root`, "value" when NULL) and the problem, e.g.

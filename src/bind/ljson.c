@@ -6,15 +6,51 @@
 #include "bind.h"
 #include "json.h"
 
-/* core.json_decode(text [, what]) -> value; raises a "json" error that
-** names `what` (e.g. "the response of Mast.Caom.Cone") and the offset. */
+/* The flags of core.json_decode's options table at index t */
+static int decode_options(lua_State *L, int t) {
+  int flags = 0;
+  if (!lua_istable(L, t))
+    mast_raise(L, MAST_EUSAGE, "json_decode: options must be a table, got %s", luaL_typename(L, t));
+  lua_pushnil(L);
+  while (lua_next(L, t)) {   /* stack: ... k v */
+    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+    if (k == NULL || strcmp(k, "columnar") != 0)
+      mast_raise(L, MAST_EUSAGE, "json_decode: unknown option %s%s%s", k ? "'" : "",
+                 k ? k : luaL_typename(L, -2), k ? "'" : " key");
+    if (!lua_isboolean(L, -1))
+      mast_raise(L, MAST_EUSAGE, "json_decode: option 'columnar' must be a boolean, got %s",
+                 luaL_typename(L, -1));
+    if (lua_toboolean(L, -1)) flags |= MAST_JSON_COLUMNAR;
+    lua_pop(L, 1);
+  }
+  return flags;
+}
+
+/* core.json_decode(text [, what] [, options]) -> value [, columnar]; raises a
+** "json" error that names `what` (e.g. "the response of Mast.Caom.Cone") and
+** the offset. options: {columnar = true} decodes a MAST envelope's "data"
+** rows as columns (json.h, MAST_JSON_COLUMNAR); the second result is then
+** true when it did. */
 static int l_json_decode(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
-  const char *what = luaL_optstring(L, 2, NULL);
+  const char *what = NULL;
   mast_json_error err;
-  lua_settop(L, 2);
-  if (mast_json_decode(L, s, len, &err)) return 1;
+  int flags = 0, r;
+  lua_settop(L, 3);
+  if (lua_istable(L, 2)) {   /* (text, options) */
+    lua_copy(L, 2, 3);
+    lua_pushnil(L);
+    lua_replace(L, 2);
+  }
+  what = luaL_optstring(L, 2, NULL);
+  if (!lua_isnil(L, 3)) flags = decode_options(L, 3);
+  r = mast_json_decode_opt(L, s, len, flags, &err);
+  if (r && flags == 0) return 1;
+  if (r) {
+    lua_pushboolean(L, r == 2);
+    return 2;
+  }
   if (what != NULL) lua_pushfstring(L, "%s is not valid JSON: %s", what, err.msg);
   else lua_pushstring(L, err.msg);
   mast_push_error(L, MAST_EJSON, lua_tostring(L, -1));
@@ -86,6 +122,49 @@ static int l_json_encode(lua_State *L) {
   return mast_raise(L, MAST_EUSAGE, "%s", err.msg);
 }
 
+/* core.json_coerce(column, n, kind) -> done: converts column[1..n] in place by
+** the kind of its declared type as mast.columnar's CONVERT does for numbers
+** ("float": integers become floats; "integer": integral floats become
+** integers; "boolean": 1 and 0 become true and false); false when a value
+** it does not handle (a string) is left for the Lua conversion. */
+static int l_json_coerce(lua_State *L) {
+  lua_Integer i, n;
+  const char *kind;
+  int k;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  n = luaL_checkinteger(L, 2);
+  kind = luaL_checkstring(L, 3);
+  k = strcmp(kind, "float") == 0 ? 1 : strcmp(kind, "integer") == 0 ? 2
+    : strcmp(kind, "boolean") == 0 ? 3 : 0;
+  if (k == 0) mast_raise(L, MAST_EUSAGE, "json_coerce: unknown kind '%s'", kind);
+  lua_settop(L, 1);
+  for (i = 1; i <= n; i++) {
+    int t = lua_rawgeti(L, 1, i);  /* stack: t v */
+    if (t == LUA_TNUMBER) {
+      if (k == 1 && lua_isinteger(L, -1)) {
+        lua_pushnumber(L, (lua_Number)lua_tointeger(L, -1));
+        lua_rawseti(L, 1, i);
+      }
+      else if (k == 2 && !lua_isinteger(L, -1)) {
+        int ok;
+        lua_Integer v = lua_tointegerx(L, -1, &ok);
+        if (ok) { lua_pushinteger(L, v); lua_rawseti(L, 1, i); }
+      }
+      else if (k == 3) {
+        lua_Number x = lua_tonumber(L, -1);
+        if (x == 1 || x == 0) { lua_pushboolean(L, x == 1); lua_rawseti(L, 1, i); }
+      }
+    }
+    else if (t == LUA_TSTRING) {
+      lua_pushboolean(L, 0);
+      return 1;
+    }
+    lua_pop(L, 1);  /* stack: t */
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 static int mark(lua_State *L, const char *mt) {
   if (lua_isnoneornil(L, 1)) {
     lua_settop(L, 0);
@@ -106,6 +185,7 @@ void mast_json_register(lua_State *L) {
   static const luaL_Reg f[] = {
     {"json_decode", l_json_decode},
     {"json_encode", l_json_encode},
+    {"json_coerce", l_json_coerce},
     {"array", l_array},
     {"object", l_object},
     {NULL, NULL}

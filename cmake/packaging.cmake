@@ -113,6 +113,20 @@ set(CPACK_DEBIAN_LUA_PACKAGE_SECTION interpreters)
 # package per Lua version (its description names no quotes: CPack writes them
 # into CPackConfig.cmake unescaped)
 set(CPACK_DEBIAN_LUA_PACKAGE_PROVIDES "lua5.4-mast")
+# mast/core.so dlopens libarchive at the first extraction (src/core/extract.c),
+# which dpkg-shlibdeps cannot see: the package that holds that SONAME, by hand
+find_program(MAST_DPKG_QUERY dpkg-query)
+get_filename_component(MAST_ARCHIVE_DIR ${ARCHIVE_LINK_LIBRARIES} DIRECTORY)
+if(MAST_DPKG_QUERY)
+  execute_process(COMMAND ${MAST_DPKG_QUERY} -S ${MAST_ARCHIVE_DIR}/${MAST_LIBARCHIVE_SONAME}
+                  OUTPUT_VARIABLE owner ERROR_QUIET RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(rc EQUAL 0 AND owner MATCHES "^([^:,]+)[:,]")
+    set(CPACK_DEBIAN_LUA_PACKAGE_DEPENDS ${CMAKE_MATCH_1})
+  endif()
+endif()
+if(NOT CPACK_DEBIAN_LUA_PACKAGE_DEPENDS)
+  message(STATUS "packaging: no Debian package owns ${MAST_LIBARCHIVE_SONAME}; lua-mast will not depend on it")
+endif()
 set(CPACK_DEBIAN_LUA_DESCRIPTION
   "Lua runtime for the MAST archive (Lua 5.4 module)\nThe mast module for Debian's lua5.4: queries, paging, downloads and bundles\nfor the Mikulski Archive for Space Telescopes, on libcurl.")
 

@@ -174,6 +174,7 @@ set_tests_properties(c-request PROPERTIES TIMEOUT 300 ENVIRONMENT "${MAST_SAN_EN
 # ThreadSanitizer from the library's sources (not with the ASan build).
 if(NOT MAST_SANITIZE)
   add_executable(test_embed_tsan spec/c/test_embed.c ${MAST_CORE_SOURCES} ${MAST_BIND_SOURCES}
+                 ${MAST_PLOT_SOURCES} ${MAST_FITS_SOURCES}
     ${MAST_RUNTIME_SOURCES} src/host/openlibs.c src/host/embed.c)
   target_compile_options(test_embed_tsan PRIVATE ${MAST_WARNINGS} -fsanitize=thread -g -O1)
   target_compile_definitions(test_embed_tsan PRIVATE MAST_BUILDING)

@@ -9,6 +9,8 @@
 -- hdu: a number from 1 (the primary HDU) or an EXTNAME. Nulls (TNULL, NaN,
 -- undefined logicals) are mast.null in tables; blank pixels are NaN in images.
 local core = require "mast.core"
+-- cfitsio's side of mast.core, loaded only with this module (src/bind/bind.h)
+local fcore = require "mast.core_fits"
 local O = require "mast.options"
 local columnar = require "mast.columnar"
 local dataset = require "mast.dataset"
@@ -42,14 +44,14 @@ end
 function M.open(path)
   local fn = "mast.fits.open"
   if type(path) ~= "string" or path == "" then O.usage(fn, "expected a file path, got " .. O.describe(path)) end
-  return setmetatable({ path = path, ud = guarded(fn, core.fits_open, path) }, File)
+  return setmetatable({ path = path, ud = guarded(fn, fcore.fits_open, path) }, File)
 end
 
 --- The same over bytes in memory (a download held as a string).
 function M.from_string(bytes, name)
   local fn = "mast.fits.from_string"
   if type(bytes) ~= "string" then O.usage(fn, "expected the bytes of a FITS file, got " .. O.describe(bytes)) end
-  return setmetatable({ path = name or "(memory)", ud = guarded(fn, core.fits_open_memory, bytes, name) }, File)
+  return setmetatable({ path = name or "(memory)", ud = guarded(fn, fcore.fits_open_memory, bytes, name) }, File)
 end
 
 function File:close()
@@ -367,7 +369,7 @@ function M.write(x, path, opts)
     end
     columns[i] = col
   end
-  local bytes = guarded(fn, core.fits_write_table, { extname = opts.extname, n = n, columns = columns })
+  local bytes = guarded(fn, fcore.fits_write_table, { extname = opts.extname, n = n, columns = columns })
   local out <close> = guarded(fn, core.open_output, path)
   out:write(bytes)
   return out:commit()

@@ -10,6 +10,8 @@
 -- Drawing is in mast.core (src/bind/plot.c); the file is written through the
 -- output capability, so a picture is whole at its path or absent.
 local core = require "mast.core"
+-- cairo's side of mast.core, loaded only with this module (src/bind/bind.h)
+local pcore = require "mast.core_plot"
 local O = require "mast.options"
 local dataset = require "mast.dataset"
 
@@ -247,7 +249,7 @@ Figure.__index = Figure
 local function figure(fn, kind, opts)
   local w, h = opts.width or 800, opts.height or 600
   local f = setmetatable({ fn = fn, kind = kind, opts = opts, w = w, h = h, notes = {},
-                           c = core.plot_canvas(opts.format, w, h) }, Figure)
+                           c = pcore.plot_canvas(opts.format, w, h) }, Figure)
   f.font = math.max(9, math.min(w, h) / 46)
   return f
 end
@@ -1296,7 +1298,7 @@ function M.image(img, opts)
     c:stroke()
     local marks = {}
     for _, t in ipairs(M.ticks(lo, hi, math.max(3, floor(dh / (f.font * 3))))) do
-      local y = f.y1 - core.plot_stretch((t.at - lo) / (hi - lo), scale) * dh
+      local y = f.y1 - pcore.plot_stretch((t.at - lo) / (hi - lo), scale) * dh
       marks[#marks + 1], marks[#marks + 2], marks[#marks + 3], marks[#marks + 4] = bx + bw, y, bx + bw + f.font * 0.3, y
       c:text(bx + bw + f.font * 0.4, y, t.label, f.font * 0.8, 0, 0.5)
     end

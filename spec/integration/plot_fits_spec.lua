@@ -3,11 +3,11 @@
 -- light curve read from a FITS light-curve file by path (one mast.fits.write
 -- makes, shaped as TESS's: TIME, PDCSAP_FLUX, PDCSAP_FLUX_ERR, QUALITY).
 local mast = require "mast"
-local core = require "mast.core"
+local pcore = require "mast.core_plot"
 
 -- r, g, b of the pixel at (x, y) of a PNG (pixels from the top left).
 local function pixel(path, x, y)
-  local w, _, px = core.png_read(H.read(path))
+  local w, _, px = pcore.png_read(H.read(path))
   local at = (math.floor(y) * w + math.floor(x)) * 4 + 1
   return px:byte(at, at + 2)
 end

@@ -18,6 +18,9 @@ describe("mast.config", function()
     end
     assert.equal(600, c.deadline)
     assert.equal(3, c.retries)
+    if not os.getenv("MAST_CONCURRENCY") then
+      assert.equal(8, c.concurrency)   -- downloads 8 at once (src/core/settings.h says why)
+    end
     assert.matches("^mast%-lua/%d+%.%d+%.%d+ libcurl/[%d.]+ Lua/5%.4$", c.user_agent)
   end)
 

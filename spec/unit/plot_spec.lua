@@ -1,6 +1,7 @@
 -- mast.plot: every kind to PNG and SVG, the marks where the data says (no network).
 local mast = require "mast"
 local core = require "mast.core"
+local pcore = require "mast.core_plot"
 local plot = require "mast.plot"
 
 local function ds(fields, rows)
@@ -18,7 +19,7 @@ end
 
 -- r, g, b of the pixel at (x, y) (pixels from the top left).
 local function pixel(path, x, y)
-  local w, _, px = core.png_read(H.read(path))
+  local w, _, px = pcore.png_read(H.read(path))
   local at = (math.floor(y) * w + math.floor(x)) * 4 + 1
   return px:byte(at, at + 2)
 end
@@ -266,23 +267,23 @@ describe("mast.plot", function()
   end)
 
   it("the canvas: spent once finished, a PNG read back, bad arguments refused", function()
-    local c = core.plot_canvas("png", 40, 30)
+    local c = pcore.plot_canvas("png", 40, 30)
     c:rgb(1, 0, 0)
     c:rect(10, 10, 5, 5)
     c:fill()
     local bytes = c:finish()
-    local w, h, px = core.png_read(bytes)
+    local w, h, px = pcore.png_read(bytes)
     assert.same({ 40, 30, 40 * 30 * 4 }, { w, h, #px })
     local at = (12 * 40 + 12) * 4 + 1
     assert.same({ 255, 0, 0, 255 }, { px:byte(at, at + 3) })
     assert.same({ 255, 255, 255, 255 }, { px:byte(1, 4) })
     assert.error_matches(function() c:rgb(0, 0, 0) end, "already finished")
     assert.error_matches(function() c:finish() end, "already finished")
-    H.raises("usage", core.png_read, "not a picture")
-    H.raises("usage", core.png_read, bytes:sub(1, 40))
-    assert.error_matches(function() core.plot_canvas("jpg", 10, 10) end, "invalid option 'jpg'")
-    assert.error_matches(function() core.plot_canvas("png", 1, 10) end, "width must be")
-    local d = core.plot_canvas("svg", 20, 20)
+    H.raises("usage", pcore.png_read, "not a picture")
+    H.raises("usage", pcore.png_read, bytes:sub(1, 40))
+    assert.error_matches(function() pcore.plot_canvas("jpg", 10, 10) end, "invalid option 'jpg'")
+    assert.error_matches(function() pcore.plot_canvas("png", 1, 10) end, "width must be")
+    local d = pcore.plot_canvas("svg", 20, 20)
     assert.error_matches(function() d:image({ 1, 2, 3 }, 2, 2, 0, 0, 10, 10, 0, 1, ("x"):rep(768), "abc") end,
       "fewer values")
     assert.error_matches(function() d:image({ 1, 2, 3, 4 }, 2, 2, 0, 0, 10, 10, 0, 1, "short", "abc") end,

@@ -74,6 +74,23 @@ void mast_plot_register(lua_State *L);
 /* fits.c: adds fits_open/fits_open_memory/fits_write_table to the table on top */
 void mast_fits_register(lua_State *L);
 
+/* The parts that link cairo and cfitsio are side modules, mast.core_plot and
+** mast.core_fits (mast/core_plot.so, mast/core_fits.so), loaded on first
+** use, so that `require "mast"` does not pay for those libraries and theirs.
+** A side module is its own shared object: it borrows the error and option
+** helpers of the mast.core already loaded (whose context scrubs messages)
+** through this table, a light userdata at registry field MAST_SIDE_API.
+** In libmast both are linked in and preloaded under the same names. */
+typedef struct mast_side_api {
+  void (*push_error)(lua_State *L, int code, const char *msg);
+  const char *(*opt_string)(lua_State *L, int t, const char *k, const char *def);
+  double (*opt_number)(lua_State *L, int t, const char *k, double def);
+  int (*opt_bool)(lua_State *L, int t, const char *k, int def);
+} mast_side_api;
+#define MAST_SIDE_API "mast.side_api"
+MAST_API int luaopen_mast_core_plot(lua_State *L);
+MAST_API int luaopen_mast_core_fits(lua_State *L);
+
 /* json */
 void mast_json_register(lua_State *L);   /* adds json_encode/json_decode/null/array/object */
 

@@ -1335,3 +1335,12 @@ void mast_fits_register(lua_State *L) {
   lua_pushcfunction(L, l_write_table);
   lua_setfield(L, -2, "fits_write_table");
 }
+
+MAST_API int luaopen_mast_core_fits(lua_State *L) {
+  luaL_checkversion(L);
+  lua_newtable(L);
+  mast_fits_register(L);
+  lua_pushliteral(L, "mast.core_fits");
+  lua_setfield(L, -2, "_NAME");
+  return 1;
+}

@@ -1226,6 +1226,9 @@ static const luaL_Reg core_funcs[] = {
   {NULL, NULL}
 };
 
+static const mast_side_api side_api = {mast_push_error, mast_opt_string, mast_opt_number,
+                                        mast_opt_bool};
+
 MAST_API int luaopen_mast_core(lua_State *L) {
   luaL_checkversion(L);
   mast_error_init(L);
@@ -1241,8 +1244,8 @@ MAST_API int luaopen_mast_core(lua_State *L) {
   mast_csv_register(L);
   mast_xml_register(L);
   mast_sky_register(L);
-  mast_plot_register(L);
-  mast_fits_register(L);
+  lua_pushlightuserdata(L, (void *)&side_api);   /* for mast.core_plot, mast.core_fits */
+  lua_setfield(L, LUA_REGISTRYINDEX, MAST_SIDE_API);
   lua_pushliteral(L, "mast.core");
   lua_setfield(L, -2, "_NAME");
   lua_pushliteral(L, MAST_VERSION_STRING);

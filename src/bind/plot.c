@@ -600,3 +600,12 @@ void mast_plot_register(lua_State *L) {
   lua_pushcfunction(L, l_png_read);
   lua_setfield(L, -2, "png_read");
 }
+
+MAST_API int luaopen_mast_core_plot(lua_State *L) {
+  luaL_checkversion(L);
+  lua_newtable(L);
+  mast_plot_register(L);
+  lua_pushliteral(L, "mast.core_plot");
+  lua_setfield(L, -2, "_NAME");
+  return 1;
+}

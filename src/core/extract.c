@@ -24,6 +24,7 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dlfcn.h>
 
 #include "internal.h"
 #include "files.h"
@@ -153,19 +154,59 @@ static int link_on_disk(const char *dir, const char *name) {
   return 0;
 }
 
+/* libarchive is opened only when an archive is extracted: it drags libxml2,
+** ICU and libstdc++ in, which would otherwise cost every start of mast. The
+** handle is RTLD_NODELETE, so the next extraction finds it loaded. */
+#define ARC_FUNCS(X)                                                              \
+  X(struct archive *, archive_read_new, (void))                                  \
+  X(int, archive_read_support_filter_gzip, (struct archive *))                   \
+  X(int, archive_read_support_filter_none, (struct archive *))                   \
+  X(int, archive_read_support_format_tar, (struct archive *))                    \
+  X(int, archive_read_support_format_zip, (struct archive *))                    \
+  X(int, archive_read_open_filename, (struct archive *, const char *, size_t))   \
+  X(int, archive_read_next_header, (struct archive *, struct archive_entry **))  \
+  X(la_ssize_t, archive_read_data_block,                                         \
+    (struct archive *, const void **, size_t *, la_int64_t *))                   \
+  X(int, archive_read_free, (struct archive *))                                  \
+  X(const char *, archive_error_string, (struct archive *))                      \
+  X(const char *, archive_entry_pathname, (struct archive_entry *))              \
+  X(const char *, archive_entry_hardlink, (struct archive_entry *))              \
+  X(const char *, archive_entry_symlink, (struct archive_entry *))               \
+  X(__LA_MODE_T, archive_entry_filetype, (struct archive_entry *))
+
+#define ARC_MEMBER(ret, name, args) ret(*name) args;
+typedef struct arc_api {
+  ARC_FUNCS(ARC_MEMBER)
+} arc_api;
+
+/* Fills api from the libarchive the build was made against; NULL, or why not. */
+static char *arc_load(mast_ctx *ctx, arc_api *api) {
+  void *lib = dlopen(MAST_LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+  if (lib == NULL)
+    return mast_format(ctx, "extracting an archive needs libarchive (%s): %s",
+                       MAST_LIBARCHIVE_SONAME, dlerror());
+#define ARC_LOAD(ret, name, args)                                      \
+  if ((*(void **)(&api->name) = dlsym(lib, #name)) == NULL)            \
+    return mast_format(ctx, "%s lacks %s", MAST_LIBARCHIVE_SONAME, #name);
+  ARC_FUNCS(ARC_LOAD)
+#undef ARC_LOAD
+  return NULL;   /* never dlclosed: LeakSanitizer counts ld.so's list of a NODELETE
+                 ** library closed as a leak; another dlopen only counts up */
+}
+
 static char *fail(mast_ctx *ctx, const char *archive, const char *entry, const char *why) {
   return mast_format(ctx, "refusing to extract %s: entry '%s' %s; nothing was extracted",
                      archive, entry, why);
 }
 
-static struct archive *open_archive(const char *path) {
-  struct archive *a = archive_read_new();
+static struct archive *open_archive(const arc_api *A, const char *path) {
+  struct archive *a = A->archive_read_new();
   if (a == NULL) return NULL;
-  archive_read_support_filter_gzip(a);
-  archive_read_support_filter_none(a);
-  archive_read_support_format_tar(a);
-  archive_read_support_format_zip(a);
-  if (archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) return a;   /* caller checks */
+  A->archive_read_support_filter_gzip(a);
+  A->archive_read_support_filter_none(a);
+  A->archive_read_support_format_tar(a);
+  A->archive_read_support_format_zip(a);
+  if (A->archive_read_open_filename(a, path, 65536) != ARCHIVE_OK) return a;   /* caller checks */
   return a;
 }
 
@@ -182,8 +223,8 @@ static void entry_name(const char *raw, char *out, size_t len) {
 /* Pass 1: checks every entry. Returns NULL if all are safe, else a message.
 ** Links are checked once every link of the archive is known, since a link
 ** may come after the entries it would affect. */
-static char *check_all(mast_ctx *ctx, const char *archive, const char *dir, int *count) {
-  struct archive *a = open_archive(archive);
+static char *check_all(const arc_api *A, mast_ctx *ctx, const char *archive, const char *dir, int *count) {
+  struct archive *a = open_archive(A, archive);
   struct archive_entry *e;
   names entries = {0}, links = {0}, targets = {0}, hard = {0}, hard_targets = {0};
   size_t i, k;
@@ -191,11 +232,11 @@ static char *check_all(mast_ctx *ctx, const char *archive, const char *dir, int 
   int r;
   *count = 0;
   if (a == NULL) return mast_format(ctx, "out of memory opening %s", archive);
-  while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
-    const char *raw = archive_entry_pathname(e);
+  while ((r = A->archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+    const char *raw = A->archive_entry_pathname(e);
     char name[PATH_MAX];
     const char *why;
-    mode_t type = archive_entry_filetype(e);
+    mode_t type = A->archive_entry_filetype(e);
     if (raw == NULL) {
       msg = mast_format(ctx, "refusing to extract %s: an entry has no name", archive);
       break;
@@ -206,7 +247,7 @@ static char *check_all(mast_ctx *ctx, const char *archive, const char *dir, int 
     }
     entry_name(raw, name, sizeof name);
     if (strcmp(name, ".") == 0) {   /* the directory itself: nothing to write */
-      if (type == AE_IFDIR && archive_entry_hardlink(e) == NULL) continue;
+      if (type == AE_IFDIR && A->archive_entry_hardlink(e) == NULL) continue;
       msg = fail(ctx, archive, raw, "names the directory itself, as something else");
       break;
     }
@@ -218,8 +259,8 @@ static char *check_all(mast_ctx *ctx, const char *archive, const char *dir, int 
       msg = fail(ctx, archive, raw, "lies below a symbolic link already in the directory");
       break;
     }
-    if (archive_entry_hardlink(e) != NULL) {
-      const char *t = archive_entry_hardlink(e);
+    if (A->archive_entry_hardlink(e) != NULL) {
+      const char *t = A->archive_entry_hardlink(e);
       char tname[PATH_MAX];
       entry_name(t, tname, sizeof tname);
       if (t[0] == '/' || mast_unsafe_path(tname, strlen(tname)) != NULL) {
@@ -236,7 +277,7 @@ static char *check_all(mast_ctx *ctx, const char *archive, const char *dir, int 
         break;
       }
     } else if (type == AE_IFLNK) {
-      const char *t = archive_entry_symlink(e);
+      const char *t = A->archive_entry_symlink(e);
       char base[PATH_MAX];
       entry_dir(name, base, sizeof base);
       if (t == NULL || !walk_inside(base, t, &links)) {
@@ -259,7 +300,7 @@ static char *check_all(mast_ctx *ctx, const char *archive, const char *dir, int 
   }
   if (msg == NULL && r != ARCHIVE_EOF)
     msg = mast_format(ctx, "cannot read %s as a tar, tar.gz or zip archive: %s", archive,
-                      archive_error_string(a) ? archive_error_string(a) : "unknown error");
+                      A->archive_error_string(a) ? A->archive_error_string(a) : "unknown error");
   /* every link is known now */
   for (i = 0; msg == NULL && i < entries.n; i++)
     for (k = 0; msg == NULL && k < links.n; k++) {
@@ -282,11 +323,11 @@ static char *check_all(mast_ctx *ctx, const char *archive, const char *dir, int 
   names_free(ctx, &targets);
   names_free(ctx, &hard);
   names_free(ctx, &hard_targets);
-  archive_read_free(a);
+  A->archive_read_free(a);
   return msg;
 }
 
-static char *write_file(mast_ctx *ctx, struct archive *a, const char *path, int64_t *size) {
+static char *write_file(const arc_api *A, mast_ctx *ctx, struct archive *a, const char *path, int64_t *size) {
   mast_output o;
   const void *buf;
   size_t len;
@@ -299,7 +340,7 @@ static char *write_file(mast_ctx *ctx, struct archive *a, const char *path, int6
     mast_output_free(&o);
     return msg != NULL ? msg : mast_format(ctx, "out of memory writing %s", path);
   }
-  while ((r = archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
+  while ((r = A->archive_read_data_block(a, &buf, &len, &off)) == ARCHIVE_OK) {
     if (lseek(o.fd, (off_t)off, SEEK_SET) < 0) {
       msg = mast_format(ctx, "cannot write %s: %s", o.part, strerror(errno));
       break;
@@ -309,13 +350,13 @@ static char *write_file(mast_ctx *ctx, struct archive *a, const char *path, int6
   }
   if (msg == NULL && r != ARCHIVE_EOF)
     msg = mast_format(ctx, "cannot read %s from the archive: %s", path,
-                      archive_error_string(a) ? archive_error_string(a) : "unknown error");
+                      A->archive_error_string(a) ? A->archive_error_string(a) : "unknown error");
   if (msg == NULL) mast_output_commit(&o, *size, &msg);   /* sparse entries: cut to size */
   mast_output_free(&o);
   return msg;
 }
 
-static int extract(mast_ctx *ctx, const char *archive, const char *dir, mast_entry_fn fn, void *ud,
+static int extract(const arc_api *A, mast_ctx *ctx, const char *archive, const char *dir, mast_entry_fn fn, void *ud,
                    char **message) {
   struct archive *a;
   struct archive_entry *e;
@@ -326,7 +367,7 @@ static int extract(mast_ctx *ctx, const char *archive, const char *dir, mast_ent
     *message = mast_format(ctx, "this host does not allow writing to %s", dir);
     return MAST_EDENIED;
   }
-  if ((msg = check_all(ctx, archive, dir, &count)) != NULL) {
+  if ((msg = check_all(A, ctx, archive, dir, &count)) != NULL) {
     *message = msg;
     return strncmp(msg, "out of memory", 13) == 0 ? MAST_ENOMEM : MAST_EIO;
   }
@@ -334,14 +375,14 @@ static int extract(mast_ctx *ctx, const char *archive, const char *dir, mast_ent
     *message = mast_format(ctx, "cannot create directory %s: %s", dir, strerror(err));
     return MAST_EIO;
   }
-  a = open_archive(archive);
+  a = open_archive(A, archive);
   if (a == NULL) {
     *message = mast_format(ctx, "out of memory opening %s", archive);
     return MAST_ENOMEM;
   }
-  while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+  while ((r = A->archive_read_next_header(a, &e)) == ARCHIVE_OK) {
     char name[PATH_MAX], path[PATH_MAX * 2], parent[PATH_MAX * 2];
-    mode_t type = archive_entry_filetype(e);
+    mode_t type = A->archive_entry_filetype(e);
     int64_t size = 0;
     if (mast_cancelled(ctx)) {   /* between entries: each one is whole or absent */
       msg = mast_format(ctx, "cancelled while extracting %s: %d of %d entries written", archive,
@@ -350,7 +391,7 @@ static int extract(mast_ctx *ctx, const char *archive, const char *dir, mast_ent
       break;
     }
     written++;
-    entry_name(archive_entry_pathname(e), name, sizeof name);
+    entry_name(A->archive_entry_pathname(e), name, sizeof name);
     if (strcmp(name, ".") == 0) continue;
     snprintf(path, sizeof path, "%s/%s", dir, name);
     if (!mast_parent_dir(path, parent, sizeof parent) || !mast_mkdirs(parent, &err)) {
@@ -358,9 +399,9 @@ static int extract(mast_ctx *ctx, const char *archive, const char *dir, mast_ent
       code = MAST_EIO;
       break;
     }
-    if (archive_entry_hardlink(e) != NULL) {
+    if (A->archive_entry_hardlink(e) != NULL) {
       char tname[PATH_MAX], target[PATH_MAX * 2];
-      entry_name(archive_entry_hardlink(e), tname, sizeof tname);
+      entry_name(A->archive_entry_hardlink(e), tname, sizeof tname);
       snprintf(target, sizeof target, "%s/%s", dir, tname);
       unlink(path);
       if (link(target, path) != 0) {
@@ -377,12 +418,12 @@ static int extract(mast_ctx *ctx, const char *archive, const char *dir, mast_ent
       continue;
     } else if (type == AE_IFLNK) {
       unlink(path);
-      if (symlink(archive_entry_symlink(e), path) != 0) {
+      if (symlink(A->archive_entry_symlink(e), path) != 0) {
         msg = mast_format(ctx, "cannot create the link %s: %s", path, strerror(errno));
         code = MAST_EIO;
         break;
       }
-    } else if ((msg = write_file(ctx, a, path, &size)) != NULL) {
+    } else if ((msg = write_file(A, ctx, a, path, &size)) != NULL) {
       code = MAST_EIO;
       break;
     }
@@ -394,10 +435,10 @@ static int extract(mast_ctx *ctx, const char *archive, const char *dir, mast_ent
   }
   if (code == MAST_OK && r != ARCHIVE_EOF) {
     msg = mast_format(ctx, "cannot read %s: %s", archive,
-                      archive_error_string(a) ? archive_error_string(a) : "unknown error");
+                      A->archive_error_string(a) ? A->archive_error_string(a) : "unknown error");
     code = MAST_EIO;
   }
-  archive_read_free(a);
+  A->archive_read_free(a);
   *message = msg;
   return code;
 }
@@ -405,8 +446,15 @@ static int extract(mast_ctx *ctx, const char *archive, const char *dir, mast_ent
 int mast_extract(mast_ctx *ctx, const char *archive, const char *dir, mast_entry_fn fn, void *ud,
                  char **message) {
   char *m = NULL;
-  char *where = mast_output_resolve(ctx, dir);   /* relative: under the download root */
-  int code = where == NULL ? MAST_ENOMEM : extract(ctx, archive, where, fn, ud, &m);
+  arc_api api;
+  char *where;
+  int code;
+  if ((m = arc_load(ctx, &api)) != NULL) {
+    *message = mast_host_string(ctx, m);
+    return MAST_EIO;
+  }
+  where = mast_output_resolve(ctx, dir);   /* relative: under the download root */
+  code = where == NULL ? MAST_ENOMEM : extract(&api, ctx, archive, where, fn, ud, &m);
   mast_strfree(ctx, where);
   *message = mast_host_string(ctx, m);   /* the host frees it with mast_free */
   return code;

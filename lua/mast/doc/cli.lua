@@ -36,7 +36,7 @@ return {
       timeout = "Seconds a transfer may receive nothing before it counts as stalled (default 60).",
       retries = "Retries of a transient failure, with backoff (default 3).",
       retry_delay = "The first retry's delay in seconds (default 0.5).",
-      concurrency = "Transfers at once in a batch (default 4).",
+      concurrency = "Transfers at once in a batch (default 8).",
       cache_dir = "Where small public metadata is cached between runs (default $XDG_CACHE_HOME/mast); "
         .. "empty turns the disk cache off.",
       deadline = "Seconds one query may take in all, polling and retries included (default 600).",

@@ -11,7 +11,8 @@ normal handling; the first matching rule with uses left applies.
 import threading
 
 KINDS = ("status", "drop", "stall", "malformed", "truncated_json", "latency", "executing",
-         "error", "ignore_range", "length_lie", "redirect")
+         "error", "ignore_range", "length_lie", "redirect", "change", "ignore_if_range",
+         "range_shift")
 
 
 class FaultError(ValueError):

@@ -192,6 +192,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(early)
         if rule is not None and rule.kind == "ignore_range":
             request.ignore_range = True
+        if rule is not None and rule.kind == "ignore_if_range":
+            request.ignore_if_range = True
+        if rule is not None and rule.kind == "range_shift":
+            request.range_shift = int(rule.spec.get("bytes", 1000))
+        if rule is not None and rule.kind == "change" and info.get("uri"):
+            state.change_file(info["uri"], rule.spec.get("size"))
         if handler is None:
             response = text_response(404, "Not found: %s" % request.path)
         else:

@@ -46,6 +46,15 @@
 
 typedef enum { X_WAIT, X_ACTIVE, X_DONE } xstate;
 
+/* What names one version of a file: the server's validators and its length
+** (-1 unknown). A partial download keeps its own in <path>.part.meta. */
+#define VALIDATOR_MAX 256
+typedef struct validator {
+  char etag[VALIDATOR_MAX];
+  char modified[VALIDATOR_MAX];
+  int64_t length;
+} validator;
+
 typedef struct xfer {
   mast_ctx *ctx;
   const mast_request *req;   /* &rq */
@@ -65,6 +74,9 @@ typedef struct xfer {
   int64_t got;               /* bytes received in this attempt */
   int64_t flushed;           /* bytes of this attempt handed to the disk early */
   int64_t total;             /* expected final size, -1 unknown */
+  validator was;             /* the .part's version, when resuming (from its .part.meta) */
+  int checked;               /* this attempt's answer was checked against it */
+  const char *changed;       /* why this answer is another version of the file, or NULL */
   long buffer;               /* libcurl's receive buffer for a download, bytes */
   int attempt;               /* attempts made so far */
   xstate state;
@@ -186,6 +198,122 @@ static int take_body(xfer *x) {
   return 1;
 }
 
+/* ---- the version of a partial download ---- */
+
+/* A header value fit to keep and to send back: printable, no line break. */
+static void copy_value(char *dst, const char *v) {
+  size_t i, n = v ? strlen(v) : 0;
+  dst[0] = '\0';
+  if (n == 0 || n >= VALIDATOR_MAX) return;
+  for (i = 0; i < n; i++)
+    if ((unsigned char)v[i] < 32 || (unsigned char)v[i] == 127) return;
+  memcpy(dst, v, n + 1);
+}
+
+static const char *header_of(xfer *x, const char *name) {
+  struct curl_header *h;
+  if (curl_easy_header(x->easy, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK) return NULL;
+  return h->value;
+}
+
+/* The validators of this answer; *start: where its Content-Range starts (-1: none). */
+static void answer_version(xfer *x, long status, validator *v, int64_t *start) {
+  const char *cr = header_of(x, "Content-Range");
+  curl_off_t cl = -1;
+  copy_value(v->etag, header_of(x, "ETag"));
+  copy_value(v->modified, header_of(x, "Last-Modified"));
+  v->length = -1;
+  *start = -1;
+  if (status == 206 && cr != NULL) {
+    long long a, b, total;
+    char star;
+    if (sscanf(cr, "bytes %lld-%lld/%lld", &a, &b, &total) == 3) {
+      *start = a;
+      v->length = total;
+    } else if (sscanf(cr, "bytes %lld-%lld/%c", &a, &b, &star) == 3) {
+      *start = a;
+    }
+  } else if (status == 200 && curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) ==
+             CURLE_OK && cl >= 0) {
+    v->length = cl;
+  }
+}
+
+/* The .part.meta's text for v, or NULL when v names nothing. */
+static char *version_text(xfer *x, const validator *v) {
+  if (!v->etag[0] && !v->modified[0] && v->length < 0) return NULL;
+  return mast_format(x->ctx, "etag %s\nlast-modified %s\nlength %lld\n", v->etag, v->modified,
+                     (long long)v->length);
+}
+
+/* Reads the .part.meta into x->was (empty when there is none: an old .part,
+** or a server that sent no validator; such a .part resumes as before). */
+static void read_version(xfer *x) {
+  char *text = mast_output_meta_read(&x->out), *line, *next;
+  memset(&x->was, 0, sizeof x->was);
+  x->was.length = -1;
+  if (text == NULL) return;
+  for (line = text; line && *line; line = next) {
+    next = strchr(line, '\n');
+    if (next) *next++ = '\0';
+    if (strncmp(line, "etag ", 5) == 0) copy_value(x->was.etag, line + 5);
+    else if (strncmp(line, "last-modified ", 14) == 0) copy_value(x->was.modified, line + 14);
+    else if (strncmp(line, "length ", 7) == 0) x->was.length = strtoll(line + 7, NULL, 10);
+  }
+  mast_strfree(x->ctx, text);
+}
+
+/* The If-Range value for a resume: a strong ETag, else Last-Modified. */
+static const char *if_range_of(const validator *v) {
+  if (v->etag[0] && strncmp(v->etag, "W/", 2) != 0) return v->etag;
+  return v->modified[0] ? v->modified : NULL;
+}
+
+/* Why the answer v is not the version the .part was written from, or NULL. */
+static const char *another_version(const validator *was, const validator *v) {
+  if (was->etag[0] && v->etag[0]) {
+    if (strcmp(was->etag, v->etag) != 0) return "its ETag is not the partial file's";
+  } else if (was->modified[0] && v->modified[0] && strcmp(was->modified, v->modified) != 0) {
+    return "its Last-Modified is not the partial file's";
+  }
+  if (was->length >= 0 && v->length >= 0 && was->length != v->length)
+    return "its total length is not the partial file's";
+  return NULL;
+}
+
+/* The first bytes of a download's answer: a resume goes on only when the answer
+** is the rest of the same version of the file; a whole file (200) starts the
+** .part again; a fresh start records the version. 0 stops the transfer:
+** x->changed (start again) or x->fail_msg. Called from inside libcurl. */
+static int first_bytes(xfer *x, long status) {
+  validator now;
+  int64_t start;
+  char *text;
+  x->checked = 1;
+  answer_version(x, status, &now, &start);
+  if (status == 206) {
+    if (start != x->offset) x->changed = "its Content-Range does not start where the partial file ends";
+    else if (x->offset > 0) x->changed = another_version(&x->was, &now);
+    if (x->changed != NULL) return 0;
+  } else if (x->offset > 0) {
+    /* the server ignored our range, or If-Range said the file changed */
+    if (mast_output_truncate(&x->out, &x->fail_msg) != MAST_OK) return 0;
+    x->offset = 0;
+  }
+  if (x->offset > 0 || x->method == MAST_POST) return 1;
+  text = version_text(x, &now);
+  if (text == NULL && (now.etag[0] || now.modified[0] || now.length >= 0)) {
+    x->fail_msg = mast_format(x->ctx, "out of memory writing %s", x->out.part);
+    return 0;
+  }
+  if (mast_output_meta_write(&x->out, text, &x->fail_msg) != MAST_OK) {
+    mast_strfree(x->ctx, text);
+    return 0;
+  }
+  mast_strfree(x->ctx, text);
+  return 1;
+}
+
 /* ---- callbacks (called from inside libcurl: no Lua, no longjmp) ---- */
 
 static size_t on_write(char *p, size_t size, size_t nmemb, void *ud) {
@@ -194,10 +322,9 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud) {
   long status = 0;
   curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
   if (is_download(x) && status >= 200 && status < 300) {
-    if (status != 206 && x->offset > 0 && x->got == 0) {
-      /* the server ignored our range: start the file again */
-      if (mast_output_truncate(&x->out, &x->fail_msg) != MAST_OK) goto write_error;
-      x->offset = 0;
+    if (!x->checked && !first_bytes(x, status)) {
+      if (x->changed != NULL) return 0;   /* classify() starts the file again */
+      goto write_error;
     }
     if (mast_output_write(&x->out, p, n, &x->fail_msg) != MAST_OK) goto write_error;
     x->got += (int64_t)n;
@@ -256,11 +383,17 @@ static int open_part(xfer *x) {
     return 0;
   }
   x->offset = (int64_t)st.st_size;
+  memset(&x->was, 0, sizeof x->was);
+  x->was.length = -1;
+  if (x->offset > 0) read_version(x);
   /* resume=false drops an old .part (later attempts of this call may still
      resume what this call wrote); a POST's answer is made afresh each time */
   if (((x->req->flags & MAST_F_NO_RESUME) && x->attempt == 0) || x->method == MAST_POST)
     x->offset = 0;
   if (x->req->expected_size >= 0 && x->offset > x->req->expected_size) x->offset = 0;
+  /* a .part of a version whose length is not the product's: another version */
+  if (x->req->expected_size >= 0 && x->was.length >= 0 && x->was.length != x->req->expected_size)
+    x->offset = 0;
   if (x->offset == 0 && st.st_size > 0 && mast_output_truncate(&x->out, &x->fail_msg) != MAST_OK)
     return 0;
   if (x->offset > 0) x->res->resumed = 1;
@@ -361,6 +494,8 @@ static int start(xfer *x) {
   double stall = q->stall_timeout > 0 ? q->stall_timeout : c->timeout;
 
   x->got = x->flushed = 0;
+  x->checked = 0;
+  x->changed = NULL;
   x->fail_code = MAST_OK;
   mast_strfree(ctx, x->fail_msg);
   x->fail_msg = NULL;
@@ -388,8 +523,18 @@ static int start(xfer *x) {
   if (c->ca_file) curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_file);
   if (c->ca_path) curl_easy_setopt(e, CURLOPT_CAPATH, c->ca_path);
   if (!is_download(x)) curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-  if (is_download(x) && x->offset > 0)
-    curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->offset);
+  if (is_download(x) && x->offset > 0) {
+    /* the range by hand, not CURLOPT_RESUME_FROM: libcurl would take a 200 as
+       long as the .part for the whole file, which a changed file may be */
+    char range[48], ifr[VALIDATOR_MAX + 16];
+    const char *v = if_range_of(&x->was);
+    snprintf(range, sizeof range, "%lld-", (long long)x->offset);
+    curl_easy_setopt(e, CURLOPT_RANGE, range);
+    if (v != NULL) {
+      snprintf(ifr, sizeof ifr, "If-Range: %s", v);
+      if (!add_header(x, ifr)) return MAST_ENOMEM;
+    }
+  }
   /* a download is written to disk as it arrives: big reads mean fewer
      system calls (1 GiB on loopback: 0.61 s instead of 0.95 s with 16 KB) */
   if (is_download(x)) curl_easy_setopt(e, CURLOPT_BUFFERSIZE, x->buffer);
@@ -520,6 +665,7 @@ static void complete_download(xfer *x) {
     /* wrong content cannot be repaired by resuming: drop it (before closing:
        the lock keeps another process's .part from being the one unlinked) */
     unlink(x->out.part);
+    (void)mast_output_meta_write(&x->out, NULL, &msg);
     close_part(x);
     finish(x, MAST_EIO,
            mast_format(ctx, "%s: received %lld bytes but the product's size is %lld bytes; "
@@ -531,6 +677,7 @@ static void complete_download(xfer *x) {
     finish(x, MAST_EIO, msg);
     return;
   }
+  (void)mast_output_meta_write(&x->out, NULL, &msg);   /* the version is the file's now */
   x->res->bytes = (int64_t)st.st_size;
   finish(x, MAST_OK, NULL);
 }
@@ -650,6 +797,16 @@ static outcome curl_failure(xfer *x, facts *f) {
 /* What the finished attempt means. Decides only; the handlers act. */
 static outcome classify(xfer *x, facts *f) {
   long s = f->status;
+  if (x->changed != NULL) {                   /* another version of the file: start again */
+    if (x->restarts < 2) {
+      mast_log(x->ctx, 1, "%s changed on the server (%s); starting it again", label_of(x),
+               x->changed);
+      return O_RESTART;
+    }
+    return fail_with(f, MAST_EHTTP, mast_format(x->ctx, "%s kept changing on the server while it "
+                                                "was downloaded (%s); nothing was written to %s",
+                                                label_of(x), x->changed, x->out.path));
+  }
   if (x->fail_code != MAST_OK) {              /* we aborted it ourselves */
     char *m = x->fail_msg;
     x->fail_msg = NULL;
@@ -673,11 +830,19 @@ static outcome classify(xfer *x, facts *f) {
   }
   if (f->rc == CURLE_OK && ok_status(s)) {
     f->complete = is_download(x) && x->method != MAST_HEAD;
+    /* a whole file with no body at all, to a resume: the .part is not it */
+    if (f->complete && !x->checked && x->offset > 0 && s != 206 &&
+        mast_output_truncate(&x->out, &f->msg) != MAST_OK) {
+      f->code = MAST_EIO;
+      return O_FAIL;
+    }
     return O_DONE;
   }
   if (f->rc == CURLE_OK && s == 416 && is_download(x) && x->offset > 0) {
     /* our range starts at or past the end: complete, or a stale .part */
     int64_t want = x->req->expected_size >= 0 ? x->req->expected_size : f->range_total;
+    if (x->was.length >= 0 && f->range_total >= 0 && x->was.length != f->range_total)
+      want = -1;   /* the file's length is not the one the .part was written for */
     if (want >= 0 && want == x->offset && x->out.fd >= 0) {
       f->complete = 1;
       return O_DONE;

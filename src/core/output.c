@@ -203,6 +203,69 @@ int mast_output_commit(mast_output *o, int64_t size, char **msg) {
   return MAST_OK;
 }
 
+/* <part>.meta, or NULL (ENOMEM) */
+static char *meta_path(mast_output *o, const char *suffix) {
+  return o->part == NULL ? NULL : mast_format(o->ctx, "%s.meta%s", o->part, suffix);
+}
+
+static void meta_unlink(mast_output *o) {
+  char *m = meta_path(o, "");
+  if (m != NULL) unlink(m);
+  mast_strfree(o->ctx, m);
+}
+
+int mast_output_meta_write(mast_output *o, const char *text, char **msg) {
+  char *m, *tmp;
+  int fd, rc = MAST_OK;
+  *msg = NULL;
+  if (text == NULL) {
+    meta_unlink(o);
+    return MAST_OK;
+  }
+  m = meta_path(o, "");
+  tmp = meta_path(o, ".tmp");
+  if (m == NULL || tmp == NULL) {
+    rc = MAST_ENOMEM;
+    goto done;
+  }
+  /* the .part's lock holder alone writes these names: a fresh tmp is ours */
+  (void)unlink(tmp);
+  fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    rc = MAST_EIO;
+  } else {
+    size_t n = strlen(text), done = 0;
+    while (done < n) {
+      ssize_t w = write(fd, text + done, n - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) break;
+      done += (size_t)w;
+    }
+    if (close(fd) != 0 || done < n || rename(tmp, m) != 0) rc = MAST_EIO;
+  }
+  if (rc == MAST_EIO) {
+    *msg = mast_format(o->ctx, "cannot write %s: %s", m, strerror(errno));
+    unlink(tmp);
+  }
+done:
+  mast_strfree(o->ctx, m);
+  mast_strfree(o->ctx, tmp);
+  return rc;
+}
+
+char *mast_output_meta_read(mast_output *o) {
+  char buf[4096], *m = meta_path(o, "");
+  ssize_t n = -1;
+  int fd = m ? open(m, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+  mast_strfree(o->ctx, m);
+  if (fd < 0) return NULL;
+  do n = read(fd, buf, sizeof buf - 1); while (n < 0 && errno == EINTR);
+  close(fd);
+  if (n < 0) return NULL;
+  buf[n] = '\0';
+  return mast_format(o->ctx, "%s", buf);
+}
+
 void mast_output_drop_empty(mast_output *o) {
   struct stat st, now;
   int fd;
@@ -212,15 +275,20 @@ void mast_output_drop_empty(mast_output *o) {
   /* only a .part no other process is writing: an overlapping download that was
      refused must not remove the one it was refused for, even while it is empty */
   if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0 && lock_part(fd) == 0 &&
-      lstat(o->part, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev)
+      lstat(o->part, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev) {
     unlink(o->part);
+    meta_unlink(o);
+  }
   close(fd);
 }
 
 void mast_output_free(mast_output *o) {
   if (o->ctx == NULL) return;
   mast_output_close(o);
-  if (!o->committed && !o->keep_part && o->part != NULL) unlink(o->part);
+  if (!o->committed && !o->keep_part && o->part != NULL) {
+    unlink(o->part);
+    meta_unlink(o);
+  }
   mast_strfree(o->ctx, o->path);
   mast_strfree(o->ctx, o->part);
   o->path = o->part = NULL;

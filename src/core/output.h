@@ -76,7 +76,18 @@ int mast_output_commit(mast_output *o, int64_t size, char **msg);
 ** lock (a failed download leaves no empty litter, nor takes another's file). */
 void mast_output_drop_empty(mast_output *o);
 
-/* Closes; removes the .part unless committed or o->keep_part; frees. */
+/* The validator of a partial download (ETag, Last-Modified, its length), kept
+** beside its .part as <path>.part.meta so that a later run resumes only the
+** same version of the file. Written only by the holder of the .part's lock:
+** a temporary file renamed over it, never through a link. text NULL removes
+** it. MAST_OK or MAST_EIO. */
+int mast_output_meta_write(mast_output *o, const char *text, char **msg);
+
+/* The .part.meta's text (a mast_format string; at most 4 KB), or NULL. */
+char *mast_output_meta_read(mast_output *o);
+
+/* Closes; removes the .part (and its .part.meta) unless committed or
+** o->keep_part; frees. */
 void mast_output_free(mast_output *o);
 
 #endif

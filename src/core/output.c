@@ -2,12 +2,14 @@
 ** output.c -- the one way the library writes a file (see output.h).
 */
 #define _XOPEN_SOURCE 700
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -105,7 +107,7 @@ int mast_output_open(mast_output *o, int how, char **msg) {
                        strerror(err ? err : ENAMETOOLONG));
     return MAST_EIO;
   }
-  if (how == MAST_OUT_PRIVATE) {
+  if (how == MAST_OUT_PRIVATE || how == MAST_OUT_OWN) {
     /* no other writer shares this name, so none can rename our half-written file */
     char *own = mast_format(o->ctx, "%s.%ld-%08lx.part", o->path, (long)getpid(),
                             (unsigned long)(mast_random(o->ctx) * 4294967296.0));
@@ -123,7 +125,8 @@ int mast_output_open(mast_output *o, int how, char **msg) {
     if (unlink(o->part) == 0 || errno == ENOENT)
       o->fd = open(o->part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                    how == MAST_OUT_PRIVATE ? 0600 : 0666);
-    if (o->fd >= 0 && how == MAST_OUT_RESUME && lock_part(o->fd) != 0) {
+    /* an own .part is locked too: mast_output_sweep tells a dead writer's by it */
+    if (o->fd >= 0 && how != MAST_OUT_FRESH && lock_part(o->fd) != 0) {
       int e = errno;
       mast_output_close(o);
       errno = e;
@@ -141,6 +144,46 @@ int mast_output_open(mast_output *o, int how, char **msg) {
     return MAST_EIO;
   }
   return MAST_OK;
+}
+
+/* Whether name is <base>.<pid>-<8 hex>.part. */
+static int own_part_of(const char *name, const char *base) {
+  size_t n = strlen(base), i;
+  const char *p = name + n;
+  if (strncmp(name, base, n) != 0 || *p++ != '.') return 0;
+  for (i = 0; p[i] >= '0' && p[i] <= '9'; i++) {}
+  if (i == 0 || p[i] != '-') return 0;
+  p += i + 1;
+  for (i = 0; i < 8; i++)
+    if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f'))) return 0;
+  return strcmp(p + 8, ".part") == 0;
+}
+
+void mast_output_sweep(mast_output *o) {
+  char dir[PATH_MAX], file[PATH_MAX];
+  const char *base;
+  struct dirent *e;
+  DIR *d;
+  if (o->path == NULL || !mast_parent_dir(o->path, dir, sizeof dir)) return;
+  base = strrchr(o->path, '/');
+  base = base ? base + 1 : o->path;
+  if ((d = opendir(dir)) == NULL) return;
+  while ((e = readdir(d)) != NULL) {
+    struct stat st, now;
+    int fd;
+    if (!own_part_of(e->d_name, base)) continue;
+    if (snprintf(file, sizeof file, "%s/%s", dir, e->d_name) >= (int)sizeof file) continue;
+    fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) continue;
+    /* unlocked: its writer is gone (a lock dies with its process). An empty
+       file just made may not be locked yet: left for a later sweep */
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        !(st.st_size == 0 && time(NULL) - st.st_mtime < 5) && lock_part(fd) == 0 &&
+        lstat(file, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev)
+      unlink(file);
+    close(fd);
+  }
+  closedir(d);
 }
 
 int mast_output_write(mast_output *o, const void *p, size_t n, char **msg) {

@@ -250,9 +250,11 @@ static char *version_text(xfer *x, const validator *v) {
 ** or a server that sent no validator; such a .part resumes as before). */
 static void read_version(xfer *x) {
   char *text = mast_output_meta_read(&x->out), *line, *next;
+  size_t size;
   memset(&x->was, 0, sizeof x->was);
   x->was.length = -1;
   if (text == NULL) return;
+  size = strlen(text) + 1;   /* the lines are cut in place: free it by this size */
   for (line = text; line && *line; line = next) {
     next = strchr(line, '\n');
     if (next) *next++ = '\0';
@@ -260,7 +262,7 @@ static void read_version(xfer *x) {
     else if (strncmp(line, "last-modified ", 14) == 0) copy_value(x->was.modified, line + 14);
     else if (strncmp(line, "length ", 7) == 0) x->was.length = strtoll(line + 7, NULL, 10);
   }
-  mast_strfree(x->ctx, text);
+  mast_sfree(x->ctx, text, size);
 }
 
 /* The If-Range value for a resume: a strong ETag, else Last-Modified. */

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import traceback
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -64,6 +65,24 @@ class SandboxServer(ThreadingHTTPServer):
 
 class _Refused(Exception):
     """The TLS handshake failed (the client did not trust the certificate)."""
+
+
+_BOMBS = {}
+_BOMBS_LOCK = threading.Lock()
+
+
+def _gzip_bomb(size):
+    """A gzip body of ``size`` spaces (about size/1000 bytes; made once per size)."""
+    with _BOMBS_LOCK:
+        if size not in _BOMBS:
+            packer = zlib.compressobj(9, zlib.DEFLATED, 31)   # 31: the gzip wrapper
+            block, parts, left = b" " * (1 << 20), [], size
+            while left > 0:
+                parts.append(packer.compress(block[:min(left, len(block))]))
+                left -= len(block)
+            parts.append(packer.flush())
+            _BOMBS[size] = b"".join(parts)
+        return _BOMBS[size]
 
 
 class _Dropped(Exception):
@@ -240,6 +259,9 @@ class Handler(BaseHTTPRequestHandler):
                 location = request.state.alt_url + self.path
             return Response(int(spec.get("status", 307)), b"", "text/plain; charset=utf-8",
                             [("Location", location)])
+        if rule.kind == "gzip_bomb":
+            return Response(200, _gzip_bomb(int(spec.get("expand", 1 << 30))), formats.JSON_TYPE,
+                            [("Content-Encoding", "gzip")])
         if rule.kind == "executing":
             fraction = use / (rule.total + 1.0)
             return Response(200, formats.executing_body(fraction), formats.JSON_TYPE)

@@ -43,6 +43,8 @@
 #define WRITEBACK_EVERY (8 << 20) /* bytes of a download between early writebacks */
 #define BACKOFF_CAP 30.0         /* seconds; the longest computed backoff */
 #define RETRY_AFTER_CAP 600.0    /* seconds; the longest Retry-After obeyed */
+#define BOMB_BYTES (64L << 20)   /* decoded bytes of an API answer past which... */
+#define BOMB_RATIO 200           /* ...it may expand at most this much over the wire */
 
 typedef enum { X_WAIT, X_ACTIVE, X_DONE } xstate;
 
@@ -318,6 +320,20 @@ static int first_bytes(xfer *x, long status) {
 
 /* ---- callbacks (called from inside libcurl: no Lua, no longjmp) ---- */
 
+/* An answer we asked to be compressed that expands past all reason (a small
+** gzip body of gigabytes): stopped with an error before it takes the memory.
+** decoded: its bytes after decoding so far. */
+static int is_bomb(xfer *x, int64_t decoded) {
+  curl_off_t wire = 0;
+  curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);   /* bytes as received */
+  if (wire > 0 && decoded / wire < BOMB_RATIO) return 0;
+  x->fail_code = MAST_ENOMEM;
+  x->fail_msg = mast_format(x->ctx, "the response from %s expands from %lld compressed bytes to "
+                            "more than %lld bytes: refused as a compression bomb", label_of(x),
+                            (long long)wire, (long long)decoded);
+  return 1;
+}
+
 static size_t on_write(char *p, size_t size, size_t nmemb, void *ud) {
   xfer *x = ud;
   size_t n = size * nmemb;
@@ -345,6 +361,7 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud) {
     return 0;
   }
   if (is_stream(x) && ok_status(status)) {   /* handed to the sink after this round */
+    if (x->got + (int64_t)n > BOMB_BYTES && is_bomb(x, x->got + (int64_t)n)) return 0;
     if (!mast_buf_add(x->ctx, &x->chunk, p, n)) {
       x->fail_code = MAST_ENOMEM;
       x->fail_msg = mast_format(x->ctx, "out of memory reading the response from %s", label_of(x));
@@ -360,6 +377,7 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud) {
     }
     return n;
   }
+  if (x->body.len + n > (size_t)BOMB_BYTES && is_bomb(x, (int64_t)(x->body.len + n))) return 0;
   if (x->req->max_body > 0 && x->body.len + n > x->req->max_body) {
     x->fail_code = MAST_ENOMEM;
     x->fail_msg = mast_format(x->ctx, "the response from %s is larger than the %zu-byte limit",
@@ -637,6 +655,15 @@ static void retry_or_fail(xfer *x, int code, char *msg, double retry_after, doub
   if (delay > BACKOFF_CAP) delay = BACKOFF_CAP;
   delay *= 0.5 + 0.5 * mast_random(ctx);    /* jitter */
   if (retry_after > 0) delay = retry_after > RETRY_AFTER_CAP ? RETRY_AFTER_CAP : retry_after;
+  if (retry_after > RETRY_AFTER_CAP) {
+    /* a Retry-After far off (seconds or an HTTP date): obeyed only up to the cap, and said */
+    char *m = mast_format(ctx, "%s (the server's Retry-After asks for %.0f s; waiting at most "
+                          "%.0f s)", msg ? msg : label_of(x), retry_after, RETRY_AFTER_CAP);
+    if (m != NULL) {
+      mast_strfree(ctx, msg);
+      msg = m;
+    }
+  }
   if (deadline > 0 && now + delay > deadline) {
     char *m = mast_format(ctx, "%s (no time left before the deadline to retry)", msg ? msg : "");
     if (m != NULL) {

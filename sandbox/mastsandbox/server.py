@@ -85,6 +85,16 @@ def _gzip_bomb(size):
         return _BOMBS[size]
 
 
+def _endless(size, every):
+    """A chunked JSON body that never ends: an array of ``size``-byte chunks."""
+    yield b"1\r\n[\r\n"
+    frame = b"%x\r\n%s\r\n" % (size, b"1," + b" " * (size - 2))
+    while True:
+        yield frame
+        if every > 0:
+            time.sleep(every)
+
+
 class _Dropped(Exception):
     """The connection was closed on purpose by a fault."""
 
@@ -259,6 +269,11 @@ class Handler(BaseHTTPRequestHandler):
                 location = request.state.alt_url + self.path
             return Response(int(spec.get("status", 307)), b"", "text/plain; charset=utf-8",
                             [("Location", location)])
+        if rule.kind == "endless":
+            return Response(200, content_type=formats.JSON_TYPE,
+                            headers=[("Transfer-Encoding", "chunked")],
+                            chunks=_endless(int(spec.get("bytes", 100)), float(spec.get("every", 0.1))),
+                            length=None)
         if rule.kind == "gzip_bomb":
             return Response(200, _gzip_bomb(int(spec.get("expand", 1 << 30))), formats.JSON_TYPE,
                             [("Content-Encoding", "gzip")])

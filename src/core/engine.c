@@ -823,6 +823,19 @@ static outcome curl_failure(xfer *x, facts *f) {
   return retryable_curl(f->rc) ? O_RETRY : O_FAIL;
 }
 
+/* Why a redirect's target is never followed, or NULL: only http(s), and no
+** user-info (libcurl would send it as credentials; it may hide the host). */
+static const char *bad_redirect(const char *loc) {
+  size_t n;
+  const char *auth;
+  if (strncasecmp(loc, "http://", 7) == 0) auth = loc + 7;
+  else if (strncasecmp(loc, "https://", 8) == 0) auth = loc + 8;
+  else return "only http and https are followed";
+  n = strcspn(auth, "/?#");
+  if (memchr(auth, '@', n) != NULL) return "a URL with user-info is never followed";
+  return NULL;
+}
+
 /* What the finished attempt means. Decides only; the handlers act. */
 static outcome classify(xfer *x, facts *f) {
   long s = f->status;
@@ -852,6 +865,11 @@ static outcome classify(xfer *x, facts *f) {
     if (x->redirects >= MAX_REDIRECTS)
       return fail_with(f, MAST_EHTTP, mast_format(x->ctx, "too many redirects (more than %d) "
                                                   "from %s", MAX_REDIRECTS, x->req->url));
+    const char *why = bad_redirect(f->loc);
+    if (why != NULL)
+      return fail_with(f, MAST_EDENIED, mast_format(x->ctx, "%s redirected to %s: refused (%s)",
+                                                    x->url, strstr(why, "user-info") ? "a URL"
+                                                    : f->loc, why));
     if (!mast_url_allowed(x->ctx, f->loc))
       return fail_with(f, MAST_EDENIED, mast_format(x->ctx, "%s redirected to %s, which this "
                                                     "host does not allow", x->url, f->loc));

@@ -41,7 +41,8 @@ describe("hostile answers:", function()
 
   for _, case in ipairs {
     { what = "in seconds, far in the future", value = "100000", says = "100000 s" },
-    { what = "as an HTTP date years ahead", value = "Wed, 21 Oct 2099 07:28:00 GMT", says = "s; waiting at most 600 s" },
+    { what = "as an HTTP date years ahead", value = "Wed, 21 Oct 2099 07:28:00 GMT",
+      says = "s; waiting at most 600 s" },
   } do
     it("Retry-After " .. case.what .. ": capped, and the error says so", function()
       H.faults { { kind = "status", status = 503, retry_after = case.value, times = 1,

@@ -134,3 +134,43 @@ describe("hostile answers:", function()
     assert.is_nil(core.stat(dir .. "/short.fits"))
   end)
 end)
+
+describe("hostile archives:", function()
+  local dir
+  H.dir_each(function(d) dir = d end, function(d)
+    os.execute("umount " .. H.quote(d .. "/mnt") .. " 2>/dev/null")
+  end)
+
+  it("whose entries expand past the room left are refused before one is written", function()
+    local mnt = dir .. "/mnt"
+    os.execute("mkdir -p " .. H.quote(mnt) .. " " .. H.quote(dir .. "/src"))
+    if H.sh("mount -t tmpfs -o size=1m tmpfs " .. H.quote(mnt)) ~= 0 then
+      pending("cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN)")
+      return
+    end
+    H.write(dir .. "/src/small.txt", "small\n")
+    H.write(dir .. "/src/big.fits", string.rep("\0", 3 << 20))
+    assert.equal(0, (H.sh(("tar -czf %s -C %s small.txt big.fits"):format(H.quote(dir .. "/b.tar.gz"),
+      H.quote(dir .. "/src")))))
+    local e = H.raises("io", core.extract, dir .. "/b.tar.gz", mnt .. "/out")
+    assert.matches("its entries expand to 3145734 bytes, more than the", e.message, 1, true)
+    assert.is_nil(core.stat(mnt .. "/out/small.txt"))
+  end)
+
+  it("with 100,000 entries extracts in bounded time", function()
+    local code = H.sh(("python3 -c %s %s"):format(H.quote([[
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w:gz") as t:
+    for i in range(100000):
+        ti = tarfile.TarInfo("d%02d/f%06d.txt" % (i % 100, i))
+        ti.size = 2
+        t.addfile(ti, io.BytesIO(b"x\n"))
+]]), H.quote(dir .. "/many.tar.gz")))
+    assert.equal(0, code)
+    local t0 = core.now()
+    local files = core.extract(dir .. "/many.tar.gz", dir .. "/many")
+    assert.equal(100000, #files)
+    assert.is_true(core.now() - t0 < 120)
+    assert.equal("x\n", H.read(dir .. "/many/d07/f012307.txt"))
+  end)
+end)

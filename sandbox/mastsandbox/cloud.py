@@ -112,7 +112,7 @@ def bucket(request):
     if info is None:
         return no_such_key(key)
     response = downloads.file_response(info, request.method, request.header("range"), True,
-                                       ignore_range=request.ignore_range)
+                                       ignore_range=request.ignore_range, request=request)
     if response.status in (200, 206):
         etag = hashlib.md5(("etag\x1f" + info.uri).encode("utf-8")).hexdigest()
         response.headers.append(("ETag", '"%s"' % etag))

@@ -21,6 +21,7 @@ import hashlib
 import os
 import re
 import threading
+from email.utils import formatdate
 from urllib.parse import quote, unquote, urlsplit
 
 from .products import P, find_product
@@ -188,27 +189,56 @@ def not_found(uri):
     return json_response({"status": "ERROR", "msg": "File not found: %s" % uri}, 404)
 
 
-def file_response(info, method, range_header, authorized, alt_url=None, ignore_range=False):
-    """The Response for downloading ``info``."""
+LAST_MODIFIED_BASE = 1700000000  # the original's Last-Modified; each new version is an hour later
+
+
+def validators(info, version):
+    """(ETag, Last-Modified) of a version of a file."""
+    tag = hashlib.blake2b(("%s\x1f%d\x1f%d" % (info.uri, version, info.size)).encode("utf-8"),
+                          digest_size=8).hexdigest()
+    return '"%s"' % tag, formatdate(LAST_MODIFIED_BASE + 3600 * version, usegmt=True)
+
+
+def file_response(info, method, range_header, authorized, alt_url=None, ignore_range=False,
+                  request=None):
+    """The Response for downloading ``info``.
+
+    With ``request``: the file's current version (the ``change`` fault makes a
+    new one: other bytes, maybe another size, new validators), ``If-Range``
+    (a range is served only while the validator still names this version), and
+    the ``ignore_if_range`` / ``range_shift`` faults.
+    """
     if info.exclusive and not authorized:
         return unauthorized(info.uri)
     if info.redirect and alt_url:
         location = "%s/stpubdata/sandbox/%s" % (alt_url, quote(info.uri[len("mast:SANDBOX/"):]))
         return Response(307, b"", headers=[("Location", location)], length=0)
+    version, new_size = request.state.file_version(info.uri) if request else (0, None)
+    if new_size is not None:
+        info.size = new_size
+    key = info.uri if version == 0 else "%s\x1fversion %d" % (info.uri, version)
+    etag, modified = validators(info, version)
     headers = [("Accept-Ranges", "bytes"),
-               ("Content-Disposition", "attachment; filename=%s" % info.name)]
+               ("Content-Disposition", "attachment; filename=%s" % info.name),
+               ("ETag", etag), ("Last-Modified", modified)]
     kind = content_type(info.name)
     size = info.size
-    span = "all" if ignore_range or info.dynamic else parse_range(range_header, size)
+    if_range = request.header("if-range") if request else None
+    stale = if_range is not None and if_range.strip() not in (etag, modified)
+    if request is not None and request.ignore_if_range:
+        stale = False
+    span = "all" if ignore_range or info.dynamic or stale else parse_range(range_header, size)
     if span == "unsatisfiable":
         response = Response(416, b"", headers=[("Content-Range", "bytes */%d" % size)], length=0)
         return response
     status, start, stop = 200, 0, size
     if span != "all":
         start, stop = span
+        if request is not None and request.range_shift:
+            start = max(0, start - request.range_shift)   # a proxy answering another range
         status = 206
         headers.append(("Content-Range", "bytes %d-%d/%d" % (start, stop - 1, size)))
-    chunks = iter(()) if method == "HEAD" else content(info.uri, start, stop)
+    chunks = iter(()) if method == "HEAD" else content(key, start, stop)
     response = Response(status, content_type=kind, headers=headers, chunks=chunks,
                         length=None if info.dynamic else stop - start)
     if info.dynamic:

@@ -11,7 +11,8 @@ normal handling; the first matching rule with uses left applies.
 import threading
 
 KINDS = ("status", "drop", "stall", "malformed", "truncated_json", "latency", "executing",
-         "error", "ignore_range", "length_lie", "redirect", "drip")
+         "error", "ignore_range", "length_lie", "redirect", "drip", "change", "ignore_if_range",
+         "range_shift", "gzip_bomb", "endless")
 
 
 class FaultError(ValueError):

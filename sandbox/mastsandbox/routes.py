@@ -28,6 +28,8 @@ class Request:
         self.invoke = None
         self.invoke_error = None
         self.ignore_range = False
+        self.ignore_if_range = False
+        self.range_shift = 0
 
     def header(self, name):
         return self.headers.get(name.lower())
@@ -120,7 +122,7 @@ def download_file(request):
         return downloads.not_found(uri)
     return downloads.file_response(info, request.method, request.header("range"),
                                    request.authorized(), request.state.alt_url,
-                                   request.ignore_range)
+                                   request.ignore_range, request=request)
 
 
 def stpubdata(request):
@@ -134,7 +136,7 @@ def stpubdata(request):
         return downloads.not_found(request.path)
     info.redirect = False
     return downloads.file_response(info, request.method, request.header("range"), True,
-                                   ignore_range=request.ignore_range)
+                                   ignore_range=request.ignore_range, request=request)
 
 
 # ---------------------------------------------------------------- the Missions search API
@@ -149,7 +151,7 @@ def _mission_file(name, request):
     info = downloads.FileInfo("mission:%s" % name, found[0], found[1], collection=mission,
                               obs_id=product.partition("/")[0])
     return downloads.file_response(info, request.method, request.header("range"), True,
-                                   ignore_range=request.ignore_range)
+                                   ignore_range=request.ignore_range, request=request)
 
 
 def mission_api(request):
@@ -202,7 +204,7 @@ def hla(request):
         return text_response(400, "Missing dataset name.")
     return downloads.file_response(downloads.hla_file(kind, name), request.method,
                                    request.header("range"), True,
-                                   ignore_range=request.ignore_range)
+                                   ignore_range=request.ignore_range, request=request)
 
 
 def bundle(request):

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 import traceback
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -64,6 +65,34 @@ class SandboxServer(ThreadingHTTPServer):
 
 class _Refused(Exception):
     """The TLS handshake failed (the client did not trust the certificate)."""
+
+
+_BOMBS = {}
+_BOMBS_LOCK = threading.Lock()
+
+
+def _gzip_bomb(size):
+    """A gzip body of ``size`` spaces (about size/1000 bytes; made once per size)."""
+    with _BOMBS_LOCK:
+        if size not in _BOMBS:
+            packer = zlib.compressobj(9, zlib.DEFLATED, 31)   # 31: the gzip wrapper
+            block, parts, left = b" " * (1 << 20), [], size
+            while left > 0:
+                parts.append(packer.compress(block[:min(left, len(block))]))
+                left -= len(block)
+            parts.append(packer.flush())
+            _BOMBS[size] = b"".join(parts)
+        return _BOMBS[size]
+
+
+def _endless(size, every):
+    """A chunked JSON body that never ends: an array of ``size``-byte chunks."""
+    yield b"1\r\n[\r\n"
+    frame = b"%x\r\n%s\r\n" % (size, b"1," + b" " * (size - 2))
+    while True:
+        yield frame
+        if every > 0:
+            time.sleep(every)
 
 
 class _Dropped(Exception):
@@ -192,6 +221,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(early)
         if rule is not None and rule.kind == "ignore_range":
             request.ignore_range = True
+        if rule is not None and rule.kind == "ignore_if_range":
+            request.ignore_if_range = True
+        if rule is not None and rule.kind == "range_shift":
+            request.range_shift = int(rule.spec.get("bytes", 1000))
+        if rule is not None and rule.kind == "change" and info.get("uri"):
+            state.change_file(info["uri"], rule.spec.get("size"))
         if handler is None:
             response = text_response(404, "Not found: %s" % request.path)
         else:
@@ -234,6 +269,14 @@ class Handler(BaseHTTPRequestHandler):
                 location = request.state.alt_url + self.path
             return Response(int(spec.get("status", 307)), b"", "text/plain; charset=utf-8",
                             [("Location", location)])
+        if rule.kind == "endless":
+            return Response(200, content_type=formats.JSON_TYPE,
+                            headers=[("Transfer-Encoding", "chunked")],
+                            chunks=_endless(int(spec.get("bytes", 100)), float(spec.get("every", 0.1))),
+                            length=None)
+        if rule.kind == "gzip_bomb":
+            return Response(200, _gzip_bomb(int(spec.get("expand", 1 << 30))), formats.JSON_TYPE,
+                            [("Content-Encoding", "gzip")])
         if rule.kind == "executing":
             fraction = use / (rule.total + 1.0)
             return Response(200, formats.executing_body(fraction), formats.JSON_TYPE)

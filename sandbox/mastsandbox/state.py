@@ -29,6 +29,9 @@ class State:
         self.invoker = Invoker(self)
         self.base_url = ""
         self.alt_url = ""
+        # download URI -> (version, size or None): files MAST reprocessed under
+        # the same name (the "change" fault); version 0 is the original
+        self.versions = {}
 
     # -- settings ----------------------------------------------------------
 
@@ -58,6 +61,20 @@ class State:
         self.faults.clear()
         self.invoker.jobs.clear()
         self.bundles.clear()
+        with self.lock:
+            self.versions = {}
+
+    # -- files that change -----------------------------------------------------
+
+    def change_file(self, uri, size=None):
+        """A new version of the file at ``uri`` (same name; ``size`` to change it too)."""
+        with self.lock:
+            version, old = self.versions.get(uri, (0, None))
+            self.versions[uri] = (version + 1, int(size) if size is not None else old)
+
+    def file_version(self, uri):
+        with self.lock:
+            return self.versions.get(uri, (0, None))
 
     # -- identity ------------------------------------------------------------
 

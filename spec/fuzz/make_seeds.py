@@ -256,6 +256,10 @@ HOSTILE = {
     "hardlink-abs": [("h", "hard", "/etc/passwd")],
     "fifo": [("p", "fifo", None)],
     "chardev": [("c", "chr", None)],
+    # issue 15 §5: names no listing survives, and a name given twice
+    "newline": [("ok.txt", "file", b"ok\n"), ("evil\nname.txt", "file", b"x\n")],
+    "bad-utf8": [("bad-\udcff\udcfe.txt", "file", b"x\n")],
+    "duplicate": [("d", "dir", None), ("d/a.txt", "file", b"first\n"), ("d/a.txt", "file", b"second\n")],
 }
 # ordinary archives with links and odd names, which extract
 BENIGN = {

@@ -93,5 +93,11 @@ MAST_API int luaopen_mast_core_fits(lua_State *L);
 
 /* json */
 void mast_json_register(lua_State *L);   /* adds json_encode/json_decode/null/array/object */
+struct mast_json_error;
+/* Pushes the "json" error for text (len bytes) that did not decode: what
+** (may be NULL) names it. An HTML page (a proxy's or a maintenance page sent
+** with status 200) is named by its <title>, not by a JSON offset. */
+void mast_push_json_error(lua_State *L, const char *what, const char *text, size_t len,
+                          const struct mast_json_error *err);
 
 #endif

@@ -6,6 +6,74 @@
 #include "bind.h"
 #include "json.h"
 
+/* Where needle (lower case) starts in s[0, n), ignoring case; NULL if not. */
+static const char *find_nocase(const char *s, size_t n, const char *needle) {
+  size_t i, j, m = strlen(needle);
+  for (i = 0; i + m <= n; i++) {
+    for (j = 0; j < m; j++) {
+      char c = s[i + j];
+      if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+      if (c != needle[j]) break;
+    }
+    if (j == m) return s + i;
+  }
+  return NULL;
+}
+
+/* Pushes the page's title (spaces collapsed, at most 200 bytes) if text is an
+** HTML page; returns whether it is one. */
+static int push_html_title(lua_State *L, const char *s, size_t len) {
+  size_t i = 0, n = len < 65536 ? len : 65536;
+  const char *t, *end;
+  luaL_Buffer b;
+  int space = 0;
+  size_t kept = 0;
+  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n')) i++;
+  if (i == n || s[i] != '<' || (find_nocase(s, n, "<html") == NULL && find_nocase(s, n, "<title") == NULL))
+    return 0;
+  luaL_buffinit(L, &b);
+  t = find_nocase(s, n, "<title");
+  t = t ? memchr(t, '>', n - (size_t)(t - s)) : NULL;
+  end = t ? find_nocase(t, n - (size_t)(t - s), "</title") : NULL;
+  if (t != NULL) {
+    if (end == NULL) end = s + n;
+    for (t++; t < end && kept < 200; t++) {
+      unsigned char c = (unsigned char)*t;
+      if (c <= ' ' || c == 127) {
+        space = kept > 0;
+        continue;
+      }
+      if (space) luaL_addchar(&b, ' ');
+      luaL_addchar(&b, (char)c);
+      kept += 1 + (size_t)space;
+      space = 0;
+    }
+  }
+  luaL_pushresult(&b);
+  return 1;
+}
+
+void mast_push_json_error(lua_State *L, const char *what, const char *text, size_t len,
+                          const mast_json_error *err) {
+  if (push_html_title(L, text, len)) {
+    const char *title = lua_tostring(L, -1);
+    if (*title) lua_pushfstring(L, "%s is an HTML page, not JSON: \"%s\"", what ? what : "the text", title);
+    else lua_pushfstring(L, "%s is an HTML page (without a title), not JSON", what ? what : "the text");
+    mast_push_error(L, MAST_EJSON, lua_tostring(L, -1));
+    lua_pushvalue(L, -3);
+    lua_setfield(L, -2, "html_title");
+    lua_replace(L, -3);
+    lua_pop(L, 1);
+    return;
+  }
+  if (what != NULL) lua_pushfstring(L, "%s is not valid JSON: %s", what, err->msg);
+  else lua_pushstring(L, err->msg);
+  mast_push_error(L, MAST_EJSON, lua_tostring(L, -1));
+  lua_pushinteger(L, (lua_Integer)err->offset);
+  lua_setfield(L, -2, "offset");
+  lua_replace(L, -2);
+}
+
 /* The flags of core.json_decode's options table at index t */
 static int decode_options(lua_State *L, int t) {
   int flags = 0;
@@ -51,11 +119,7 @@ static int l_json_decode(lua_State *L) {
     lua_pushboolean(L, r == 2);
     return 2;
   }
-  if (what != NULL) lua_pushfstring(L, "%s is not valid JSON: %s", what, err.msg);
-  else lua_pushstring(L, err.msg);
-  mast_push_error(L, MAST_EJSON, lua_tostring(L, -1));
-  lua_pushinteger(L, (lua_Integer)err.offset);
-  lua_setfield(L, -2, "offset");
+  mast_push_json_error(L, what, s, len, &err);
   return lua_error(L);
 }
 

@@ -361,13 +361,8 @@ static void decode_body(lua_State *L, const mast_result *r, const char *label) {
     lua_setfield(L, -2, "value");
     return;
   }
-  if (label != NULL) lua_pushfstring(L, "%s is not valid JSON: %s", label, err.msg);
-  else lua_pushstring(L, err.msg);
-  mast_push_error(L, MAST_EJSON, lua_tostring(L, -1));
-  lua_pushinteger(L, (lua_Integer)err.offset);
-  lua_setfield(L, -2, "offset");
-  lua_setfield(L, -3, "json_error");
-  lua_pop(L, 1);
+  mast_push_json_error(L, label, r->body, r->body_len, &err);
+  lua_setfield(L, -2, "json_error");
 }
 
 /* Pushes the Lua table for one result. With `decode`, a successful body

@@ -45,7 +45,9 @@ static int raise_msg(lua_State *L, mast_ctx *ctx, int code, char *msg, const cha
 static int l_open_output(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
   static const char *const hows[] = {"fresh", "resume", NULL};
-  int how = luaL_checkoption(L, 2, "fresh", hows) == 1 ? MAST_OUT_RESUME : MAST_OUT_FRESH;
+  /* a fresh file is this writer's own .part: many processes may write one
+     path at once (overlapping jobs), and the last whole file wins */
+  int how = luaL_checkoption(L, 2, "fresh", hows) == 1 ? MAST_OUT_RESUME : MAST_OUT_OWN;
   mast_ctx *ctx = mast_bind_ctx(L);
   loutput *u = lua_newuserdatauv(L, sizeof *u, 0);
   char *msg = NULL;
@@ -54,6 +56,7 @@ static int l_open_output(lua_State *L) {
   luaL_setmetatable(L, OUTPUT_MT);
   if ((code = mast_output_init(ctx, &u->o, path, &msg)) != MAST_OK)
     return raise_msg(L, ctx, code, msg, path);
+  if (how == MAST_OUT_OWN) mast_output_sweep(&u->o);   /* what killed writers left */
   if ((code = mast_output_open(&u->o, how, &msg)) != MAST_OK) {
     mast_output_free(&u->o);
     return raise_msg(L, ctx, code, msg, path);

@@ -43,8 +43,19 @@
 #define WRITEBACK_EVERY (8 << 20) /* bytes of a download between early writebacks */
 #define BACKOFF_CAP 30.0         /* seconds; the longest computed backoff */
 #define RETRY_AFTER_CAP 600.0    /* seconds; the longest Retry-After obeyed */
+#define BOMB_BYTES (64L << 20)   /* decoded bytes of an API answer past which... */
+#define BOMB_RATIO 200           /* ...it may expand at most this much over the wire */
 
 typedef enum { X_WAIT, X_ACTIVE, X_DONE } xstate;
+
+/* What names one version of a file: the server's validators and its length
+** (-1 unknown). A partial download keeps its own in <path>.part.meta. */
+#define VALIDATOR_MAX 256
+typedef struct validator {
+  char etag[VALIDATOR_MAX];
+  char modified[VALIDATOR_MAX];
+  int64_t length;
+} validator;
 
 typedef struct xfer {
   mast_ctx *ctx;
@@ -65,6 +76,9 @@ typedef struct xfer {
   int64_t got;               /* bytes received in this attempt */
   int64_t flushed;           /* bytes of this attempt handed to the disk early */
   int64_t total;             /* expected final size, -1 unknown */
+  validator was;             /* the .part's version, when resuming (from its .part.meta) */
+  int checked;               /* this attempt's answer was checked against it */
+  const char *changed;       /* why this answer is another version of the file, or NULL */
   long buffer;               /* libcurl's receive buffer for a download, bytes */
   int attempt;               /* attempts made so far */
   xstate state;
@@ -186,7 +200,139 @@ static int take_body(xfer *x) {
   return 1;
 }
 
+/* ---- the version of a partial download ---- */
+
+/* A header value fit to keep and to send back: printable, no line break. */
+static void copy_value(char *dst, const char *v) {
+  size_t i, n = v ? strlen(v) : 0;
+  dst[0] = '\0';
+  if (n == 0 || n >= VALIDATOR_MAX) return;
+  for (i = 0; i < n; i++)
+    if ((unsigned char)v[i] < 32 || (unsigned char)v[i] == 127) return;
+  memcpy(dst, v, n + 1);
+}
+
+static const char *header_of(xfer *x, const char *name) {
+  struct curl_header *h;
+  if (curl_easy_header(x->easy, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK) return NULL;
+  return h->value;
+}
+
+/* The validators of this answer; *start: where its Content-Range starts (-1: none). */
+static void answer_version(xfer *x, long status, validator *v, int64_t *start) {
+  const char *cr = header_of(x, "Content-Range");
+  curl_off_t cl = -1;
+  copy_value(v->etag, header_of(x, "ETag"));
+  copy_value(v->modified, header_of(x, "Last-Modified"));
+  v->length = -1;
+  *start = -1;
+  if (status == 206 && cr != NULL) {
+    long long a, b, total;
+    char star;
+    if (sscanf(cr, "bytes %lld-%lld/%lld", &a, &b, &total) == 3) {
+      *start = a;
+      v->length = total;
+    } else if (sscanf(cr, "bytes %lld-%lld/%c", &a, &b, &star) == 3) {
+      *start = a;
+    }
+  } else if (status == 200 && curl_easy_getinfo(x->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) ==
+             CURLE_OK && cl >= 0) {
+    v->length = cl;
+  }
+}
+
+/* The .part.meta's text for v, or NULL when v names nothing. */
+static char *version_text(xfer *x, const validator *v) {
+  if (!v->etag[0] && !v->modified[0] && v->length < 0) return NULL;
+  return mast_format(x->ctx, "etag %s\nlast-modified %s\nlength %lld\n", v->etag, v->modified,
+                     (long long)v->length);
+}
+
+/* Reads the .part.meta into x->was (empty when there is none: an old .part,
+** or a server that sent no validator; such a .part resumes as before). */
+static void read_version(xfer *x) {
+  char *text = mast_output_meta_read(&x->out), *line, *next;
+  size_t size;
+  memset(&x->was, 0, sizeof x->was);
+  x->was.length = -1;
+  if (text == NULL) return;
+  size = strlen(text) + 1;   /* the lines are cut in place: free it by this size */
+  for (line = text; line && *line; line = next) {
+    next = strchr(line, '\n');
+    if (next) *next++ = '\0';
+    if (strncmp(line, "etag ", 5) == 0) copy_value(x->was.etag, line + 5);
+    else if (strncmp(line, "last-modified ", 14) == 0) copy_value(x->was.modified, line + 14);
+    else if (strncmp(line, "length ", 7) == 0) x->was.length = strtoll(line + 7, NULL, 10);
+  }
+  mast_sfree(x->ctx, text, size);
+}
+
+/* The If-Range value for a resume: a strong ETag, else Last-Modified. */
+static const char *if_range_of(const validator *v) {
+  if (v->etag[0] && strncmp(v->etag, "W/", 2) != 0) return v->etag;
+  return v->modified[0] ? v->modified : NULL;
+}
+
+/* Why the answer v is not the version the .part was written from, or NULL. */
+static const char *another_version(const validator *was, const validator *v) {
+  if (was->etag[0] && v->etag[0]) {
+    if (strcmp(was->etag, v->etag) != 0) return "its ETag is not the partial file's";
+  } else if (was->modified[0] && v->modified[0] && strcmp(was->modified, v->modified) != 0) {
+    return "its Last-Modified is not the partial file's";
+  }
+  if (was->length >= 0 && v->length >= 0 && was->length != v->length)
+    return "its total length is not the partial file's";
+  return NULL;
+}
+
+/* The first bytes of a download's answer: a resume goes on only when the answer
+** is the rest of the same version of the file; a whole file (200) starts the
+** .part again; a fresh start records the version. 0 stops the transfer:
+** x->changed (start again) or x->fail_msg. Called from inside libcurl. */
+static int first_bytes(xfer *x, long status) {
+  validator now;
+  int64_t start;
+  char *text;
+  x->checked = 1;
+  answer_version(x, status, &now, &start);
+  if (status == 206) {
+    if (start != x->offset) x->changed = "its Content-Range does not start where the partial file ends";
+    else if (x->offset > 0) x->changed = another_version(&x->was, &now);
+    if (x->changed != NULL) return 0;
+  } else if (x->offset > 0) {
+    /* the server ignored our range, or If-Range said the file changed */
+    if (mast_output_truncate(&x->out, &x->fail_msg) != MAST_OK) return 0;
+    x->offset = 0;
+  }
+  if (x->offset > 0 || x->method == MAST_POST) return 1;
+  text = version_text(x, &now);
+  if (text == NULL && (now.etag[0] || now.modified[0] || now.length >= 0)) {
+    x->fail_msg = mast_format(x->ctx, "out of memory writing %s", x->out.part);
+    return 0;
+  }
+  if (mast_output_meta_write(&x->out, text, &x->fail_msg) != MAST_OK) {
+    mast_strfree(x->ctx, text);
+    return 0;
+  }
+  mast_strfree(x->ctx, text);
+  return 1;
+}
+
 /* ---- callbacks (called from inside libcurl: no Lua, no longjmp) ---- */
+
+/* An answer we asked to be compressed that expands past all reason (a small
+** gzip body of gigabytes): stopped with an error before it takes the memory.
+** decoded: its bytes after decoding so far. */
+static int is_bomb(xfer *x, int64_t decoded) {
+  curl_off_t wire = 0;
+  curl_easy_getinfo(x->easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);   /* bytes as received */
+  if (wire > 0 && decoded / wire < BOMB_RATIO) return 0;
+  x->fail_code = MAST_ENOMEM;
+  x->fail_msg = mast_format(x->ctx, "the response from %s expands from %lld compressed bytes to "
+                            "more than %lld bytes: refused as a compression bomb", label_of(x),
+                            (long long)wire, (long long)decoded);
+  return 1;
+}
 
 static size_t on_write(char *p, size_t size, size_t nmemb, void *ud) {
   xfer *x = ud;
@@ -194,10 +340,9 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud) {
   long status = 0;
   curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
   if (is_download(x) && status >= 200 && status < 300) {
-    if (status != 206 && x->offset > 0 && x->got == 0) {
-      /* the server ignored our range: start the file again */
-      if (mast_output_truncate(&x->out, &x->fail_msg) != MAST_OK) goto write_error;
-      x->offset = 0;
+    if (!x->checked && !first_bytes(x, status)) {
+      if (x->changed != NULL) return 0;   /* classify() starts the file again */
+      goto write_error;
     }
     if (mast_output_write(&x->out, p, n, &x->fail_msg) != MAST_OK) goto write_error;
     x->got += (int64_t)n;
@@ -216,6 +361,7 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud) {
     return 0;
   }
   if (is_stream(x) && ok_status(status)) {   /* handed to the sink after this round */
+    if (x->got + (int64_t)n > BOMB_BYTES && is_bomb(x, x->got + (int64_t)n)) return 0;
     if (!mast_buf_add(x->ctx, &x->chunk, p, n)) {
       x->fail_code = MAST_ENOMEM;
       x->fail_msg = mast_format(x->ctx, "out of memory reading the response from %s", label_of(x));
@@ -231,6 +377,7 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud) {
     }
     return n;
   }
+  if (x->body.len + n > (size_t)BOMB_BYTES && is_bomb(x, (int64_t)(x->body.len + n))) return 0;
   if (x->req->max_body > 0 && x->body.len + n > x->req->max_body) {
     x->fail_code = MAST_ENOMEM;
     x->fail_msg = mast_format(x->ctx, "the response from %s is larger than the %zu-byte limit",
@@ -256,11 +403,17 @@ static int open_part(xfer *x) {
     return 0;
   }
   x->offset = (int64_t)st.st_size;
+  memset(&x->was, 0, sizeof x->was);
+  x->was.length = -1;
+  if (x->offset > 0) read_version(x);
   /* resume=false drops an old .part (later attempts of this call may still
      resume what this call wrote); a POST's answer is made afresh each time */
   if (((x->req->flags & MAST_F_NO_RESUME) && x->attempt == 0) || x->method == MAST_POST)
     x->offset = 0;
   if (x->req->expected_size >= 0 && x->offset > x->req->expected_size) x->offset = 0;
+  /* a .part of a version whose length is not the product's: another version */
+  if (x->req->expected_size >= 0 && x->was.length >= 0 && x->was.length != x->req->expected_size)
+    x->offset = 0;
   if (x->offset == 0 && st.st_size > 0 && mast_output_truncate(&x->out, &x->fail_msg) != MAST_OK)
     return 0;
   if (x->offset > 0) x->res->resumed = 1;
@@ -361,6 +514,8 @@ static int start(xfer *x) {
   double stall = q->stall_timeout > 0 ? q->stall_timeout : c->timeout;
 
   x->got = x->flushed = 0;
+  x->checked = 0;
+  x->changed = NULL;
   x->fail_code = MAST_OK;
   mast_strfree(ctx, x->fail_msg);
   x->fail_msg = NULL;
@@ -395,8 +550,18 @@ static int start(xfer *x) {
   /* API answers may come compressed; downloads never (their bytes, length
      and ranges are the file's own) */
   if (!is_download(x)) curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
-  if (is_download(x) && x->offset > 0)
-    curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)x->offset);
+  if (is_download(x) && x->offset > 0) {
+    /* the range by hand, not CURLOPT_RESUME_FROM: libcurl would take a 200 as
+       long as the .part for the whole file, which a changed file may be */
+    char range[48], ifr[VALIDATOR_MAX + 16];
+    const char *v = if_range_of(&x->was);
+    snprintf(range, sizeof range, "%lld-", (long long)x->offset);
+    curl_easy_setopt(e, CURLOPT_RANGE, range);
+    if (v != NULL) {
+      snprintf(ifr, sizeof ifr, "If-Range: %s", v);
+      if (!add_header(x, ifr)) return MAST_ENOMEM;
+    }
+  }
   /* a download is written to disk as it arrives: big reads mean fewer
      system calls (1 GiB on loopback: 0.61 s instead of 0.95 s with 16 KB) */
   if (is_download(x)) curl_easy_setopt(e, CURLOPT_BUFFERSIZE, x->buffer);
@@ -497,6 +662,15 @@ static void retry_or_fail(xfer *x, int code, char *msg, double retry_after, doub
   if (delay > BACKOFF_CAP) delay = BACKOFF_CAP;
   delay *= 0.5 + 0.5 * mast_random(ctx);    /* jitter */
   if (retry_after > 0) delay = retry_after > RETRY_AFTER_CAP ? RETRY_AFTER_CAP : retry_after;
+  if (retry_after > RETRY_AFTER_CAP) {
+    /* a Retry-After far off (seconds or an HTTP date): obeyed only up to the cap, and said */
+    char *m = mast_format(ctx, "%s (the server's Retry-After asks for %.0f s; waiting at most "
+                          "%.0f s)", msg ? msg : label_of(x), retry_after, RETRY_AFTER_CAP);
+    if (m != NULL) {
+      mast_strfree(ctx, msg);
+      msg = m;
+    }
+  }
   if (deadline > 0 && now + delay > deadline) {
     char *m = mast_format(ctx, "%s (no time left before the deadline to retry)", msg ? msg : "");
     if (m != NULL) {
@@ -527,6 +701,7 @@ static void complete_download(xfer *x) {
     /* wrong content cannot be repaired by resuming: drop it (before closing:
        the lock keeps another process's .part from being the one unlinked) */
     unlink(x->out.part);
+    (void)mast_output_meta_write(&x->out, NULL, &msg);
     close_part(x);
     finish(x, MAST_EIO,
            mast_format(ctx, "%s: received %lld bytes but the product's size is %lld bytes; "
@@ -538,6 +713,7 @@ static void complete_download(xfer *x) {
     finish(x, MAST_EIO, msg);
     return;
   }
+  (void)mast_output_meta_write(&x->out, NULL, &msg);   /* the version is the file's now */
   x->res->bytes = (int64_t)st.st_size;
   finish(x, MAST_OK, NULL);
 }
@@ -654,9 +830,32 @@ static outcome curl_failure(xfer *x, facts *f) {
   return retryable_curl(f->rc) ? O_RETRY : O_FAIL;
 }
 
+/* Why a redirect's target is never followed, or NULL: only http(s), and no
+** user-info (libcurl would send it as credentials; it may hide the host). */
+static const char *bad_redirect(const char *loc) {
+  size_t n;
+  const char *auth;
+  if (strncasecmp(loc, "http://", 7) == 0) auth = loc + 7;
+  else if (strncasecmp(loc, "https://", 8) == 0) auth = loc + 8;
+  else return "only http and https are followed";
+  n = strcspn(auth, "/?#");
+  if (memchr(auth, '@', n) != NULL) return "a URL with user-info is never followed";
+  return NULL;
+}
+
 /* What the finished attempt means. Decides only; the handlers act. */
 static outcome classify(xfer *x, facts *f) {
   long s = f->status;
+  if (x->changed != NULL) {                   /* another version of the file: start again */
+    if (x->restarts < 2) {
+      mast_log(x->ctx, 1, "%s changed on the server (%s); starting it again", label_of(x),
+               x->changed);
+      return O_RESTART;
+    }
+    return fail_with(f, MAST_EHTTP, mast_format(x->ctx, "%s kept changing on the server while it "
+                                                "was downloaded (%s); nothing was written to %s",
+                                                label_of(x), x->changed, x->out.path));
+  }
   if (x->fail_code != MAST_OK) {              /* we aborted it ourselves */
     char *m = x->fail_msg;
     x->fail_msg = NULL;
@@ -673,6 +872,11 @@ static outcome classify(xfer *x, facts *f) {
     if (x->redirects >= MAX_REDIRECTS)
       return fail_with(f, MAST_EHTTP, mast_format(x->ctx, "too many redirects (more than %d) "
                                                   "from %s", MAX_REDIRECTS, x->req->url));
+    const char *why = bad_redirect(f->loc);
+    if (why != NULL)
+      return fail_with(f, MAST_EDENIED, mast_format(x->ctx, "%s redirected to %s: refused (%s)",
+                                                    x->url, strstr(why, "user-info") ? "a URL"
+                                                    : f->loc, why));
     if (!mast_url_allowed(x->ctx, f->loc))
       return fail_with(f, MAST_EDENIED, mast_format(x->ctx, "%s redirected to %s, which this "
                                                     "host does not allow", x->url, f->loc));
@@ -680,11 +884,19 @@ static outcome classify(xfer *x, facts *f) {
   }
   if (f->rc == CURLE_OK && ok_status(s)) {
     f->complete = is_download(x) && x->method != MAST_HEAD;
+    /* a whole file with no body at all, to a resume: the .part is not it */
+    if (f->complete && !x->checked && x->offset > 0 && s != 206 &&
+        mast_output_truncate(&x->out, &f->msg) != MAST_OK) {
+      f->code = MAST_EIO;
+      return O_FAIL;
+    }
     return O_DONE;
   }
   if (f->rc == CURLE_OK && s == 416 && is_download(x) && x->offset > 0) {
     /* our range starts at or past the end: complete, or a stale .part */
     int64_t want = x->req->expected_size >= 0 ? x->req->expected_size : f->range_total;
+    if (x->was.length >= 0 && f->range_total >= 0 && x->was.length != f->range_total)
+      want = -1;   /* the file's length is not the one the .part was written for */
     if (want >= 0 && want == x->offset && x->out.fd >= 0) {
       f->complete = 1;
       return O_DONE;

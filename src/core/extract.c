@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -29,6 +30,7 @@
 #include "internal.h"
 #include "files.h"
 #include "output.h"
+#include "jsonnum.h"
 
 const char *mast_unsafe_name(const char *s, size_t len) {
   if (len == 0) return "it is empty";
@@ -172,7 +174,9 @@ static int link_on_disk(const char *dir, const char *name) {
   X(const char *, archive_entry_pathname, (struct archive_entry *))              \
   X(const char *, archive_entry_hardlink, (struct archive_entry *))              \
   X(const char *, archive_entry_symlink, (struct archive_entry *))               \
-  X(__LA_MODE_T, archive_entry_filetype, (struct archive_entry *))
+  X(__LA_MODE_T, archive_entry_filetype, (struct archive_entry *))             \
+  X(int, archive_entry_size_is_set, (struct archive_entry *))                    \
+  X(la_int64_t, archive_entry_size, (struct archive_entry *))
 
 #define ARC_MEMBER(ret, name, args) ret(*name) args;
 typedef struct arc_api {
@@ -220,15 +224,49 @@ static void entry_name(const char *raw, char *out, size_t len) {
   while (n > 1 && out[n - 1] == '/') out[--n] = '\0';
 }
 
+/* Why an entry's name cannot be a file name mast writes, or NULL: a control
+** character (a newline breaks every listing and manifest), or bytes that are
+** not UTF-8. */
+static const char *bad_bytes(const char *raw) {
+  const unsigned char *p = (const unsigned char *)raw, *end = p + strlen(raw);
+  while (p < end) {
+    int n = 1;
+    if (*p < 32 || *p == 127) return "holds a control character (a newline, a tab, ...)";
+    if (*p >= 0x80 && (n = jsonnum_utf8_len(p, end)) == 0) return "is not valid UTF-8";
+    p += n;
+  }
+  return NULL;
+}
+
+static int by_name(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The bytes free below dir (or its nearest existing parent), or -1. */
+static int64_t free_below(const char *dir) {
+  char d[PATH_MAX];
+  struct statvfs v;
+  if (snprintf(d, sizeof d, "%s", dir) >= (int)sizeof d) return -1;
+  while (statvfs(d, &v) != 0) {
+    char *slash = strrchr(d, '/');
+    if (errno != ENOENT || slash == NULL) return -1;
+    if (slash == d) slash[1] = '\0';
+    else *slash = '\0';
+    if (strcmp(d, "/") == 0 && statvfs(d, &v) != 0) return -1;
+  }
+  return (int64_t)v.f_bavail * (int64_t)v.f_frsize;
+}
+
 /* Pass 1: checks every entry. Returns NULL if all are safe, else a message.
 ** Links are checked once every link of the archive is known, since a link
 ** may come after the entries it would affect. */
 static char *check_all(const arc_api *A, mast_ctx *ctx, const char *archive, const char *dir, int *count) {
   struct archive *a = open_archive(A, archive);
   struct archive_entry *e;
-  names entries = {0}, links = {0}, targets = {0}, hard = {0}, hard_targets = {0};
+  names entries = {0}, links = {0}, targets = {0}, hard = {0}, hard_targets = {0}, files = {0};
   size_t i, k;
   char *msg = NULL;
+  int64_t bytes = 0, room;
   int r;
   *count = 0;
   if (a == NULL) return mast_format(ctx, "out of memory opening %s", archive);
@@ -239,6 +277,11 @@ static char *check_all(const arc_api *A, mast_ctx *ctx, const char *archive, con
     mode_t type = A->archive_entry_filetype(e);
     if (raw == NULL) {
       msg = mast_format(ctx, "refusing to extract %s: an entry has no name", archive);
+      break;
+    }
+    if ((why = bad_bytes(raw)) != NULL) {   /* named by its place: the name is the trouble */
+      msg = mast_format(ctx, "refusing to extract %s: the name of entry %d %s; nothing was "
+                        "extracted", archive, *count + 1, why);
       break;
     }
     if (raw[0] == '/') {
@@ -292,12 +335,26 @@ static char *check_all(const arc_api *A, mast_ctx *ctx, const char *archive, con
       msg = fail(ctx, archive, raw, "is not a file, a directory or a link");
       break;
     }
-    if (!names_add(ctx, &entries, name)) {
+    if (!names_add(ctx, &entries, name) || (type != AE_IFDIR && !names_add(ctx, &files, name))) {
       msg = mast_format(ctx, "out of memory");
       break;
     }
+    if (type == AE_IFREG && A->archive_entry_size_is_set(e) && A->archive_entry_size(e) > 0)
+      bytes = A->archive_entry_size(e) > INT64_MAX - bytes ? INT64_MAX : bytes + A->archive_entry_size(e);
     (*count)++;
   }
+  /* two entries of one name: the second would silently replace the first */
+  if (msg == NULL && files.n > 1) {
+    qsort(files.v, files.n, sizeof *files.v, by_name);
+    for (i = 1; msg == NULL && i < files.n; i++)
+      if (strcmp(files.v[i - 1], files.v[i]) == 0)
+        msg = fail(ctx, archive, files.v[i], "appears twice in the archive");
+  }
+  /* entries that expand past the room left: refused before one is written */
+  if (msg == NULL && bytes > 0 && (room = free_below(dir)) >= 0 && bytes > room)
+    msg = mast_format(ctx, "refusing to extract %s: its entries expand to %lld bytes, more than "
+                      "the %lld bytes free in %s; nothing was extracted", archive,
+                      (long long)bytes, (long long)room, dir);
   if (msg == NULL && r != ARCHIVE_EOF)
     msg = mast_format(ctx, "cannot read %s as a tar, tar.gz or zip archive: %s", archive,
                       A->archive_error_string(a) ? A->archive_error_string(a) : "unknown error");
@@ -323,6 +380,7 @@ static char *check_all(const arc_api *A, mast_ctx *ctx, const char *archive, con
   names_free(ctx, &targets);
   names_free(ctx, &hard);
   names_free(ctx, &hard_targets);
+  names_free(ctx, &files);
   A->archive_read_free(a);
   return msg;
 }

@@ -2,12 +2,14 @@
 ** output.c -- the one way the library writes a file (see output.h).
 */
 #define _XOPEN_SOURCE 700
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -105,7 +107,7 @@ int mast_output_open(mast_output *o, int how, char **msg) {
                        strerror(err ? err : ENAMETOOLONG));
     return MAST_EIO;
   }
-  if (how == MAST_OUT_PRIVATE) {
+  if (how == MAST_OUT_PRIVATE || how == MAST_OUT_OWN) {
     /* no other writer shares this name, so none can rename our half-written file */
     char *own = mast_format(o->ctx, "%s.%ld-%08lx.part", o->path, (long)getpid(),
                             (unsigned long)(mast_random(o->ctx) * 4294967296.0));
@@ -123,7 +125,8 @@ int mast_output_open(mast_output *o, int how, char **msg) {
     if (unlink(o->part) == 0 || errno == ENOENT)
       o->fd = open(o->part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                    how == MAST_OUT_PRIVATE ? 0600 : 0666);
-    if (o->fd >= 0 && how == MAST_OUT_RESUME && lock_part(o->fd) != 0) {
+    /* an own .part is locked too: mast_output_sweep tells a dead writer's by it */
+    if (o->fd >= 0 && how != MAST_OUT_FRESH && lock_part(o->fd) != 0) {
       int e = errno;
       mast_output_close(o);
       errno = e;
@@ -141,6 +144,46 @@ int mast_output_open(mast_output *o, int how, char **msg) {
     return MAST_EIO;
   }
   return MAST_OK;
+}
+
+/* Whether name is <base>.<pid>-<8 hex>.part. */
+static int own_part_of(const char *name, const char *base) {
+  size_t n = strlen(base), i;
+  const char *p = name + n;
+  if (strncmp(name, base, n) != 0 || *p++ != '.') return 0;
+  for (i = 0; p[i] >= '0' && p[i] <= '9'; i++) {}
+  if (i == 0 || p[i] != '-') return 0;
+  p += i + 1;
+  for (i = 0; i < 8; i++)
+    if (!((p[i] >= '0' && p[i] <= '9') || (p[i] >= 'a' && p[i] <= 'f'))) return 0;
+  return strcmp(p + 8, ".part") == 0;
+}
+
+void mast_output_sweep(mast_output *o) {
+  char dir[PATH_MAX], file[PATH_MAX];
+  const char *base;
+  struct dirent *e;
+  DIR *d;
+  if (o->path == NULL || !mast_parent_dir(o->path, dir, sizeof dir)) return;
+  base = strrchr(o->path, '/');
+  base = base ? base + 1 : o->path;
+  if ((d = opendir(dir)) == NULL) return;
+  while ((e = readdir(d)) != NULL) {
+    struct stat st, now;
+    int fd;
+    if (!own_part_of(e->d_name, base)) continue;
+    if (snprintf(file, sizeof file, "%s/%s", dir, e->d_name) >= (int)sizeof file) continue;
+    fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) continue;
+    /* unlocked: its writer is gone (a lock dies with its process). An empty
+       file just made may not be locked yet: left for a later sweep */
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+        !(st.st_size == 0 && time(NULL) - st.st_mtime < 5) && lock_part(fd) == 0 &&
+        lstat(file, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev)
+      unlink(file);
+    close(fd);
+  }
+  closedir(d);
 }
 
 int mast_output_write(mast_output *o, const void *p, size_t n, char **msg) {
@@ -203,6 +246,69 @@ int mast_output_commit(mast_output *o, int64_t size, char **msg) {
   return MAST_OK;
 }
 
+/* <part>.meta, or NULL (ENOMEM) */
+static char *meta_path(mast_output *o, const char *suffix) {
+  return o->part == NULL ? NULL : mast_format(o->ctx, "%s.meta%s", o->part, suffix);
+}
+
+static void meta_unlink(mast_output *o) {
+  char *m = meta_path(o, "");
+  if (m != NULL) unlink(m);
+  mast_strfree(o->ctx, m);
+}
+
+int mast_output_meta_write(mast_output *o, const char *text, char **msg) {
+  char *m, *tmp;
+  int fd, rc = MAST_OK;
+  *msg = NULL;
+  if (text == NULL) {
+    meta_unlink(o);
+    return MAST_OK;
+  }
+  m = meta_path(o, "");
+  tmp = meta_path(o, ".tmp");
+  if (m == NULL || tmp == NULL) {
+    rc = MAST_ENOMEM;
+    goto done;
+  }
+  /* the .part's lock holder alone writes these names: a fresh tmp is ours */
+  (void)unlink(tmp);
+  fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    rc = MAST_EIO;
+  } else {
+    size_t n = strlen(text), done = 0;
+    while (done < n) {
+      ssize_t w = write(fd, text + done, n - done);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) break;
+      done += (size_t)w;
+    }
+    if (close(fd) != 0 || done < n || rename(tmp, m) != 0) rc = MAST_EIO;
+  }
+  if (rc == MAST_EIO) {
+    *msg = mast_format(o->ctx, "cannot write %s: %s", m, strerror(errno));
+    unlink(tmp);
+  }
+done:
+  mast_strfree(o->ctx, m);
+  mast_strfree(o->ctx, tmp);
+  return rc;
+}
+
+char *mast_output_meta_read(mast_output *o) {
+  char buf[4096], *m = meta_path(o, "");
+  ssize_t n = -1;
+  int fd = m ? open(m, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+  mast_strfree(o->ctx, m);
+  if (fd < 0) return NULL;
+  do n = read(fd, buf, sizeof buf - 1); while (n < 0 && errno == EINTR);
+  close(fd);
+  if (n < 0) return NULL;
+  buf[n] = '\0';
+  return mast_format(o->ctx, "%s", buf);
+}
+
 void mast_output_drop_empty(mast_output *o) {
   struct stat st, now;
   int fd;
@@ -212,15 +318,20 @@ void mast_output_drop_empty(mast_output *o) {
   /* only a .part no other process is writing: an overlapping download that was
      refused must not remove the one it was refused for, even while it is empty */
   if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0 && lock_part(fd) == 0 &&
-      lstat(o->part, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev)
+      lstat(o->part, &now) == 0 && now.st_ino == st.st_ino && now.st_dev == st.st_dev) {
     unlink(o->part);
+    meta_unlink(o);
+  }
   close(fd);
 }
 
 void mast_output_free(mast_output *o) {
   if (o->ctx == NULL) return;
   mast_output_close(o);
-  if (!o->committed && !o->keep_part && o->part != NULL) unlink(o->part);
+  if (!o->committed && !o->keep_part && o->part != NULL) {
+    unlink(o->part);
+    meta_unlink(o);
+  }
   mast_strfree(o->ctx, o->path);
   mast_strfree(o->ctx, o->part);
   o->path = o->part = NULL;

@@ -40,9 +40,11 @@ typedef struct mast_output {
 enum {
   MAST_OUT_FRESH = 0,  /* truncate it: the file is written from its start */
   MAST_OUT_RESUME = 1, /* keep its bytes, writing after them (a resumed download) */
-  MAST_OUT_PRIVATE = 2 /* fresh, mode 0600, and a .part of this writer's own
+  MAST_OUT_PRIVATE = 2, /* fresh, mode 0600, and a .part of this writer's own
                           (<path>.<pid>-<random>.part): many processes may write
                           the same path at once, the last rename wins */
+  MAST_OUT_OWN = 3     /* as MAST_OUT_PRIVATE, mode 0666 (less the umask): a CSV,
+                          a manifest, any file a script writes */
 };
 
 /* The path mast writes for path: under a download root a relative path is
@@ -57,6 +59,11 @@ int mast_output_init(mast_ctx *ctx, mast_output *o, const char *path, char **msg
 /* Creates the parent directories and opens <path>.part (never through a
 ** symbolic link). MAST_OK or MAST_EIO (MAST_ENOMEM: MAST_OUT_PRIVATE's name). */
 int mast_output_open(mast_output *o, int how, char **msg);
+
+/* Removes what writers of path that died (SIGKILL, a crash) left: the
+** <path>.<pid>-<random>.part files of MAST_OUT_OWN and MAST_OUT_PRIVATE
+** whose lock no live writer holds. Costs one read of path's directory. */
+void mast_output_sweep(mast_output *o);
 
 /* Writes all n bytes at the end of the .part. MAST_OK or MAST_EIO. */
 int mast_output_write(mast_output *o, const void *p, size_t n, char **msg);
@@ -76,7 +83,18 @@ int mast_output_commit(mast_output *o, int64_t size, char **msg);
 ** lock (a failed download leaves no empty litter, nor takes another's file). */
 void mast_output_drop_empty(mast_output *o);
 
-/* Closes; removes the .part unless committed or o->keep_part; frees. */
+/* The validator of a partial download (ETag, Last-Modified, its length), kept
+** beside its .part as <path>.part.meta so that a later run resumes only the
+** same version of the file. Written only by the holder of the .part's lock:
+** a temporary file renamed over it, never through a link. text NULL removes
+** it. MAST_OK or MAST_EIO. */
+int mast_output_meta_write(mast_output *o, const char *text, char **msg);
+
+/* The .part.meta's text (a mast_format string; at most 4 KB), or NULL. */
+char *mast_output_meta_read(mast_output *o);
+
+/* Closes; removes the .part (and its .part.meta) unless committed or
+** o->keep_part; frees. */
 void mast_output_free(mast_output *o);
 
 #endif

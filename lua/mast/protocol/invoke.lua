@@ -133,6 +133,8 @@ function M.first_page(request, opts)
 end
 
 -- A "memory" error: the result is beyond the caller's budget.
+local MAX_PAGES = 100000   -- pages one query_all lists at most (a larger pagesize fetches more rows)
+
 local function over_budget(service, fields, what)
   fields.service = service
   error(core.error("memory", what .. "; narrow the query or raise the budget", fields))
@@ -158,6 +160,17 @@ function M.paginate(first, request, opts)
     end
   end
   if math.type(pages) ~= "integer" or pages <= 1 then return nil end
+  -- a paging that claims more pages than its rows fill, or more than any query_all
+  -- should walk: refused before a request of them is made (or even listed)
+  local size = math.tointeger(pg.pageSize) or request.pagesize
+  if math.type(size) == "integer" and size > 0 and pages > math.max(1, (total + size - 1) // size) then
+    error(core.error("mast", ("the answer's paging is inconsistent: %d pages of %d rows for %d rows; "
+      .. "nothing more was fetched"):format(pages, size, total), { service = request.service, page = 1 }))
+  end
+  if pages > MAX_PAGES then
+    over_budget(request.service, { rows = total, pages = pages },
+      ("%d pages are more than one query_all fetches (%d)"):format(pages, MAX_PAGES))
+  end
   local more = {}
   for p = 2, pages do
     local r = copy(request)

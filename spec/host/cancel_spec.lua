@@ -29,7 +29,7 @@ local function repl(env, ...)
 end
 
 local function send(line) return { send = line .. "\r" } end
-local function prompt(timeout) return { expect = "mast> ", timeout = timeout or 10 } end
+local function prompt(timeout) return { expect = "mast> ", timeout = timeout or 60 } end
 
 -- Prints "CODE <code> | <text>" for the error of a protected call. (Markers the
 -- steps wait for are printed as concatenations: the echo of the typed line

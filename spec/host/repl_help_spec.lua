@@ -20,7 +20,7 @@ local function typed(lines, env, last)
   local steps = { { expect = "mast> " } }
   for _, l in ipairs(lines) do
     steps[#steps + 1] = { send = l .. "\r" }
-    steps[#steps + 1] = { expect = "mast> ", timeout = 15 }
+    steps[#steps + 1] = { expect = "mast> ", timeout = 60 }
   end
   steps[#steps + 1] = last or { close = true }
   local e = { MAST_HISTFILE = H.tmpname(), MAST_BASE_URL = os.getenv("MAST_BASE_URL") }

@@ -117,7 +117,7 @@ describe("the REPL", function()
     local code, out = session(steps(
       { send = "mast.query{service = 'Mast.Caom.Cone', params = {ra = 1, dec = 2, radius = 0.1}}\r" },
       { sleep = 1 }, { interrupt = true },
-      { expect = "mast> ", timeout = 5 }, s1, s2),
+      { expect = "mast> ", timeout = 60 }, s1, s2),
       { MAST_HISTFILE = hist, MAST_BASE_URL = os.getenv("MAST_BASE_URL") })
     assert.equal(0, code, out)
     assert.matches("cancelled", out)

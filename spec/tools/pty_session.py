@@ -4,7 +4,7 @@
 usage: pty_session.py STEPS.json -- COMMAND ARGS...
 
 STEPS is a JSON list of steps, run in order:
-  {"expect": "text"}            wait (up to "timeout" s, default 10) until the
+  {"expect": "text"}            wait (up to "timeout" s, default 60) until the
                                 output so far contains text (after the last match)
   {"send": "text"}              type text (use "\\r" for Enter)
   {"interrupt": true}           type Ctrl-C (with "at_prompt": true, once the line
@@ -75,7 +75,7 @@ def main():
     for step in steps:
         if "expect" in step:
             want = step["expect"].encode()
-            deadline = time.monotonic() + step.get("timeout", 10)
+            deadline = time.monotonic() + step.get("timeout", 60)
             while True:
                 i = out.find(want, mark)
                 if i >= 0:

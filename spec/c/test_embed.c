@@ -744,6 +744,69 @@ static void test_threads(void) {
   for (i = 0; i < 4; i++) CHECK(ok[i], "thread %d", i);
 }
 
+/* ---- two threads of one host downloading one file to one path ---- */
+
+struct same_dest { const char *code; char result[512]; };
+
+static void *download_same(void *ud) {
+  struct same_dest *d = ud;
+  mast_runtime *rt = full();
+  char *json = NULL;
+  int rc = rt ? run(rt, d->code, &json) : MAST_ENOMEM;
+  snprintf(d->result, sizeof d->result, "%s", rc == MAST_OK && json ? json : "(the run failed)");
+  free(json);
+  mast_runtime_close(rt);
+  return NULL;
+}
+
+/* The everyday accident of overlapping jobs, inside one process: the two threads'
+** first transfers stall after 1,000 bytes and are cut (so they overlap; the
+** retry of the one holding the .part resumes it), and the .part lock of
+** the first keeps the second from writing into it: the second reports "in
+** progress elsewhere" (or, if it came late, finds the file there), and the
+** file at the path is whole, with nothing left beside it. */
+static void test_same_destination(void) {
+  char code[1024], path[400];
+  struct same_dest d[2];
+  pthread_t th[2];
+  int i, ok = 0;
+  long size = -1;
+  FILE *f;
+  snprintf(path, sizeof path, "%s/same/la4sv4c0q_drz.fits", root);
+  snprintf(code, sizeof code,
+           "local ok, r = pcall(mast.download, 'mast:HST/product/la4sv4c0q_drz.fits', '%s',\n"
+           "  {size = 51840, progress = false})\n"
+           "if ok then return 'ok' end\n"
+           "return tostring(r):find('in progress elsewhere', 1, true) and 'busy' or tostring(r)", path);
+  sandbox_faults("[{\"kind\": \"stall\", \"after_bytes\": 1000, \"seconds\": 0.5, \"times\": 2, "
+                 "\"match\": {\"path\": \"/api/v0.1/Download/file\"}}]");
+  for (i = 0; i < 2; i++) {
+    d[i].code = code;
+    d[i].result[0] = '\0';
+    pthread_create(&th[i], NULL, download_same, &d[i]);
+  }
+  for (i = 0; i < 2; i++) pthread_join(th[i], NULL);
+  for (i = 0; i < 2; i++) {
+    CHECK(strcmp(d[i].result, "\"ok\"") == 0 || strcmp(d[i].result, "\"busy\"") == 0,
+          "thread %d: %s", i, d[i].result);
+    if (strcmp(d[i].result, "\"ok\"") == 0) ok++;
+  }
+  CHECK(ok >= 1, "one of the two downloads completes (%s, %s)", d[0].result, d[1].result);
+  f = fopen(path, "rb");
+  if (f != NULL) {
+    fseek(f, 0, SEEK_END);
+    size = ftell(f);
+    fclose(f);
+  }
+  CHECK(size == 51840, "the file at the path is whole: %ld bytes", size);
+  {
+    char part[420];
+    snprintf(part, sizeof part, "%s.part", path);
+    CHECK(access(part, F_OK) != 0, "no .part is left beside it");
+  }
+  sandbox_faults("[]");
+}
+
 int main(int argc, char **argv) {
   const char *only = argc > 1 ? argv[1] : NULL;
   base_url = getenv("MAST_SANDBOX_URL");
@@ -773,6 +836,7 @@ int main(int argc, char **argv) {
     test_outputs();
     test_lua_setup();
     test_host_cancel();
+    test_same_destination();
   }
   test_threads();
   {

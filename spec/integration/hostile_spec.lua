@@ -86,6 +86,18 @@ describe("hostile answers:", function()
     assert.is_true(t < 6, "stopped at its deadline")
   end)
 
+  it("a fast body that never ends: the max_answer ceiling stops it, long before the deadline", function()
+    H.faults { { kind = "endless", bytes = 65536, every = 0, times = 1, match = { path = "/api/v0/invoke" } } }
+    local before = mast.config("max_answer")
+    mast.config { max_answer = 4 * 1024 * 1024 }
+    local t, ok, e = timed(mast.query, CONE, { deadline = 60 })
+    mast.config { max_answer = before }
+    assert.is_false(ok)
+    assert.equal("memory", e.code)
+    assert.matches("max_answer", e.message, 1, true)
+    assert.is_true(t < 30, "stopped by the ceiling, not the deadline")
+  end)
+
   describe("redirects", function()
     local function invoke_redirect(location, times)
       H.faults { { kind = "redirect", status = 302, location = location, times = times or 1,

@@ -384,6 +384,15 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud) {
                               label_of(x), x->req->max_body);
     return 0;
   }
+  /* every answer kept in memory has a ceiling: a body that never ends stops
+     here, not when the machine runs out of memory */
+  if ((double)(x->body.len + n) > x->ctx->cfg.max_answer) {
+    x->fail_code = MAST_ENOMEM;
+    x->fail_msg = mast_format(x->ctx, "the response from %s is larger than %.0f bytes (the max_answer "
+                              "setting): refused before it took more memory", label_of(x),
+                              x->ctx->cfg.max_answer);
+    return 0;
+  }
   if (!mast_buf_add(x->ctx, &x->body, p, n)) {
     x->fail_code = MAST_ENOMEM;
     x->fail_msg = mast_format(x->ctx, "out of memory reading the response from %s", label_of(x));

@@ -26,12 +26,17 @@
   X(retries, "MAST_RETRIES", INTEGER, "3", 0, 100, SCRIPT, NONE)                               \
   X(retry_delay, "MAST_RETRY_DELAY", NUMBER, "0.5", 0, 600, SCRIPT, NONE)                      \
   X(concurrency, "MAST_CONCURRENCY", INTEGER, "8", 1, 64, SCRIPT, NONE)                       \
+  X(max_answer, "MAST_MAX_ANSWER", NUMBER, "2147483648", 1024, 1e12, SCRIPT, NONE)            \
   X(cache_dir, "MAST_CACHE_DIR", STRING, NULL, 0, 0, HOST, NONE)
 
 /* concurrency 8: measured (issue 16) 100 x 1 MB at 50 ms latency take 1.4 s
 ** at 4, 0.8 s at 8 (over 8x astroquery's sequential download_products); MAST
 ** publishes no download limit, and 8 stays under the one concurrency limit it
 ** has published (TESScut's 10 at once). Paging keeps its own 4 (protocol/). */
+/* max_answer 2 GiB: the most bytes an answer kept in memory may take (a query
+** that is not a download); MAST's largest answers (about 500,000 rows) are a
+** few hundred MB, so only a broken or hostile server (a body that never ends)
+** reaches it. A request's own max_body is tighter. */
 /* user_agent has no fixed default: mast_ctx_new makes it from the versions.
 ** cache_dir has none either: mast_config_from_env takes the user's cache
 ** directory from the environment ($XDG_CACHE_HOME/mast, else

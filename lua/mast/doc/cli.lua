@@ -37,6 +37,7 @@ return {
       retries = "Retries of a transient failure, with backoff (default 3).",
       retry_delay = "The first retry's delay in seconds (default 0.5).",
       concurrency = "Transfers at once in a batch (default 8).",
+      max_answer = "The most bytes an answer kept in memory (any answer but a download) may take (default 2 GiB); past it a memory error.",
       cache_dir = "Where small public metadata is cached between runs (default $XDG_CACHE_HOME/mast); "
         .. "empty turns the disk cache off.",
       deadline = "Seconds one query may take in all, polling and retries included (default 600).",

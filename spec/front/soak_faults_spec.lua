@@ -9,7 +9,7 @@ describe("a 25 s soak under faults behind nginx (scripts/soak --faults)", functi
     end
     local code, out, err = H.sh(env .. " " .. H.quote(H.root .. "/scripts/soak") .. " --faults 25")
     if code == 77 then
-      pending("nginx is not installed (scripts/install-deps)")
+      H.missing("nginx is not installed (scripts/install-deps)", pending)
       return
     end
     assert.equal(0, code, err .. out)

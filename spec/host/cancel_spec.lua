@@ -5,20 +5,7 @@
 -- that shows the work is under way (a progress line, a printed marker).
 local core = require "mast.core"
 
-local PTY = H.root .. "/spec/tools/pty_session.py"
-
-local function session(steps, args, env)
-  local file = H.tmpname()
-  H.write(file, core.json_encode(steps))
-  local vars = {}
-  for k, v in pairs(env or {}) do vars[#vars + 1] = k .. "=" .. H.quote(v) end
-  local cmd = { H.quote(H.bin) }
-  for _, a in ipairs(args or {}) do cmd[#cmd + 1] = H.quote(a) end
-  local code, out = H.sh(table.concat(vars, " ") .. " python3 " .. H.quote(PTY) .. " " .. H.quote(file)
-    .. " -- " .. table.concat(cmd, " "))
-  os.remove(file)
-  return code, (out:gsub("\r\n", "\n"))
-end
+local function session(steps, args, env) return H.pty(steps, args, env) end
 
 -- A REPL session: the prompt, the steps, Ctrl-D.
 local function repl(env, ...)

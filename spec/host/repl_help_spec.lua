@@ -4,16 +4,7 @@ local core = require "mast.core"
 
 -- ---------------------------------------------------------------- the pty REPL
 
-local function session(steps, env)
-  local file = H.tmpname()
-  H.write(file, core.json_encode(steps))
-  local vars = {}
-  for k, v in pairs(env or {}) do vars[#vars + 1] = k .. "=" .. H.quote(v) end
-  local code, out, err = H.sh(table.concat(vars, " ") .. " python3 " .. H.quote(H.root .. "/spec/tools/pty_session.py")
-    .. " " .. H.quote(file) .. " -- " .. H.quote(H.bin))
-  os.remove(file)
-  return code, out:gsub("\r\n", "\n"), err
-end
+local function session(steps, env) return H.pty(steps, nil, env) end
 
 -- Types each line once the prompt shows, then Ctrl-D.
 local function typed(lines, env, last)

@@ -22,13 +22,7 @@ describe("mast.download", function()
   H.dir_each(function(d) dir = d end)
 
   -- A clean copy of a URI's content, to compare against.
-  local function reference(uri)
-    local path = dir .. "/reference.bin"
-    mast.download(uri, path, { overwrite = true })
-    local data = H.read(path)
-    os.remove(path)
-    return data
-  end
+  local function reference(uri) return H.fresh_copy(uri, dir) end
 
   it("fetches a mast: URI from <base>/api/v0.1/Download/file?uri=", function()
     local uri = "mast:SANDBOX/size/5000/hello.fits"

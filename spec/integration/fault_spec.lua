@@ -186,7 +186,7 @@ describe("the fault suite:", function()
       local mnt = dir .. "/mnt"
       os.execute("mkdir -p " .. H.quote(mnt))
       if H.sh("mount -t tmpfs -o size=1m tmpfs " .. H.quote(mnt)) ~= 0 then
-        pending("cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN); RLIMIT_FSIZE covers it")
+        H.missing("cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN); RLIMIT_FSIZE covers it", pending)
         return
       end
       local dest = mnt .. "/full.fits"
@@ -207,7 +207,7 @@ describe("the fault suite:", function()
       if H.sh("mount -t tmpfs -o ro,size=1m tmpfs " .. H.quote(mnt)) == 0 then
         ro = "Read-only file system"
       elseif select(2, H.sh("id -u")):match("^0") then
-        pending("root, and no read-only mount possible: download_spec covers a path below a file")
+        H.missing("root, and no read-only mount possible: download_spec covers a path below a file", pending)
         return
       else
         os.execute("chmod 555 " .. H.quote(mnt))

@@ -8,13 +8,7 @@ describe("downloads to one path from two processes", function()
   local dir
   H.dir_each(function(d) dir = d end)
 
-  local function reference(uri)
-    local path = dir .. "/reference.bin"
-    mast.download(uri, path, { overwrite = true })
-    local data = H.read(path)
-    os.remove(path)
-    return data
-  end
+  local function reference(uri) return H.fresh_copy(uri, dir) end
 
   -- Starts `mast -e code` in the background; returns its pid.
   local function spawn(code)

@@ -223,16 +223,7 @@ describe("security", function()
     end)
 
     describe("in the REPL", function()
-      local function session(steps, env)
-        local file = H.tmpname()
-        H.write(file, core.json_encode(steps))
-        local vars = {}
-        for k, v in pairs(env) do vars[#vars + 1] = k .. "=" .. H.quote(v) end
-        local code, out = H.sh(table.concat(vars, " ") .. " python3 "
-          .. H.quote(H.root .. "/spec/tools/pty_session.py") .. " " .. H.quote(file) .. " -- " .. H.quote(H.bin))
-        os.remove(file)
-        return code, out:gsub("\r\n", "\n")
-      end
+      local function session(steps, env) return H.pty(steps, nil, env) end
 
       local function typed(...)
         local list = { { expect = "mast> " } }

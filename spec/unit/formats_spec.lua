@@ -5,19 +5,7 @@ local formats = require "mast.formats"
 
 local NULL = mast.null
 
-local function ds(fields, data)
-  local f = {}
-  for i, p in ipairs(fields) do f[i] = { name = p[1], type = p[2] } end
-  return { fields = f, data = data }
-end
-
-local function same_value(a, b)
-  if a == nil then a = NULL end
-  if math.type(a) ~= math.type(b) or type(a) ~= type(b) then return false end
-  if a ~= a then return b ~= b end
-  if type(a) == "table" then return core.json_encode(a) == core.json_encode(b) end
-  return a == b
-end
+local ds, same_value = H.dataset, H.same_value
 
 -- What a value of a column declared `t` is once it has been through a
 -- VOTable: a float column's numbers are doubles, a char column's numbers
@@ -38,21 +26,7 @@ local function as_votable(v, t)
 end
 
 local function assert_votable_identical(x, got, label)
-  assert.equal(#x.fields, #got.fields, label)
-  for i, f in ipairs(x.fields) do
-    assert.equal(f.name, got.fields[i].name, label)
-    assert.equal(f.type, got.fields[i].type, label .. ": the type of " .. f.name)
-  end
-  assert.equal(#x.data, #got.data, label)
-  for r, row in ipairs(x.data) do
-    for _, f in ipairs(x.fields) do
-      local want, b = as_votable(row[f.name], f.type), got.data[r][f.name]
-      if not same_value(want, b) then
-        error(("%s: row %d, %s: %s (%s) came back as %s (%s)"):format(label, r, f.name, tostring(want),
-          math.type(want) or type(want), tostring(b), math.type(b) or type(b)))
-      end
-    end
-  end
+  H.assert_same_dataset(x, got, label, as_votable)
 end
 
 describe("the VOTable writer", function()

@@ -4,11 +4,7 @@ local core = require "mast.core"
 local pcore = require "mast.core_plot"
 local plot = require "mast.plot"
 
-local function ds(fields, rows)
-  local f = {}
-  for i, p in ipairs(fields) do f[i] = { name = p[1], type = p[2] } end
-  return { fields = f, data = rows }
-end
+local ds = H.dataset
 
 -- The PNG's size from its IHDR, after checking the signature.
 local function png_size(bytes)

@@ -7,40 +7,9 @@ local NULL = mast.null
 local RECORDED = { "caom.json", "advSearch.json", "advSearchPos.json", "products.json", "hsc.json", "tic.json",
                    "dd.json", "matchid.json", "spectra.json", "countsResp.json" }
 
--- Same value and same Lua type (an integer stays an integer, NaN is NaN); a
--- missing value reads back as null.
-local function same_value(a, b)
-  if a == nil then a = NULL end
-  if math.type(a) ~= math.type(b) or type(a) ~= type(b) then return false end
-  if a ~= a then return b ~= b end
-  if type(a) == "table" then return core.json_encode(a) == core.json_encode(b) end
-  return a == b
-end
+local assert_identical = H.assert_same_dataset
 
--- Asserts that got holds exactly x's fields (names, types) and values.
-local function assert_identical(x, got, label)
-  assert.equal(#x.fields, #got.fields, label)
-  for i, f in ipairs(x.fields) do
-    assert.equal(f.name, got.fields[i].name, label)
-    assert.equal(f.type, got.fields[i].type, label .. ": the type of " .. f.name)
-  end
-  assert.equal(#x.data, #got.data, label)
-  for r, row in ipairs(x.data) do
-    for _, f in ipairs(x.fields) do
-      local a, b = row[f.name], got.data[r][f.name]
-      if not same_value(a, b) then
-        error(("%s: row %d, %s: %s (%s) came back as %s (%s)"):format(label, r, f.name, tostring(a),
-          math.type(a) or type(a), tostring(b), math.type(b) or type(b)))
-      end
-    end
-  end
-end
-
-local function ds(fields, data)
-  local f = {}
-  for i, p in ipairs(fields) do f[i] = { name = p[1], type = p[2] } end
-  return { fields = f, data = data }
-end
+local ds = H.dataset
 
 describe("mast.read_csv", function()
   it("reads back what json2csv wrote from real MAST answers, identically", function()

@@ -12,7 +12,7 @@ import threading
 
 KINDS = ("status", "drop", "stall", "malformed", "truncated_json", "latency", "executing",
          "error", "ignore_range", "length_lie", "redirect", "drip", "change", "ignore_if_range",
-         "range_shift", "gzip_bomb", "endless")
+         "range_shift", "gzip_bomb", "endless", "rate")
 
 
 class FaultError(ValueError):

@@ -333,6 +333,9 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "drip":
             self.drip(head, b"".join(bytes(c) for c in chunks), spec)
             return
+        if kind == "rate":
+            self.paced(head, chunks, float(spec.get("bytes_per_second", 1 << 20)))
+            return
         if kind in ("drop", "stall"):
             limit = int(spec.get("after_bytes") or 0)
         else:
@@ -361,6 +364,23 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(float(spec.get("seconds", 5)))
             self.abort(reset=False)
 
+
+    def paced(self, head, chunks, rate):
+        """The headers at once, then the real body in 16 KB pieces, each sent
+        when the clock says `rate` bytes a second allow it: a slow link."""
+        self.wfile.write(head)
+        self.wfile.flush()
+        start, sent, piece = time.monotonic(), 0, 16384
+        for chunk in chunks:
+            chunk = bytes(chunk)
+            for i in range(0, len(chunk), piece):
+                part = chunk[i:i + piece]
+                wait = start + (sent + len(part)) / rate - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+                self.wfile.write(part)
+                self.wfile.flush()
+                sent += len(part)
 
     def drip(self, head, body, spec):
         """The headers and after_bytes of body at once, then the rest one byte

@@ -797,6 +797,18 @@ class FaultTest(Base):
         self.assertGreaterEqual(time.monotonic() - start, 0.45)
         conn.close()
 
+    def test_rate(self):
+        # the whole body, at no more than bytes_per_second
+        path = "/api/v0.1/Download/file?uri=mast:SANDBOX/size/200000/rate.bin"
+        SB.faults({"match": {"uri": "rate.bin"}, "kind": "rate", "bytes_per_second": 400000})
+        conn = SB.connection(timeout=10)
+        start = time.monotonic()
+        conn.request("GET", path)
+        response = conn.getresponse()
+        self.assertEqual(response.read(), SB.http("GET", path)[2])
+        self.assertGreaterEqual(time.monotonic() - start, 0.45)
+        conn.close()
+
     def test_malformed_truncated_error(self):
         SB.faults({"match": {"service": "Mast.Catalogs.Tic.Cone"}, "kind": "malformed"},
                   {"match": {"service": "Mast.Catalogs.Tic.Cone"}, "kind": "truncated_json"},

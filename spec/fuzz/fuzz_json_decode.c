@@ -8,6 +8,9 @@
 ** The columnar decode (MAST_JSON_COLUMNAR) of the input, and of the input
 ** wrapped as {"data":[input]}, must fail as the row decode does or give the
 ** row decode's value with its rows turned into columns.
+** The decode while the text arrives (mast_json_stream: fed prefixes of it,
+** each in a block of exactly its length, then finished) of the input and
+** of {"data":[input]} must give the whole decode's value or its error.
 */
 
 #include "fuzz_common.h"
@@ -28,6 +31,66 @@ static int fuzz_cdecode (lua_State *L) {
   lua_pushinteger(L, (lua_Integer)err.offset);
   lua_pushstring(L, err.msg);
   return 3;
+}
+
+/* lua_CFunction: sdecode(s, step) -> value | nil, err.offset, err.msg; the
+   stream is fed the first step, 2 step, ... bytes, each a copy of exactly
+   that length (so a read past what has arrived is a sanitizer error) */
+static int fuzz_sdecode (lua_State *L) {
+  mast_json_error err;
+  mast_json_stream st;
+  size_t len, c, step = (size_t)lua_tointeger(L, 2);
+  const char *s = lua_tolstring(L, 1, &len);
+  int arr, top;
+  mast_json_stream_init(&st);
+  lua_newtable(L);
+  arr = lua_gettop(L);
+  for (c = step; c < len; c += step) {
+    /* a userdata's bytes end its block (the heap hands out exact sizes) */
+    char *prefix = lua_newuserdatauv(L, c, 0);
+    memcpy(prefix, s, c);
+    top = lua_gettop(L);
+    mast_json_stream_feed(L, &st, arr, prefix, c, 0);
+    FUZZ_ASSERT(lua_gettop(L) == top, "a feed changed the stack");
+    lua_pop(L, 1);
+  }
+  top = lua_gettop(L);
+  if (mast_json_stream_finish(L, &st, arr, s, len, &err)) {
+    FUZZ_ASSERT(lua_gettop(L) == top + 1, "finish pushed %d values", lua_gettop(L) - top);
+    return 1;
+  }
+  FUZZ_ASSERT(lua_gettop(L) == top, "a failed finish changed the stack");
+  lua_pushnil(L);
+  lua_pushinteger(L, (lua_Integer)err.offset);
+  lua_pushstring(L, err.msg);
+  return 3;
+}
+
+/* The stream decode of s[0,n) against the whole decode */
+static void check_stream (const char *s, size_t n, size_t step) {
+  fuzz_heap h;
+  lua_State *L = fuzz_state(&h);
+  if (L == NULL) return;
+  lua_pushcfunction(L, fuzz_decode);
+  lua_pushlstring(L, s, n);
+  if (lua_pcall(L, 1, 3, 0) != LUA_OK) goto done;  /* stack: v|nil off msg */
+  lua_pushcfunction(L, fuzz_sdecode);
+  lua_pushlstring(L, s, n);
+  lua_pushinteger(L, (lua_Integer)step);
+  if (lua_pcall(L, 2, 3, 0) != LUA_OK) goto done;  /* stack: v off msg sv soff smsg */
+  if (lua_isnil(L, 1)) {
+    FUZZ_ASSERT(lua_isnil(L, 4), "stream decode of bad input succeeded");
+    FUZZ_ASSERT(lua_tointeger(L, 2) == lua_tointeger(L, 5) &&
+                strcmp(lua_tostring(L, 3), lua_tostring(L, 6)) == 0,
+                "stream decode fails otherwise: %s / %s", lua_tostring(L, 3), lua_tostring(L, 6));
+  }
+  else {
+    FUZZ_ASSERT(!lua_isnil(L, 4), "stream decode fails: %s", lua_tostring(L, 6));
+    FUZZ_ASSERT(fuzz_same(L, 1, 4, 0), "stream decode gives another value");
+  }
+ done:
+  lua_close(L);
+  FUZZ_ASSERT(h.used == 0, "Lua heap not empty after lua_close");
 }
 
 /* Is the columnar value at c the row value at r with r.data as columns? */
@@ -133,6 +196,11 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size) {
     memcpy(w + 9 + size, "]}", 2);
     check_columnar((const char *)data, size);
     check_columnar(w, size + 11);
+    if (size < ((size_t)1 << 16)) {   /* about 64 feeds, the first byte varying the cuts */
+      size_t step = size / 64 + 1 + (size > 0 ? data[0] % 7 : 0);
+      check_stream((const char *)data, size, step);
+      check_stream(w, size + 11, step);
+    }
     free(w);
   }
   L = fuzz_state(&h);

@@ -100,6 +100,9 @@ typedef struct jdec {
   int columnar;             /* decode the envelope's "data" rows as columns */
   int colfail;              /* ... they are not rows of objects: decode again as rows */
   int coldone;              /* ... they were decoded as columns */
+  int substslot;            /* a stream's prebuilt array (0: none) stands for ... */
+  const char *substat;      /* ... the depth-1 member value that starts here ... */
+  const char *substend;     /* ... and ends here (mast_json_stream_finish) */
 } jdec;
 
 /* 1 for bytes that end a plain run inside a string: '"', '\\', < 0x20, >= 0x80 */
@@ -545,7 +548,11 @@ static const char *dec_object (jdec *d, const char *p, int depth,
     if (p >= end || *p != ':')
       return dec_fail(d, p, "expected ':' after an object key");
     p = skip_ws(p + 1, end);
-    if (ce != NULL && p < end && *p == '"')
+    if (d->substslot && depth == 1 && p == d->substat) {  /* decoded as it arrived */
+      lua_pushvalue(L, d->substslot);  /* stack: ... obj key array */
+      p = d->substend;
+    }
+    else if (ce != NULL && p < end && *p == '"')
       p = dec_string_col(d, p, ce, anchor, n * KC_STRIDE + 1);
     else if (d->columnar && depth == 1 && p < end && *p == '[' && is_data_key(L))
       p = dec_columns(d, p, depth + 1);  /* stack: ... obj key columns */
@@ -841,8 +848,32 @@ int mast_json_decode (lua_State *L, const char *buf, size_t len,
   return mast_json_decode_opt(L, buf, len, 0, err);
 }
 
-int mast_json_decode_opt (lua_State *L, const char *buf, size_t len, int flags,
-                          mast_json_error *err) {
+/* Sets d up to decode buf[0,len) and pushes its four scratch slots; 0 (an
+   error in *err) when the Lua stack has no room. */
+static int dec_begin (jdec *d, lua_State *L, const char *buf, size_t len,
+                      mast_json_error *err) {
+  memset(d, 0, sizeof *d);
+  d->L = L;
+  d->start = buf;
+  d->end = buf + len;
+  d->err = err;
+  if (!lua_checkstack(L, 8)) {
+    dec_fail(d, buf, "Lua stack overflow");
+    return 0;
+  }
+  d->base = lua_gettop(L);
+  d->kcslot = d->base + 1;
+  d->amtslot = d->base + 2;
+  d->omtslot = d->base + 3;
+  d->sbslot = d->base + 4;
+  lua_settop(L, d->base + 4);  /* stack: ... nil nil nil nil (scratch slots) */
+  return 1;
+}
+
+/* The decoders' one body: subst (NULL: none) is a stream's prebuilt array */
+static int decode_doc (lua_State *L, const char *buf, size_t len, int flags,
+                       const mast_json_stream *subst, int substslot,
+                       mast_json_error *err) {
   jdec d;
   mast_json_error dummy;
   const char *p;
@@ -850,23 +881,15 @@ int mast_json_decode_opt (lua_State *L, const char *buf, size_t len, int flags,
   if (err == NULL) err = &dummy;
   err->offset = 0;
   err->msg[0] = '\0';
+  if (substslot) substslot = lua_absindex(L, substslot);
 again:
-  memset(&d, 0, sizeof d);
+  if (!dec_begin(&d, L, buf, len, err)) return 0;
   d.columnar = (flags & MAST_JSON_COLUMNAR) != 0;
-  d.L = L;
-  d.start = buf;
-  d.end = buf + len;
-  d.err = err;
-  if (!lua_checkstack(L, 8)) {
-    dec_fail(&d, buf, "Lua stack overflow");
-    return 0;
+  if (subst != NULL) {
+    d.substslot = substslot;
+    d.substat = buf + subst->open_at;
+    d.substend = buf + subst->close_end;
   }
-  d.base = lua_gettop(L);
-  d.kcslot = d.base + 1;
-  d.amtslot = d.base + 2;
-  d.omtslot = d.base + 3;
-  d.sbslot = d.base + 4;
-  lua_settop(L, d.base + 4);  /* stack: ... nil nil nil nil (scratch slots) */
   p = buf;
   if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) p += 3;  /* BOM */
   p = dec_value(&d, skip_ws(p, d.end), 0, 0);  /* stack: ... kc amt omt sb value */
@@ -888,6 +911,171 @@ again:
   lua_settop(L, d.base + 1);  /* stack: ... value */
   return d.coldone ? 2 : 1;
 }
+
+int mast_json_decode_opt (lua_State *L, const char *buf, size_t len, int flags,
+                          mast_json_error *err) {
+  return decode_doc(L, buf, len, flags, NULL, 0, err);
+}
+
+/*
+** {------------------------------------------------------
+** Decoding while the text arrives (mast_json_stream)
+** -------------------------------------------------------
+** A prefix scanner follows strings and brackets up to the top-level
+** object's "data" member; from there the elements of that array are decoded
+** one after another by dec_value, each kept once the ',' or ']' after it has
+** arrived (a number at the very end might still grow). An element that does
+** not decode yet is tried again with more text; one that still fails with
+** more than STREAM_GIVEUP bytes after its start, or at the end, turns the
+** stream off, and the whole text is then decoded as before (which reports
+** the error). At the end the text is decoded once more with the array
+** standing for the member it came from (decode_doc's subst): the envelope's
+** other members are decoded, checked and placed exactly as in a whole
+** decode, so the value is the same table mast_json_decode would give.
+*/
+
+#define STREAM_GIVEUP (1u << 20)
+#define STREAM_PARENT 1ul   /* the elements' parent serial: constant, so the
+                               hints of later rows carry over between feeds */
+
+enum { ST_PREFIX = 0, ST_ITEMS = 1, ST_DONE = 2, ST_OFF = -1 };
+
+void mast_json_stream_init (mast_json_stream *s) {
+  memset(s, 0, sizeof *s);
+  s->phase = ST_PREFIX;
+}
+
+/* Follows the text from s->scanned to the "data" array's '['. */
+static void stream_prefix (mast_json_stream *s, const char *buf, size_t len, int final) {
+  size_t i = s->scanned;
+  if (i == 0) {
+    if (len < 4 && !final) return;  /* a BOM, or not yet a first byte */
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) i = 3;
+    while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\r' || buf[i] == '\t')) i++;
+    if (i == len) {
+      if (final) s->phase = ST_OFF;
+      return;
+    }
+    if (buf[i] != '{') { s->phase = ST_OFF; return; }
+    s->depth = 1;
+    i++;
+  }
+  for (; i < len; i++) {
+    unsigned char c = (unsigned char)buf[i];
+    if (s->instr) {
+      if (s->esc) s->esc = 0;
+      else if (c == '\\') s->esc = 1;
+      else if (c == '"') {
+        s->instr = 0;
+        if (s->depth == 1) s->key_len = i - s->key_at;
+      }
+      continue;
+    }
+    switch (c) {
+      case '"':
+        s->instr = 1;
+        if (s->depth == 1) s->key_at = i + 1;
+        break;
+      case '[':
+        if (s->depth == 1 && s->key_len == 4 && memcmp(buf + s->key_at, "data", 4) == 0) {
+          s->phase = ST_ITEMS;
+          s->open_at = i;
+          s->next = i + 1;
+          s->scanned = i + 1;
+          return;
+        }
+        /* fall through */
+      case '{':
+        if (s->depth >= MAST_JSON_MAX_DEPTH) { s->phase = ST_OFF; return; }
+        s->depth++;
+        break;
+      case ']': case '}':
+        if (--s->depth == 0) { s->phase = ST_OFF; return; }  /* no "data" array */
+        break;
+      default:
+        break;
+    }
+  }
+  s->scanned = i;
+}
+
+/* Decodes the complete elements after s->next into the table at arr. */
+static void stream_items (lua_State *L, mast_json_stream *s, int arr, const char *buf,
+                          size_t len, int final) {
+  jdec d;
+  mast_json_error err;
+  const char *p, *end = buf + len;
+  if (!dec_begin(&d, L, buf, len, &err)) { s->phase = ST_OFF; return; }
+  if (s->hinted) {
+    d.opar[3] = d.apar[3] = STREAM_PARENT;
+    d.ohint[3] = s->ohint;
+    d.ahint[3] = s->ahint;
+  }
+  d.serial = STREAM_PARENT;  /* arrays inside elements get serials above it */
+  p = buf + s->next;
+  for (;;) {
+    const char *elem, *q;
+    unsigned long op, ap;
+    int oh, ah, top = lua_gettop(L);
+    p = skip_ws(p, end);
+    if (p == end) {
+      if (final) s->phase = ST_OFF;
+      break;
+    }
+    if (s->n == 0 && *p == ']') {  /* [] */
+      lua_pushvalue(L, arr);
+      dec_mark(&d, d.amtslot, MAST_JSON_ARRAY_MT);
+      lua_pop(L, 1);
+      s->close_end = (size_t)(p + 1 - buf);
+      s->phase = ST_DONE;
+      break;
+    }
+    elem = p;
+    op = d.opar[3]; oh = d.ohint[3]; ap = d.apar[3]; ah = d.ahint[3];
+    q = dec_value(&d, p, 2, STREAM_PARENT);  /* stack: ... value */
+    if (q != NULL) q = skip_ws(q, end);
+    if (q == NULL || q == end) {  /* not whole yet (or not JSON) */
+      lua_settop(L, top);
+      d.opar[3] = op; d.ohint[3] = oh; d.apar[3] = ap; d.ahint[3] = ah;   /* as if not tried */
+      if (final || (q == NULL && (size_t)(end - elem) > STREAM_GIVEUP)) s->phase = ST_OFF;
+      break;
+    }
+    if (*q != ',' && *q != ']') {
+      lua_settop(L, top);
+      s->phase = ST_OFF;
+      break;
+    }
+    lua_rawseti(L, arr, ++s->n);
+    if (*q == ']') {
+      s->close_end = (size_t)(q + 1 - buf);
+      s->phase = ST_DONE;
+      break;
+    }
+    p = q + 1;
+    s->next = (size_t)(p - buf);
+  }
+  if (d.opar[3] == STREAM_PARENT) { s->ohint = d.ohint[3]; s->hinted = 1; }
+  if (d.apar[3] == STREAM_PARENT) { s->ahint = d.ahint[3]; s->hinted = 1; }
+  lua_settop(L, d.base);
+}
+
+void mast_json_stream_feed (lua_State *L, mast_json_stream *s, int arr, const char *buf,
+                            size_t len, int final) {
+  arr = lua_absindex(L, arr);
+  if (buf == NULL) len = 0;
+  if (s->phase == ST_PREFIX) stream_prefix(s, buf, len, final);
+  if (s->phase == ST_ITEMS) stream_items(L, s, arr, buf, len, final);
+}
+
+int mast_json_stream_finish (lua_State *L, mast_json_stream *s, int arr, const char *buf,
+                             size_t len, mast_json_error *err) {
+  arr = lua_absindex(L, arr);
+  if (s->phase == ST_PREFIX || s->phase == ST_ITEMS) mast_json_stream_feed(L, s, arr, buf, len, 1);
+  if (s->phase != ST_DONE) return decode_doc(L, buf, len, 0, NULL, 0, err);
+  return decode_doc(L, buf, len, 0, s, arr, err);
+}
+
+/* }------------------------------------------------------ */
 
 /* }====================================================== */
 

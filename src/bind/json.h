@@ -109,6 +109,34 @@ int mast_json_decode(lua_State *L, const char *buf, size_t len, mast_json_error 
 int mast_json_decode_opt(lua_State *L, const char *buf, size_t len, int flags,
                          mast_json_error *err);
 
+/* Decoding a MAST answer while it arrives. The text is given again and again
+   as it grows (each time the whole prefix received so far, which may have
+   moved); the elements of its top-level "data" array are decoded as soon as
+   they are whole, into a table the caller keeps (at stack index arr), so that
+   when the last byte arrives only the envelope is left. finish() gives the
+   same value, or the same error, as mast_json_decode of the whole text: any
+   other shape (no "data" array, text that is not JSON) is decoded whole
+   there. A text that starts again from byte 0 (a retry) needs init() and a
+   new, empty table. feed() and finish() may raise Lua memory errors only. */
+typedef struct mast_json_stream {
+  int phase;                /* internal: where the stream is */
+  int depth, instr, esc;    /* the prefix scanner's state */
+  size_t scanned;           /* bytes the prefix scanner has seen */
+  size_t key_at, key_len;   /* the last key at depth 1 (offsets) */
+  size_t open_at;           /* the "data" array's '[' */
+  size_t next;              /* where the next element starts */
+  size_t close_end;         /* just after its ']' */
+  lua_Integer n;            /* elements decoded */
+  int hinted, ohint, ahint; /* size hints carried from feed to feed */
+} mast_json_stream;
+
+void mast_json_stream_init(mast_json_stream *s);
+void mast_json_stream_feed(lua_State *L, mast_json_stream *s, int arr, const char *buf,
+                           size_t len, int final);
+/* Pushes the value and returns 1, or fills *err and returns 0 (pushes nothing). */
+int mast_json_stream_finish(lua_State *L, mast_json_stream *s, int arr, const char *buf,
+                            size_t len, mast_json_error *err);
+
 /* Encode the value at idx (any acceptable index) and push the JSON text as one
    Lua string; return 1. If the value cannot be encoded push nothing, fill err->msg
    with the path (rooted at `root`, "value" when NULL) and the problem, e.g.

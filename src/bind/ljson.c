@@ -74,6 +74,8 @@ void mast_push_json_error(lua_State *L, const char *what, const char *text, size
   lua_replace(L, -2);
 }
 
+#define STREAM_FLAG 0x100   /* decode_options: options.cuts was given */
+
 /* The flags of core.json_decode's options table at index t */
 static int decode_options(lua_State *L, int t) {
   int flags = 0;
@@ -82,6 +84,14 @@ static int decode_options(lua_State *L, int t) {
   lua_pushnil(L);
   while (lua_next(L, t)) {   /* stack: ... k v */
     const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : NULL;
+    if (k != NULL && strcmp(k, "cuts") == 0) {
+      if (!lua_istable(L, -1))
+        mast_raise(L, MAST_EUSAGE, "json_decode: option 'cuts' must be a list of byte counts, got %s",
+                   luaL_typename(L, -1));
+      flags |= STREAM_FLAG;
+      lua_pop(L, 1);
+      continue;
+    }
     if (k == NULL || strcmp(k, "columnar") != 0)
       mast_raise(L, MAST_EUSAGE, "json_decode: unknown option %s%s%s", k ? "'" : "",
                  k ? k : luaL_typename(L, -2), k ? "'" : " key");
@@ -91,14 +101,48 @@ static int decode_options(lua_State *L, int t) {
     if (lua_toboolean(L, -1)) flags |= MAST_JSON_COLUMNAR;
     lua_pop(L, 1);
   }
+  if ((flags & STREAM_FLAG) && (flags & MAST_JSON_COLUMNAR))
+    mast_raise(L, MAST_EUSAGE, "json_decode: options 'cuts' and 'columnar' do not go together");
   return flags;
+}
+
+/* The decode of s[0,len) as it is done while an answer arrives
+** (mast_json_stream): fed the prefixes of the lengths in the list at index
+** cuts, in order, then finished with the whole text. */
+static int decode_cut(lua_State *L, const char *s, size_t len, int cuts, mast_json_error *err) {
+  mast_json_stream st;
+  lua_Integer i, n = (lua_Integer)lua_rawlen(L, cuts), last = 0;
+  int arr;
+  mast_json_stream_init(&st);
+  lua_newtable(L);
+  arr = lua_gettop(L);
+  for (i = 1; i <= n; i++) {
+    lua_Integer c;
+    int ok;
+    lua_rawgeti(L, cuts, i);
+    c = lua_tointegerx(L, -1, &ok);
+    lua_pop(L, 1);
+    if (!ok || c < last || c > (lua_Integer)len)
+      mast_raise(L, MAST_EUSAGE, "json_decode: cuts[%d] must be an integer from %d to %d",
+                 (int)i, (int)last, (int)len);
+    mast_json_stream_feed(L, &st, arr, s, (size_t)c, 0);
+    last = c;
+  }
+  if (!mast_json_stream_finish(L, &st, arr, s, len, err)) {
+    lua_remove(L, arr);
+    return 0;
+  }
+  lua_remove(L, arr);
+  return 1;
 }
 
 /* core.json_decode(text [, what] [, options]) -> value [, columnar]; raises a
 ** "json" error that names `what` (e.g. "the response of Mast.Caom.Cone") and
 ** the offset. options: {columnar = true} decodes a MAST envelope's "data"
 ** rows as columns (json.h, MAST_JSON_COLUMNAR); the second result is then
-** true when it did. */
+** true when it did. {cuts = {n1, n2, ...}} decodes as while an answer
+** arrives, fed the first n1, n2, ... bytes before the whole (for specs and
+** fuzzing: the value is the same). */
 static int l_json_decode(lua_State *L) {
   size_t len;
   const char *s = luaL_checklstring(L, 1, &len);
@@ -113,7 +157,14 @@ static int l_json_decode(lua_State *L) {
   }
   what = luaL_optstring(L, 2, NULL);
   if (!lua_isnil(L, 3)) flags = decode_options(L, 3);
-  r = mast_json_decode_opt(L, s, len, flags, &err);
+  if (flags & STREAM_FLAG) {
+    lua_getfield(L, 3, "cuts");
+    r = decode_cut(L, s, len, lua_gettop(L), &err);
+    if (r) return 1;
+    flags = 0;
+  } else {
+    r = mast_json_decode_opt(L, s, len, flags, &err);
+  }
   if (r && flags == 0) return 1;
   if (r) {
     lua_pushboolean(L, r == 2);

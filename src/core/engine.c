@@ -71,6 +71,7 @@ typedef struct xfer {
   mast_buf body;             /* in-memory body, or a failed download's body */
   mast_buf chunk;            /* a chunk sink's bytes not yet delivered */
   int64_t delivered;         /* bytes given to the chunk sink since the body began */
+  size_t observed;           /* bytes of the in-memory body shown to request.observe */
   mast_output out;           /* a download's file (output.h): its .part, its policy */
   int64_t offset;            /* bytes already in .part when the attempt began */
   int64_t got;               /* bytes received in this attempt */
@@ -530,6 +531,10 @@ static int start(xfer *x) {
   x->fail_msg = NULL;
   x->body.len = 0;
   if (x->body.data) x->body.data[0] = '\0';
+  if (x->observed > 0) {   /* the observer was shown a body that starts again */
+    x->observed = 0;
+    (void)x->req->observe(x->req->observe_ud, NULL, 0);
+  }
   if ((rc = rewind_sink(x)) != MAST_OK) return rc;
   if (is_download(x) && !open_part(x)) return MAST_EIO;
 
@@ -1024,6 +1029,9 @@ static char *bad_request(mast_ctx *ctx, const xfer *x) {
   if (q->chunk != NULL && q->dest != NULL)
     return mast_format(ctx, "%s: a request has one sink: a dest or a chunk callback, not both",
                        label_of(x));
+  if (q->observe != NULL && (q->chunk != NULL || q->dest != NULL))
+    return mast_format(ctx, "%s: observe watches an answer kept in memory: not with a dest or "
+                       "a chunk callback", label_of(x));
   return NULL;
 }
 
@@ -1179,6 +1187,18 @@ static double start_due(batch *b) {
   return wait;
 }
 
+/* Shows request.observe the in-memory body of a 2xx answer that has grown. */
+static void observe(xfer *x) {
+  long status = 0;
+  if (x->req->observe == NULL || x->easy == NULL || x->body.len <= x->observed ||
+      x->fail_code != MAST_OK || is_download(x) || is_stream(x))
+    return;
+  curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+  if (!ok_status(status)) return;
+  x->observed = x->body.len;
+  (void)x->req->observe(x->req->observe_ud, x->body.data, x->body.len);
+}
+
 /* One libcurl round: moves data, settles finished transfers, then feeds
 ** the chunk sinks (between libcurl calls). Returns the slots it freed. */
 static int round_trip(batch *b) {
@@ -1202,6 +1222,8 @@ static int round_trip(batch *b) {
       end_early(b, x, x->fail_code);
       b->active--;
       freed++;
+    } else if (x->state == X_ACTIVE) {
+      observe(x);
     }
   }
   return freed;

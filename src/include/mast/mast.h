@@ -192,6 +192,13 @@ enum {
 ** beyond the chunk being delivered. */
 typedef int (*mast_chunk_fn)(void *ud, const char *data, size_t len);
 
+/* request.observe has the chunk sink's type, with another meaning: the body
+** is still kept in memory (result.body), and between libcurl calls observe
+** is shown all of it received so far (data, len: a prefix of the final body
+** of a successful (2xx) answer; data may move from call to call), so a host
+** can start work on it while the rest arrives (libmast's Lua binding
+** decodes JSON that way). data == NULL, len == 0: the body starts again
+** (a retry). Its return value is ignored: it cannot stop the transfer. */
 /* A request. Start from MAST_REQUEST_INIT (or mast_request_init()), which
 ** sets struct_size: the library reads only the fields that fit in
 ** struct_size, so a host built against an older header keeps working when
@@ -218,11 +225,15 @@ typedef struct mast_request {
   const char *credential;   /* MAST_AUTH_PROVIDER: the name the provider is asked for */
   mast_chunk_fn chunk;      /* a chunk sink instead of memory (not with dest) */
   void *chunk_ud;
+  /* -- observe: added after the chunk sink -- */
+  mast_chunk_fn observe;    /* an answer kept in memory, watched while it arrives (not
+                               with dest or chunk): see mast_observe_fn below */
+  void *observe_ud;
 } mast_request;
 
 #define MAST_REQUEST_V1_SIZE (offsetof(mast_request, stall_timeout) + sizeof(double))
 #define MAST_REQUEST_INIT {sizeof(mast_request), MAST_GET, NULL, NULL, 0, NULL, NULL, -1, 0u, \
-                           NULL, 0, 0.0, NULL, MAST_AUTH_MAST, NULL, NULL, NULL}
+                           NULL, 0, 0.0, NULL, MAST_AUTH_MAST, NULL, NULL, NULL, NULL, NULL}
 /* The same as MAST_REQUEST_INIT, for a request already allocated. */
 MAST_API void mast_request_init(mast_request *q);
 

@@ -113,19 +113,32 @@ set(CPACK_DEBIAN_LUA_PACKAGE_SECTION interpreters)
 # package per Lua version (its description names no quotes: CPack writes them
 # into CPackConfig.cmake unescaped)
 set(CPACK_DEBIAN_LUA_PACKAGE_PROVIDES "lua5.4-mast")
-# mast/core.so dlopens libarchive at the first extraction (src/core/extract.c),
-# which dpkg-shlibdeps cannot see: the package that holds that SONAME, by hand
+# What is dlopened at its first use (CMakeLists.txt: libarchive at the first
+# extraction, libcurl at the first transfer) dpkg-shlibdeps cannot see: the
+# packages that hold those SONAMEs, by hand. lua-mast's core.so dlopens both;
+# libmast links libarchive and dlopens libcurl.
 find_program(MAST_DPKG_QUERY dpkg-query)
-get_filename_component(MAST_ARCHIVE_DIR ${ARCHIVE_LINK_LIBRARIES} DIRECTORY)
-if(MAST_DPKG_QUERY)
-  execute_process(COMMAND ${MAST_DPKG_QUERY} -S ${MAST_ARCHIVE_DIR}/${MAST_LIBARCHIVE_SONAME}
-                  OUTPUT_VARIABLE owner ERROR_QUIET RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
-  if(rc EQUAL 0 AND owner MATCHES "^([^:,]+)[:,]")
-    set(CPACK_DEBIAN_LUA_PACKAGE_DEPENDS ${CMAKE_MATCH_1})
+# mast_deb_owner(VAR LIBFILE SONAME): VAR = the Debian package that holds SONAME
+# beside LIBFILE (unset when none does, e.g. off Debian)
+function(mast_deb_owner var lib soname)
+  get_filename_component(dir ${lib} DIRECTORY)
+  unset(${var} PARENT_SCOPE)
+  if(MAST_DPKG_QUERY)
+    execute_process(COMMAND ${MAST_DPKG_QUERY} -S ${dir}/${soname}
+                    OUTPUT_VARIABLE owner ERROR_QUIET RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
+    if(rc EQUAL 0 AND owner MATCHES "^([^:,]+)[:,]")
+      set(${var} ${CMAKE_MATCH_1} PARENT_SCOPE)
+      return()
+    endif()
   endif()
-endif()
-if(NOT CPACK_DEBIAN_LUA_PACKAGE_DEPENDS)
-  message(STATUS "packaging: no Debian package owns ${MAST_LIBARCHIVE_SONAME}; lua-mast will not depend on it")
+  message(STATUS "packaging: no Debian package owns ${soname}; the packages that dlopen it will not depend on it")
+endfunction()
+mast_deb_owner(MAST_ARCHIVE_PACKAGE ${ARCHIVE_LINK_LIBRARIES} ${MAST_LIBARCHIVE_SONAME})
+mast_deb_owner(MAST_CURL_PACKAGE ${CURL_LINK_LIBRARIES} ${MAST_LIBCURL_SONAME})
+set(deps ${MAST_ARCHIVE_PACKAGE} ${MAST_CURL_PACKAGE})
+string(REPLACE ";" ", " CPACK_DEBIAN_LUA_PACKAGE_DEPENDS "${deps}")
+if(MAST_CURL_PACKAGE)
+  set(CPACK_DEBIAN_LIBRARY_PACKAGE_DEPENDS ${MAST_CURL_PACKAGE})
 endif()
 set(CPACK_DEBIAN_LUA_DESCRIPTION
   "Lua runtime for the MAST archive (Lua 5.4 module)\nThe mast module for Debian's lua5.4: queries, paging, downloads and bundles\nfor the Mikulski Archive for Space Telescopes, on libcurl.")

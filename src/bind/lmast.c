@@ -1361,7 +1361,7 @@ MAST_API int luaopen_mast_core(lua_State *L) {
   lua_setfield(L, -2, "_NAME");
   lua_pushliteral(L, MAST_VERSION_STRING);
   lua_setfield(L, -2, "_VERSION");
-  lua_pushstring(L, curl_version_info(CURLVERSION_NOW)->version);
-  lua_setfield(L, -2, "curl_version");
+  lua_pushliteral(L, LIBCURL_VERSION);   /* built against; libcurl itself loads at the */
+  lua_setfield(L, -2, "curl_version");    /* first transfer (src/core/curl_lazy.h) */
   return 1;
 }

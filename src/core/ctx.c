@@ -49,14 +49,6 @@ double mast_now(void) {
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* curl_global_init is the one piece of process-wide state; it runs once. */
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_result = CURLE_OK;
-
-static void curl_init_once(void) {
-  if (getenv("MAST_NO_CURL_INIT") == NULL) curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 /* ---- configuration: everything comes from MAST_SETTINGS ---- */
 
 typedef struct setting_row {
@@ -367,11 +359,8 @@ int mast_config_locked(mast_ctx *ctx) { return ctx->config_locked; }
 mast_ctx *mast_ctx_new(mast_alloc_fn alloc, void *ud) {
   mast_ctx *ctx;
   char ua[128], err[256];
-  curl_version_info_data *cv;
   size_t i;
   if (alloc == NULL) alloc = mast_default_alloc;
-  pthread_once(&curl_once, curl_init_once);
-  if (curl_init_result != CURLE_OK) return NULL;
   ctx = alloc(ud, NULL, 0, sizeof *ctx);
   if (ctx == NULL) return NULL;
   memset(ctx, 0, sizeof *ctx);
@@ -380,18 +369,13 @@ mast_ctx *mast_ctx_new(mast_alloc_fn alloc, void *ud) {
   atomic_init(&ctx->own_cancel, 0);
   ctx->cancel = &ctx->own_cancel;
   ctx->rng = (uint64_t)(mast_now() * 1e9) ^ (uint64_t)(uintptr_t)ctx ^ 0x9E3779B97F4A7C15ull;
-  ctx->multi = curl_multi_init();
-  if (ctx->multi == NULL) {
-    mast_ctx_free(ctx);
-    return NULL;
-  }
-  /* HTTP/2 streams of one batch share a connection */
-  curl_multi_setopt(ctx->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  atomic_init(&ctx->multi, NULL);   /* made by the first batch (mast_ctx_multi) */
   for (i = 0; i < NROWS; i++) {
     const char *def = rows[i].def;
     if (rows[i].offset == offsetof(mast_config, user_agent)) {
-      cv = curl_version_info(CURLVERSION_NOW);
-      snprintf(ua, sizeof ua, "mast-lua/%s libcurl/%s Lua/5.4", MAST_VERSION_STRING, cv->version);
+      /* the libcurl the build was made against: asking the loaded one
+         would load it at every start (curl_lazy.h) */
+      snprintf(ua, sizeof ua, "mast-lua/%s libcurl/%s Lua/5.4", MAST_VERSION_STRING, LIBCURL_VERSION);
       def = ua;
     }
     if (def != NULL && mast_config_set(ctx, rows[i].pub.name, def, err, sizeof err) != MAST_OK) {
@@ -406,7 +390,7 @@ void mast_ctx_free(mast_ctx *ctx) {
   mast_prefix *p;
   size_t i;
   if (ctx == NULL) return;
-  if (ctx->multi != NULL) curl_multi_cleanup(ctx->multi);
+  if (atomic_load(&ctx->multi) != NULL) curl_multi_cleanup(atomic_load(&ctx->multi));
   for (i = 0; i < NROWS; i++)
     if (rows[i].pub.type == MAST_SETTING_STRING)
       free_value(ctx, *str_slot(ctx, &rows[i]), rows[i].pub.secret);
@@ -519,8 +503,26 @@ int mast_set_download_root(mast_ctx *ctx, const char *dir) {
 }
 
 void mast_cancel(mast_ctx *ctx) {
+  CURLM *m;
   atomic_store(ctx->cancel, 1);
-  curl_multi_wakeup(ctx->multi);
+  /* no multi handle yet: no batch has run, and the next one sees the flag */
+  if ((m = atomic_load(&ctx->multi)) != NULL) curl_multi_wakeup(m);
+}
+
+CURLM *mast_ctx_multi(mast_ctx *ctx, char **why) {
+  const char *reason = NULL;
+  CURLM *m = atomic_load(&ctx->multi);
+  *why = NULL;
+  if (m != NULL) return m;
+  if (mast_curl_load(&reason) == NULL) {
+    *why = mast_format(ctx, "%s", reason);
+    return NULL;
+  }
+  if ((m = curl_multi_init()) == NULL) return NULL;
+  /* HTTP/2 streams of one batch share a connection */
+  curl_multi_setopt(m, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  atomic_store(&ctx->multi, m);
+  return m;
 }
 
 void mast_interrupt(mast_ctx *ctx) { atomic_store(ctx->cancel, 1); }

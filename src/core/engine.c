@@ -1255,6 +1255,14 @@ static int setup(batch *b, mast_ctx *ctx, const mast_request *reqs, mast_result 
                     "(start from MAST_REQUEST_INIT)");
   if (opt != NULL) memcpy(&b->opt, opt, opt->struct_size < sizeof b->opt ? opt->struct_size
                                                                         : sizeof b->opt);
+  {
+    char *why = NULL;
+    if (mast_ctx_multi(ctx, &why) == NULL) {   /* libcurl loads at the first batch */
+      int rc = fail_all(ctx, res, n, why != NULL ? MAST_EIO : MAST_ENOMEM, why);
+      mast_strfree(ctx, why);
+      return rc;
+    }
+  }
   b->concurrency = b->opt.concurrency > 0 ? b->opt.concurrency : ctx->cfg.concurrency;
   b->watched = b->opt.progress != NULL || ctx->event_fn != NULL;
   b->t0 = b->last_t = mast_now();

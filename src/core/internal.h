@@ -6,7 +6,7 @@
 
 #include <stdatomic.h>
 #include <stdarg.h>
-#include <curl/curl.h>
+#include "curl_lazy.h"
 
 #include "mast/mast.h"
 #include "bind_api.h"
@@ -37,7 +37,7 @@ typedef struct mast_prefix {
 struct mast_ctx {
   mast_alloc_fn alloc;
   void *alloc_ud;
-  CURLM *multi;
+  _Atomic(CURLM *) multi;   /* made at the first batch (libcurl loads then) */
   mast_config cfg;
   int config_locked;         /* host-owned settings are read-only */
   mast_token_fn token_fn;
@@ -71,6 +71,11 @@ char *mast_format(mast_ctx *ctx, const char *fmt, ...)
   __attribute__((format(printf, 2, 3)))
 #endif
   ;
+
+/* The context's multi handle, made (and libcurl loaded) at the first batch;
+** NULL when out of memory, or with *why (the ctx's) when libcurl cannot be
+** loaded. */
+CURLM *mast_ctx_multi(mast_ctx *ctx, char **why);
 
 int mast_buf_add(mast_ctx *ctx, mast_buf *b, const void *p, size_t n);
 void mast_buf_free(mast_ctx *ctx, mast_buf *b);

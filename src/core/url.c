@@ -43,10 +43,11 @@ typedef struct origin {
 } origin;
 
 static int parse_origin(const char *url, origin *o) {
-  CURLU *u = curl_url();
+  CURLU *u;
   int ok = 0;
   memset(o, 0, sizeof *o);
-  if (u == NULL) return 0;
+  if (mast_curl_load(NULL) == NULL) return 0;   /* no libcurl: never the same origin */
+  if ((u = curl_url()) == NULL) return 0;
   if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
       curl_url_get(u, CURLUPART_SCHEME, &o->scheme, 0) == CURLUE_OK &&
       curl_url_get(u, CURLUPART_HOST, &o->host, 0) == CURLUE_OK &&
@@ -57,6 +58,7 @@ static int parse_origin(const char *url, origin *o) {
 }
 
 static void free_origin(origin *o) {
+  if (mast_curl_load(NULL) == NULL) return;   /* nothing was made */
   curl_free(o->scheme);
   curl_free(o->host);
   curl_free(o->port);

@@ -25,7 +25,6 @@
 
 #define MAST_CURL_FUNCS(X)                                                          \
   X(CURLcode, curl_global_init, (long))                                            \
-  X(curl_version_info_data *, curl_version_info, (CURLversion))                   \
   X(CURL *, curl_easy_init, (void))                                                \
   X(void, curl_easy_cleanup, (CURL *))                                             \
   X(CURLcode, curl_easy_setopt, (CURL *, CURLoption, ...))                         \
@@ -67,8 +66,6 @@ const mast_curl_api *mast_curl(void);
 #undef curl_easy_setopt    /* curl.h's own pass-through macros of these three */
 #undef curl_easy_getinfo
 #undef curl_multi_setopt
-#define curl_global_init (mast_curl()->curl_global_init)
-#define curl_version_info (mast_curl()->curl_version_info)
 #define curl_easy_init (mast_curl()->curl_easy_init)
 #define curl_easy_cleanup (mast_curl()->curl_easy_cleanup)
 #define curl_easy_setopt (mast_curl()->curl_easy_setopt)

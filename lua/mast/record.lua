@@ -45,13 +45,15 @@ local function body_key(method, url, body)
   return core.sha256(("%s %s\n%s"):format(method, url, body and core.sha256(body) or "-"))
 end
 
--- Opens dir for recording: a new index (a recording is one run).
+-- Opens dir for recording: a new index (a recording is one run), whole at
+-- its path from the start; each batch's exchanges are then appended to it
+-- as one write, so the index grows by the batch, never rewritten, and a run
+-- that is killed keeps every batch that had ended.
 local function start_record(dir)
   core.mkdirs(dir .. "/bodies")
-  local s = { mode = "record", dir = dir, lines = { core.json_encode({ format = "mast-recording",
-              version = VERSION }) }, seq = 0, stored = {} }
-  write_file(dir .. "/index.jsonl", s.lines[1] .. "\n")
-  return s
+  local path = dir .. "/index.jsonl"
+  write_file(path, core.json_encode({ format = "mast-recording", version = VERSION }) .. "\n")
+  return { mode = "record", dir = dir, seq = 0, stored = {} }
 end
 
 -- The bytes of a file of the recording, or nil and why (core.read_file raises).
@@ -66,6 +68,9 @@ local function start_replay(dir)
   if not text then error(replay_error("cannot read the recording " .. dir .. ": " .. tostring(why)), 0) end
   local s = { mode = "replay", dir = dir, by_key = {}, next = {} }
   local n = 0
+  -- a last line with no newline is an exchange a killed run did not finish
+  -- writing: it was never recorded
+  text = text:match("^(.*\n)") or ""
   for line in text:gmatch("[^\n]+") do
     n = n + 1
     local ok, e = pcall(core.json_decode, line)
@@ -92,10 +97,12 @@ local function current()
   local config = require "mast.config"
   local rdir, pdir = config.get("record"), config.get("replay")
   if state == nil or state.from_record ~= rdir or state.from_replay ~= pdir then
-    if pdir then state = start_replay(pdir)
-    elseif rdir then state = start_record(rdir)
-    else state = { mode = false } end
-    state.from_record, state.from_replay = rdir, pdir
+    local s
+    if pdir then s = start_replay(pdir)
+    elseif rdir then s = start_record(rdir)
+    else s = { mode = false } end
+    s.from_record, s.from_replay = rdir, pdir
+    state = s
   end
   return state
 end
@@ -154,8 +161,12 @@ local function record_one(s, spec, r)
     e.dest = spec.dest
     e.sha256 = core.sha256_file(spec.dest)
   end
-  s.lines[#s.lines + 1] = core.json_encode(e)
-  write_file(s.dir .. "/index.jsonl", table.concat(s.lines, "\n") .. "\n")
+  return core.json_encode(e)
+end
+
+-- Appends a batch's lines to the index in one write.
+local function append_index(s, lines)
+  core.append_file(s.dir .. "/index.jsonl", table.concat(lines, "\n") .. "\n")
 end
 
 local function replay_one(s, spec)
@@ -227,7 +238,9 @@ function M.perform(specs, opts)
     end
   end
   local results = core.perform(sent, opts)
-  for i, r in ipairs(results) do record_one(s, specs[i], r) end
+  local lines = {}
+  for i, r in ipairs(results) do lines[i] = record_one(s, specs[i], r) end
+  if #lines > 0 then append_index(s, lines) end
   return results
 end
 

@@ -127,6 +127,40 @@ describe("record and replay", function()
     assert.matches("cannot read the recording", err3)
   end)
 
+  it("keeps every batch of a run killed part-way, and ignores a line it was killed writing", function()
+    local CONE = [[{service = "Mast.Caom.Cone", params = {ra = 254.28746, dec = -4.09933, radius = 0.2},
+                    format = "json", pagesize = %d, page = 1}]]
+    local killed = tmp .. "/killed.lua"
+    H.write(killed, ([[
+      local r = mast.query(%s)
+      print(#r.data, r.data[1].obsid)
+      io.stdout:flush()
+      local pid = io.open("/proc/self/stat"):read("n")
+      os.execute("kill -KILL " .. pid)   -- dies here, as a job cancelled by its scheduler
+      mast.query(%s)
+    ]]):format(CONE:format(4), CONE:format(6)))
+    local code, first = H.mast({ killed }, nil, { MAST_RECORD = rec })
+    assert.equal(137, code)
+    assert.matches("^4\t%d+\n$", first)
+    local index = H.read(rec .. "/index.jsonl")
+    local _, lines = index:gsub("\n", "")
+    assert.equal(2, lines)                       -- the header and the query that ended
+    -- a line the run was writing when it died: half a record, no newline
+    local f = assert(io.open(rec .. "/index.jsonl", "ab"))
+    f:write('{"seq":2,"method":"POST","url":"http')
+    f:close()
+    local again = tmp .. "/again.lua"
+    H.write(again, ([[
+      local r = mast.query(%s)
+      print(#r.data, r.data[1].obsid)
+    ]]):format(CONE:format(4)))
+    H.reset()
+    local code2, out, err2 = H.mast({ again }, nil, { MAST_REPLAY = rec })
+    assert.equal(0, code2, err2)
+    assert.equal(first, out)
+    assert.equal(0, #H.requests())
+  end)
+
   it("starts and stops from a script: mast.record(dir), mast.replay(dir)", function()
     local s = tmp .. "/s.lua"
     H.write(s, ([[

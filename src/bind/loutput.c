@@ -11,9 +11,12 @@
 ** host's path policy, which lives in the C core (output.c), cannot be
 ** sidestepped by a module, and a file is either whole at its path or absent.
 */
+#define _XOPEN_SOURCE 700  /* O_CLOEXEC */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bind.h"
 #include "../core/bind_api.h"
@@ -174,6 +177,39 @@ static int l_read_file(lua_State *L) {
   return 1;
 }
 
+/* core.append_file(path, bytes): adds bytes at the end of the file at path,
+** which must exist (made whole by open_output first), in one O_APPEND write
+** (a log, such as a recording's index: it grows by whole records and is
+** never rewritten). The same resolution and path policy as open_output.
+** Errors: denied, or io naming the path. */
+static int l_append_file(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  size_t n, off = 0;
+  const char *bytes = luaL_checklstring(L, 2, &n);
+  mast_ctx *ctx = mast_bind_ctx(L);
+  char *resolved = mast_output_resolve(ctx, path);
+  const char *full;
+  int fd, err = 0;
+  if (resolved == NULL) return mast_raise(L, MAST_ENOMEM, "out of memory");
+  full = lua_pushstring(L, resolved);
+  mast_strfree(ctx, resolved);
+  if (!mast_path_allowed(ctx, full))
+    return raise_path(L, MAST_EDENIED, lua_pushfstring(L, "this host does not allow writing %s", full), full);
+  fd = open(full, O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0)
+    return raise_path(L, MAST_EIO, lua_pushfstring(L, "cannot append to %s: %s", full, strerror(errno)), full);
+  while (off < n) {
+    ssize_t w = write(fd, bytes + off, n - off);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) { err = w < 0 ? errno : EIO; break; }
+    off += (size_t)w;
+  }
+  if (close(fd) != 0 && err == 0 && errno != EINTR) err = errno;
+  if (err != 0)
+    return raise_path(L, MAST_EIO, lua_pushfstring(L, "cannot append to %s: %s", full, strerror(err)), full);
+  return 0;
+}
+
 void mast_output_register(lua_State *L) {
   if (luaL_newmetatable(L, OUTPUT_MT)) {
     luaL_newlib(L, output_methods);
@@ -193,4 +229,6 @@ void mast_output_register(lua_State *L) {
   lua_setfield(L, -2, "open_output");
   lua_pushcfunction(L, l_read_file);
   lua_setfield(L, -2, "read_file");
+  lua_pushcfunction(L, l_append_file);
+  lua_setfield(L, -2, "append_file");
 }

@@ -177,6 +177,62 @@ describe("Ctrl-C", function()
     end
   end)
 
+  it("during query_all's later pages names the page and the queries left", function()
+    -- page 1 answers (the latency rule takes its request), then every page stalls
+    H.faults { { kind = "latency", ms = 0, times = 1, match = { service = "Mast.Caom.Cone" } },
+               { kind = "stall", after_bytes = 0, seconds = 60, times = -1, match = { service = "Mast.Caom.Cone" } } }
+    local q = "M.query_all, {service = 'Mast.Caom.Cone', params = {ra = 254.28746, dec = -4.09933, radius = 0.2}}, "
+      .. "{pagesize = 50}"
+    local code, out = repl(env, report(q, "print('STA' .. 'RT') "), { expect = "START" }, { sleep = 0.5 },
+      { interrupt = true }, { expect = "CODE" }, prompt())
+    assert.equal(0, code, out)
+    assert.matches("CODE cancelled | Mast.Caom.Cone: page 2 of %d+: cancelled before MAST answered %d+ queries", out)
+  end)
+
+  it("during query_many says how many queries were not answered", function()
+    H.faults { { kind = "stall", after_bytes = 0, seconds = 60, times = -1, match = { path = "/api/v0/invoke" } } }
+    local one = "{service = 'Mast.Caom.Cone', params = {ra = %d, dec = 0, radius = 0.1}}"
+    local q = ("M.query_many, {%s, %s, %s}"):format(one:format(1), one:format(2), one:format(3))
+    local code, out = repl(env, report(q, "print('STA' .. 'RT') "), { expect = "START" }, { sleep = 0.5 },
+      { interrupt = true }, { expect = "CODE" }, prompt())
+    assert.equal(0, code, out)
+    assert.matches("CODE cancelled | [^\n]*cancelled before MAST answered 3 queries", out)
+  end)
+
+  it("during a TESScut request (another API family)", function()
+    H.faults { { kind = "stall", after_bytes = 0, seconds = 60, times = -1, match = { path = "/tesscut/" } } }
+    local q = "M.tesscut.sectors, {ra = 107.27, dec = -70.0}"
+    local code, out = repl(env, report(q, "print('STA' .. 'RT') "), { expect = "START" }, { sleep = 0.5 },
+      { interrupt = true }, { expect = "CODE" }, prompt())
+    assert.equal(0, code, out)
+    assert.matches("CODE cancelled | [^\n]*cancelled before", out)
+  end)
+
+  it("during an extraction stops between entries, each whole, and says how many were written", function()
+    -- an archive of 20,000 small files: long enough to extract that the Ctrl-C lands inside
+    local archive = dir .. "/many.tar"
+    assert.equal(0, H.sh(("python3 -c %s %s"):format(H.quote([[
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w") as t:
+    for i in range(20000):
+        data = (b"%06d\n" % i) * 20
+        info = tarfile.TarInfo("d%02d/f%05d.txt" % (i % 50, i)); info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+]]), H.quote(archive))))
+    local out_dir = dir .. "/x"
+    local call = ("require('mast.core').extract, %q, %q"):format(archive, out_dir)
+    local code, out = repl(env, report(call, "print('STA' .. 'RT') "), { expect = "START" }, { sleep = 0.3 },
+      { interrupt = true }, { expect = "CODE" }, prompt())
+    assert.equal(0, code, out)
+    local written, total = out:match("CODE cancelled | cancelled while extracting [^\n]*: (%d+) of (%d+) entries written")
+    assert.is_not_nil(written, out)
+    assert.equal(20000, tonumber(total))
+    assert.is_true(tonumber(written) < 20000, out)
+    -- every file there is whole
+    local _, listing = H.sh("find " .. H.quote(out_dir) .. " -type f -size -140c")
+    assert.equal("", listing)
+  end)
+
   it("in a script (mast script.lua) ends it with status 130 and the cancel's message", function()
     stall()
     local script = dir .. "/run.lua"

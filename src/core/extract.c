@@ -486,8 +486,16 @@ static int extract(const arc_api *A, mast_ctx *ctx, const char *archive, const c
       break;
     }
     if (fn != NULL && fn(ud, path, size) != 0) {
-      msg = mast_format(ctx, "extraction of %s stopped by the caller", archive);
-      code = MAST_ECALLBACK;
+      /* a cancel that reached the callback first (a host's Ctrl-C hook
+         stops the Lua code the callback runs) is still a cancel */
+      if (mast_cancelled(ctx)) {
+        msg = mast_format(ctx, "cancelled while extracting %s: %d of %d entries written", archive,
+                          written, count);
+        code = MAST_ECANCELLED;
+      } else {
+        msg = mast_format(ctx, "extraction of %s stopped by the caller", archive);
+        code = MAST_ECALLBACK;
+      }
       break;
     }
   }

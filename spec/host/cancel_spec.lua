@@ -224,7 +224,8 @@ with tarfile.open(sys.argv[1], "w") as t:
     local code, out = repl(env, report(call, "print('STA' .. 'RT') "), { expect = "START" }, { sleep = 0.3 },
       { interrupt = true }, { expect = "CODE" }, prompt())
     assert.equal(0, code, out)
-    local written, total = out:match("CODE cancelled | cancelled while extracting [^\n]*: (%d+) of (%d+) entries written")
+    local written, total = out:match("CODE cancelled | cancelled while extracting [^\n]*: (%d+) of (%d+) "
+      .. "entries written")
     assert.is_not_nil(written, out)
     assert.equal(20000, tonumber(total))
     assert.is_true(tonumber(written) < 20000, out)

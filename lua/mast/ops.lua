@@ -620,14 +620,19 @@ end
 -- ---------------------------------------------------------------- stats
 
 --- stats(x) -> a dataset with one row per column: column, type, count, nulls, min, max,
--- mean, std (numbers), unique (strings: how many distinct values).
+-- mean, std (numbers), unique (strings: how many distinct values). min and max
+-- are typed as the columns they summarise: an integer type when every
+-- numeric column is an integer one (their type when they share it, else
+-- "long"), so a write of the stats keeps int64 values exact; "float" when a
+-- float column is among them; "string" when a string column is.
 function M.stats(x)
   local fn = "mast.ops.stats"
   local f = frame(fn, x)
   local S = { "column", "type", "count", "nulls", "min", "max", "mean", "std", "unique" }
   local cols = {}
   for _, s in ipairs(S) do cols[s] = {} end
-  local all_numeric = true
+  local all_numeric, all_integer, int_type = true, true, nil
+  local kind_of = require("mast.columnar").kind
   for r, c in ipairs(f.names) do
     local col, vals, nulls, strings, distinct, nd = f:col(c), {}, 0, true, {}, 0
     for i = 1, f.n do
@@ -645,13 +650,24 @@ function M.stats(x)
     local lo, hi = NULL, NULL
     if numeric or (strings and #vals > 0) then lo, hi = AGG.min(vals), AGG.max(vals) end
     if strings and #vals > 0 then all_numeric = false end
+    if numeric then
+      -- an integer column's extremes are integers; anything else makes min and max float
+      local declared = f.types[r]
+      local known = kind_of(declared)
+      if (known == "integer" or known == "any") and math.type(lo) == "integer" and math.type(hi) == "integer" then
+        local t = known == "integer" and declared or "long"
+        if int_type == nil then int_type = t elseif int_type ~= t then int_type = "long" end
+      else
+        all_integer = false
+      end
+    end
     cols.column[r], cols.type[r], cols.count[r], cols.nulls[r] = c, f.types[r] or NULL, #vals, nulls
     cols.min[r], cols.max[r] = lo, hi
     cols.mean[r] = numeric and AGG.mean(vals) or NULL
     cols.std[r] = numeric and AGG.std(vals) or NULL
     cols.unique[r] = (strings and #vals > 0) and nd or NULL
   end
-  local mm = all_numeric and "float" or "string"
+  local mm = not all_numeric and "string" or (all_integer and int_type) or "float"
   local types = { "string", "string", "int", "int", mm, mm, "float", "float", "int" }
   local out = build(f, S, types, cols, #f.names, false)
   return out

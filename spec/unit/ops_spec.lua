@@ -156,6 +156,39 @@ for kind, make in pairs(KINDS) do
       assert.equal(19.1, col(s, "max")[4])
       assert.near(137.5, col(s, "mean")[3], 1e-12)
     end)
+
+    it("types min and max as the columns: an int64 column's stay exact through FITS and VOTable", function()
+      local function types_of(x)
+        if dataset.is_table(x) then return rawget(x, "types") end
+        local t = {}
+        for i, f in ipairs(x.fields) do t[i] = f.type end
+        return t
+      end
+      local ints = ops.select(make(), { "obsid" })
+      local s = ops.stats(ints)
+      same_kind(s)
+      local t = types_of(s)
+      assert.same({ "int", "int" }, { t[5], t[6] })
+      assert.equal(math.type(2), math.type(col(s, "min")[1]))
+      assert.same({ 2 }, col(s, "min"))
+      assert.same({ 5853498713190525697 }, col(s, "max"))
+      local dir = H.tmpdir()
+      finally(function() os.execute("rm -rf " .. H.quote(dir)) end)
+      for _, ext in ipairs({ "fits", "vot" }) do
+        local back = mast.read(mast.write(s, dir .. "/stats." .. ext))
+        assert.same({ 5853498713190525697 }, col(back, "max"), ext)
+        assert.same({ 2 }, col(back, "min"), ext)
+      end
+      -- integer columns of different integer types: "long"; a float column among them: float
+      local two = ops.add_column(ints, "k", { 1, 2, 3, 4, 5 })
+      local mixed = { fields = { { name = "a", type = "int" }, { name = "b", type = "short" } },
+                      data = { { a = 1, b = 2 } } }
+      assert.same({ "long", "long" }, { types_of(ops.stats(mixed))[5], types_of(ops.stats(mixed))[6] })
+      assert.equal(5853498713190525697, col(ops.stats(two), "max")[1])
+      local f = types_of(ops.stats(ops.select(make(), { "obsid", "mag" })))
+      assert.same({ "float", "float" }, { f[5], f[6] })
+      assert.equal("string", types_of(ops.stats(make()))[5])
+    end)
   end)
 end
 

@@ -12,7 +12,9 @@
 -- damaged entry is a miss and is fetched again. mast.transport asks here
 -- before it sends a request and keeps an answer only once its protocol has
 -- called it "done": never EXECUTING, an ERROR, a failed transfer or a
--- partial page.
+-- partial page. Never an answer about the token or the session (/whoami,
+-- auth.mast.stsci.edu): a revoked token must stop working at once, and
+-- /whoami's answer holds the token itself.
 local core = require "mast.core"
 local O = require "mast.options"
 
@@ -20,7 +22,8 @@ local M = { _NAME = "mast.qcache" }
 
 local FORMAT = "mast-query 1"
 -- this process's counts (per Lua state: the library keeps no global state)
-local counts = { hits = 0, misses = 0, stores = 0 }
+local counts = { hits = 0, misses = 0, stores = 0, write_errors = 0 }
+local last_write_error = nil
 
 --- The directory in use, or nil when the query cache is off.
 function M.dir()
@@ -44,12 +47,25 @@ local function headers_of(h)
   return table.concat(list, "\n")
 end
 
+-- Whether url asks about the token or the session: /whoami, or anything of
+-- the token service's host (auth.mast.stsci.edu: /token, /tokens, /info).
+local function is_auth(url)
+  if type(url) ~= "string" then return false end
+  local host, path = url:match("^%a[%w+.-]*://([^/?#]*)([^?#]*)")
+  if not host then return false end
+  host = host:gsub("^.*@", ""):gsub(":%d+$", ""):lower()
+  if host:match("^auth%.") then return true end
+  return path:lower():gsub("/+$", ""):match("/whoami$") ~= nil
+end
+M.is_auth = is_auth
+
 --- The key of a request spec, or nil when its answer is not a cacheable
--- thing (a file, a stream, a HEAD). The exact bytes sent, the endpoint and,
+-- thing (a file, a stream, a HEAD, what the token or session is). The exact bytes sent, the endpoint and,
 -- when the request may carry the token, a keyed hash of the token: the
 -- token itself never leaves C.
 function M.key(spec)
   if spec.dest ~= nil or spec.sink ~= nil or (spec.method or "GET") == "HEAD" then return nil end
+  if is_auth(spec.url) then return nil end
   local who = ""
   if spec.auth == nil or spec.auth == "mast" then who = core.token_identity() or "" end
   return string.pack(">s4s4s4s4s4s4s4s4", FORMAT, spec.method or "GET", spec.url,
@@ -101,23 +117,29 @@ function M.get(policy, spec, key)
 end
 
 --- Keeps a final response under key; then keeps the directory under its cap.
+-- A write the disk refuses changes no answer: it is counted (stats().write_errors,
+-- with the last one's reason in stats().last_write_error).
 function M.put(policy, key, r)
   if type(r.body) ~= "string" then return end
   local config = require "mast.config"
   local bytes = string.pack(">s4s4s4s4", tostring(r.status or 200), r.content_type or "", r.url or "", r.body)
-  if core.cache_put(key, bytes, config.get("cache_ttl"), policy.dir) then
+  local ok, why = core.cache_put(key, bytes, config.get("cache_ttl"), policy.dir)
+  if ok then
     counts.stores = counts.stores + 1
     core.cache_trim(policy.dir, config.get("cache_max"))
+  else
+    counts.write_errors = counts.write_errors + 1
+    last_write_error = why
   end
 end
 
---- mast.cache.stats() -> {dir, entries, bytes, hits, misses, stores}
+--- mast.cache.stats() -> {dir, entries, bytes, hits, misses, stores, write_errors [, last_write_error]}
 function M.stats()
   local dir = M.dir()
   local entries, bytes = 0, 0
   if dir then entries, bytes = core.cache_stats(dir) end
   return { dir = dir, entries = entries, bytes = bytes, hits = counts.hits, misses = counts.misses,
-           stores = counts.stores }
+           stores = counts.stores, write_errors = counts.write_errors, last_write_error = last_write_error }
 end
 
 --- mast.cache.clear{older_than = s} -> how many entries were removed

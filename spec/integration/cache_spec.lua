@@ -31,6 +31,33 @@ local function mode_of(path)
   return (out:gsub("%s+$", ""))
 end
 
+-- The Unix second an entry's header says it expires (lcache.c's format).
+local function expires_of(path)
+  return assert(math.tointeger(tonumber(H.read(path):match("^mast%-cache 1 (%d+) "))))
+end
+
+-- Runs a script in a new mast process with env added (and the cache's
+-- variables unset unless given); its stdout.
+local function child(env, script)
+  local file = H.tmpdir() .. "/child.lua"
+  H.write(file, "local mast = require 'mast'\n" .. script)
+  local parts = { "env -u MAST_CACHE -u MAST_CACHE_TTL -u MAST_CACHE_MAX -u MAST_CACHE_DIR" }
+  for k, v in pairs(env) do parts[#parts + 1] = k .. "=" .. H.quote(v) end
+  parts[#parts + 1] = H.quote(H.bin) .. " " .. H.quote(file)
+  local code, out, err = H.sh(table.concat(parts, " "))
+  assert(code == 0, err)
+  return out
+end
+
+-- A script's line querying the cone at ra.
+local function cone_line(ra)
+  return ("mast.query{service = 'Mast.Caom.Cone', params = {ra = %s, dec = -4.09933, radius = 0.2}, "
+    .. "format = 'json', pagesize = 10, page = 1}\n"):format(ra)
+end
+
+local STATS = "local st = mast.cache.stats()\n"
+  .. "print(st.dir, st.entries, st.hits, st.stores, st.write_errors)\n"
+
 describe("the query cache", function()
   local dir
   before_each(function()
@@ -164,6 +191,179 @@ describe("the query cache", function()
     H.raises("usage", mast.cache.clear, { older_than = -1 })
     assert.is_true(mast.cache.clear() >= 2)
     assert.equal(0, mast.cache.stats().entries)
+  end)
+
+  it("cache = true keeps its entries in <cache_dir>/queries", function()
+    local saved = mast.config("cache_dir")
+    local base = H.tmpdir() .. "/base"
+    local ok, err = pcall(function()
+      mast.config { cache_dir = base, cache = true }
+      assert.equal(base .. "/queries", mast.cache.dir())
+      local a = mast.query(CONE)
+      assert.equal(base .. "/queries", mast.cache.stats().dir)
+      assert.equal(1, mast.cache.stats().entries)
+      assert.equal(1, #entries(base .. "/queries"))
+      local n = #H.invokes()
+      assert.equal(ids(a), ids(mast.query(CONE)))
+      assert.equal(n, #H.invokes())
+    end)
+    mast.config { cache = false, cache_dir = saved or false }
+    assert(ok, err)
+  end)
+
+  it("takes MAST_CACHE (a directory, or 1 for <cache_dir>/queries)", function()
+    local two = cone_line(254.28746) .. cone_line(254.28746) .. STATS
+    local n = #H.invokes()
+    local out = child({ MAST_CACHE = dir }, two)
+    assert.equal(dir .. "\t1\t1\t1\t0\n", out)
+    assert.equal(n + 1, #H.invokes())                 -- the second one from the cache
+    assert.equal(1, #entries(dir))
+    local base = H.tmpdir() .. "/base"
+    out = child({ MAST_CACHE = "1", MAST_CACHE_DIR = base }, two)
+    assert.equal(base .. "/queries\t1\t1\t1\t0\n", out)
+    assert.equal(n + 2, #H.invokes())
+    assert.equal(1, #entries(base .. "/queries"))
+    -- and this process finds what MAST_CACHE=dir kept
+    mast.config { cache = dir }
+    mast.query(CONE)
+    assert.equal(n + 2, #H.invokes())
+  end)
+
+  it("lets an entry go after cache_ttl (mast.config or MAST_CACHE_TTL): the query is sent again", function()
+    mast.config { cache = dir, cache_ttl = 1 }
+    local t0 = os.time()
+    mast.query(cone(201))                              -- kept for 1 s
+    mast.config { cache_ttl = 3600 }
+    mast.query(cone(202))                              -- kept for an hour
+    child({ MAST_CACHE = dir, MAST_CACHE_TTL = "1" }, cone_line(203))
+    assert.equal(3, #H.invokes())
+    local short, long = {}, 0
+    for _, f in ipairs(entries(dir)) do
+      local e = expires_of(f)
+      if e >= t0 + 3600 then long = long + 1 else short[#short + 1] = e end
+    end
+    assert.equal(1, long)
+    assert.equal(2, #short)
+    local last = math.max(short[1], short[2])
+    assert.is_true(last <= os.time() + 1)            -- now + ttl, rounded up: not the default day
+    -- until the last of them expires: at most a second
+    while os.time() < last do core.sleep(0.05) end
+    mast.query(cone(201))
+    assert.equal(4, #H.invokes())                      -- expired: asked again
+    mast.query(cone(202))
+    assert.equal(4, #H.invokes())                      -- still good
+    child({ MAST_CACHE = dir }, cone_line(203))
+    assert.equal(5, #H.invokes())                      -- MAST_CACHE_TTL's entry expired too
+  end)
+
+  it("keeps under MAST_CACHE_MAX, the least recently used going first", function()
+    mast.config { cache = dir }
+    local sizes, total = {}, 0
+    for i = 1, 3 do
+      mast.query(cone(210 + i))
+      local b = mast.cache.stats().bytes
+      sizes[i], total = b - total, b
+    end
+    mast.cache.clear()
+    -- room for the last two: the first is the least recently used, within the same second
+    child({ MAST_CACHE = dir, MAST_CACHE_MAX = tostring(sizes[2] + sizes[3]) },
+      cone_line(211) .. cone_line(212) .. cone_line(213))
+    assert.equal(2, #entries(dir))
+    assert.is_true(mast.cache.stats().bytes <= sizes[2] + sizes[3])
+    local n = #H.invokes()
+    mast.query(cone(212))
+    mast.query(cone(213))
+    assert.equal(n, #H.invokes())
+    mast.query(cone(211))
+    assert.equal(n + 1, #H.invokes())
+  end)
+
+  it("stores and reads back where the file system has no locks (flock fails with ENOLCK)", function()
+    local tmp = H.tmpdir()
+    H.write(tmp .. "/noflock.c", [[
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+/* flock as on an NFS mount without lockd; each call logged */
+int flock(int fd, int op) {
+  const char *log = getenv("NOFLOCK_LOG");
+  (void)fd;
+  (void)op;
+  if (log != NULL) {
+    int f = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (f >= 0) {
+      if (write(f, "x", 1) < 0) {}
+      close(f);
+    }
+  }
+  errno = ENOLCK;
+  return -1;
+}
+]])
+    local code, _, err = H.sh(("cc -shared -fPIC -o %s %s"):format(H.quote(tmp .. "/noflock.so"),
+      H.quote(tmp .. "/noflock.c")))
+    assert(code == 0, err)
+    local n = #H.invokes()
+    -- (a sanitizer build's runtime would refuse a library preloaded before it)
+    local asan = (os.getenv("ASAN_OPTIONS") or "") .. ":verify_asan_link_order=0"
+    local out = child({ MAST_CACHE = dir, LD_PRELOAD = tmp .. "/noflock.so", NOFLOCK_LOG = tmp .. "/log",
+                        ASAN_OPTIONS = asan },
+      cone_line(254.28746) .. cone_line(254.28746) .. STATS .. [[
+-- a download's shared .part still needs its lock: refused, as before
+local core = require "mast.core"
+local ok, e = pcall(core.open_output, ]] .. ("%q"):format(tmp .. "/download") .. [[, "resume")
+print(ok, tostring(e):match("No locks available") ~= nil)
+]])
+    assert.equal(dir .. "\t1\t1\t1\t0\nfalse\ttrue\n", out)
+    assert.equal(n + 1, #H.invokes())
+    assert.is_true(#H.read(tmp .. "/log") >= 2)       -- the shim was in the way of both
+    assert.equal(1, #entries(dir))
+    mast.config { cache = dir }
+    mast.query(CONE)                                   -- a whole entry, for anyone
+    assert.equal(n + 1, #H.invokes())
+  end)
+
+  it("counts a write the disk refuses, and answers all the same", function()
+    local file = H.tmpdir() .. "/a-file"
+    H.write(file, "not a directory")
+    mast.config { cache = file }
+    local before = mast.cache.stats()
+    local a = mast.query(CONE)
+    local st = mast.cache.stats()
+    assert.equal(before.write_errors + 1, st.write_errors)
+    assert.equal(before.stores, st.stores)
+    assert.matches("cache directory", st.last_write_error, 1, true)
+    assert.equal(ids(mast.query(CONE, { cache = false })), ids(a))
+  end)
+
+  it("never keeps what the token or session is: login and session_info always ask MAST", function()
+    mast.config { cache = dir }
+    local function whoamis()
+      local n = 0
+      for _, r in ipairs(H.requests()) do
+        if r.path == "/whoami" then n = n + 1 end
+      end
+      return n
+    end
+    local before = mast.cache.stats().stores
+    assert.equal("sandbox-user", mast.login("sandbox-token").user)
+    assert.equal("sandbox-user", mast.session_info().user)
+    assert.equal("sandbox-user", mast.session_info().user)
+    assert.equal(3, whoamis())
+    assert.equal(before, mast.cache.stats().stores)
+    assert.equal(0, #entries(dir))
+    -- MAST stops taking the token (revoked): the next answer says so, not yesterday's
+    H.faults { { match = { path = "/whoami" }, kind = "status", status = 401, times = 1 } }
+    assert.is_false((pcall(mast.session_info)))
+    assert.equal(4, whoamis())
+    -- nor any other token or session endpoint
+    local qcache = require "mast.qcache"
+    assert.is_nil(qcache.key { url = "https://mast.stsci.edu/whoami" })
+    assert.is_nil(qcache.key { url = "https://mast.stsci.edu/whoami/?x=1" })
+    assert.is_nil(qcache.key { url = "https://auth.mast.stsci.edu/info" })
+    assert.is_nil(qcache.key { url = "https://auth.mast.stsci.edu/tokens" })
+    assert.is_string(qcache.key { url = "https://mast.stsci.edu/api/v0/invoke" })
   end)
 
   it("is safe for many processes at once, one of them killed mid-run", function()

@@ -182,6 +182,40 @@ describe("mast.diskcache", function()
     assert.is_nil(diskcache.get("k"))
   end)
 
+  it("evicts the least recently used first, to the nanosecond of its last use", function()
+    local core = require "mast.core"
+    local function used(key, at)
+      assert(os.execute(("touch -m -d %s %s"):format(H.quote(at), H.quote(dir .. "/" .. core.sha256(key)))))
+    end
+    local function both()
+      assert.is_true(core.cache_put("a", ("1"):rep(1000), 60, dir))
+      assert.is_true(core.cache_put("b", ("2"):rep(1000), 60, dir))
+      return (select(2, core.cache_stats(dir)))
+    end
+    -- last used within one second, in either order: the earlier goes
+    for _, order in ipairs { { "a", "b" }, { "b", "a" } } do
+      local older, newer = order[1], order[2]
+      local size = both()
+      used(older, "2026-01-01 00:00:00.100000000")
+      used(newer, "2026-01-01 00:00:00.900000000")
+      assert.equal(1, core.cache_trim(dir, size - 1))   -- room for one
+      assert.is_nil(core.cache_get(older, dir), older .. " was used first")
+      assert.is_string(core.cache_get(newer, dir))
+      core.cache_clear(dir)
+    end
+    -- a hit is a use, and hits moments apart keep their order
+    for _, order in ipairs { { "a", "b" }, { "b", "a" } } do
+      local size = both()
+      used("a", "2026-01-01 00:00:00.500000000")
+      used("b", "2026-01-01 00:00:00.500000000")
+      assert.is_string(core.cache_get(order[1], dir))
+      assert.is_string(core.cache_get(order[2], dir))
+      assert.equal(1, core.cache_trim(dir, size - 1))
+      assert.is_nil(core.cache_get(order[1], dir))
+      core.cache_clear(dir)
+    end
+  end)
+
   it("clear removes its entries and leftovers, nothing else", function()
     diskcache.put("a", "1", 60)
     diskcache.put("b", "2", 60)

@@ -392,7 +392,7 @@ static int is_ours(const char *name) {
 /* One file of the directory, for stats, clear and trim. */
 typedef struct cache_file {
   char name[NAME_LEN + 24];
-  time_t mtime;
+  struct timespec mtime;   /* to the nanosecond: uses within one second keep their order */
   int64_t size;
   int part;   /* a writer's .part */
 } cache_file;
@@ -417,7 +417,7 @@ static cache_file *list_dir(const char *dir, size_t *n) {
       list = grown;
     }
     memcpy(list[*n].name, e->d_name, strlen(e->d_name) + 1);   /* fits: checked above */
-    list[*n].mtime = st.st_mtime;
+    list[*n].mtime = st.st_mtim;
     list[*n].size = (int64_t)st.st_size;
     list[*n].part = strlen(e->d_name) != NAME_LEN;
     (*n)++;
@@ -432,7 +432,9 @@ static int drop_listed(const char *dir, const cache_file *f) {
   char path[4096 + NAME_LEN + 32];
   struct stat st;
   snprintf(path, sizeof path, "%s/%s", dir, f->name);
-  if (lstat(path, &st) != 0 || st.st_mtime != f->mtime || (int64_t)st.st_size != f->size) return 0;
+  if (lstat(path, &st) != 0 || st.st_mtim.tv_sec != f->mtime.tv_sec ||
+      st.st_mtim.tv_nsec != f->mtime.tv_nsec || (int64_t)st.st_size != f->size)
+    return 0;
   return unlink(path) == 0;
 }
 
@@ -463,7 +465,7 @@ static int l_cache_clear(lua_State *L) {
   }
   list = list_dir(dir, &n);
   for (i = 0; i < n; i++)
-    if (older < 0 || difftime(now, list[i].mtime) >= older) removed += drop_listed(dir, &list[i]);
+    if (older < 0 || difftime(now, list[i].mtime.tv_sec) >= older) removed += drop_listed(dir, &list[i]);
   free(list);
   lua_pushinteger(L, removed);
   return 1;
@@ -488,9 +490,13 @@ static int l_cache_stats(lua_State *L) {
   return 2;
 }
 
+/* Oldest first, to the nanosecond (a file system with coarser times gives
+** ties, which fall back to the name: an order, if not the true one). */
 static int by_mtime(const void *a, const void *b) {
   const cache_file *x = a, *y = b;
-  return x->mtime < y->mtime ? -1 : x->mtime > y->mtime;
+  if (x->mtime.tv_sec != y->mtime.tv_sec) return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
+  if (x->mtime.tv_nsec != y->mtime.tv_nsec) return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
+  return strcmp(x->name, y->name);
 }
 
 /* core.cache_trim(dir, max_bytes) -> the number of files removed: the
@@ -518,7 +524,7 @@ static int l_cache_trim(lua_State *L) {
     if (!list[i].part) total += list[i].size;
   for (i = 0; i < n; i++) {
     if (list[i].part) {
-      if (difftime(now, list[i].mtime) > STALE_PART_SECONDS) removed += drop_listed(dir, &list[i]);
+      if (difftime(now, list[i].mtime.tv_sec) > STALE_PART_SECONDS) removed += drop_listed(dir, &list[i]);
     } else if ((lua_Number)total > max) {
       total -= list[i].size;   /* gone, whoever removed it */
       removed += drop_listed(dir, &list[i]);

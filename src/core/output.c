@@ -64,6 +64,13 @@ static int lock_part(int fd) {
   return 0;
 }
 
+/* Whether a failed lock_part means the file system has no locks at all
+** (an NFS mount without lockd: ENOLCK; others: EOPNOTSUPP, ENOSYS, EINVAL),
+** rather than that another process holds this one. */
+static int no_locks_here(int err) {
+  return err != EWOULDBLOCK && err != EAGAIN;
+}
+
 /* Opens the .part to keep what an earlier attempt wrote, but only if it is
 ** a file of our own: a .part that is a link (symbolic, or hard to some
 ** other file) is not written through. fd, or -1 to start afresh (errno 0),
@@ -125,8 +132,14 @@ int mast_output_open(mast_output *o, int how, char **msg) {
     if (unlink(o->part) == 0 || errno == ENOENT)
       o->fd = open(o->part, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                    how == MAST_OUT_PRIVATE ? 0600 : 0666);
-    /* an own .part is locked too: mast_output_sweep tells a dead writer's by it */
-    if (o->fd >= 0 && how != MAST_OUT_FRESH && lock_part(o->fd) != 0) {
+    /* an own .part is locked too: mast_output_sweep tells a dead writer's by
+       it. Only a download's shared .part needs its lock to be right (two
+       writers of one name); an own .part's name is this writer's alone, so
+       where the file system has no locks (ENOLCK on NFS without lockd,
+       EOPNOTSUPP, ENOSYS) it is written unlocked: a sweep there cannot lock
+       it either, so it is left alone, and the writer renames it as usual */
+    if (o->fd >= 0 && how != MAST_OUT_FRESH && lock_part(o->fd) != 0 &&
+        !((how == MAST_OUT_PRIVATE || how == MAST_OUT_OWN) && no_locks_here(errno))) {
       int e = errno;
       mast_output_close(o);
       errno = e;

@@ -133,3 +133,60 @@ describe("mast.shard.merge", function()
     assert.same({ 0, 1, 2, 3 }, mast.shard.merge(dir .. "/other.csv", { count = 4 }).missing)
   end)
 end)
+
+describe("mast.shard.queries", function()
+  local dir, query, real, sent
+  before_each(function()
+    dir = H.tmpdir()
+    query = require "mast.query"
+    real, sent = query.query_many, {}
+    -- MAST, offline: every request handed over is one invoke sent
+    query.query_many = function(list)
+      local answers = {}
+      for i, req in ipairs(list) do
+        sent[#sent + 1] = req.params.n
+        answers[i] = { fields = { { name = "n", type = "int" } }, data = { { n = req.params.n } } }
+      end
+      return answers
+    end
+  end)
+  after_each(function()
+    query.query_many = real
+    os.execute("rm -rf " .. H.quote(dir))
+  end)
+
+  local requests = {}
+  for n = 1, 6 do requests[n] = { service = "Mast.Caom.Cone", params = { n = n }, format = "json" } end
+  local SHARD = { index = 1, count = 2 }   -- positions 2, 4, 6
+
+  local function statuses(entries)
+    local out = {}
+    for k, e in ipairs(entries) do out[k] = e.position .. "=" .. e.status end
+    return table.concat(out, " ")
+  end
+
+  it("answers a rerun from what is there: nothing sent, every request SKIPPED", function()
+    local entries = mast.shard.queries(requests, { out = dir, shard = SHARD })
+    assert.same({ 2, 4, 6 }, sent)
+    assert.equal("2=COMPLETE 4=COMPLETE 6=COMPLETE", statuses(entries))
+    sent = {}
+    entries = mast.shard.queries(requests, { out = dir, shard = SHARD })
+    assert.same({}, sent)                              -- 0 new invokes
+    assert.equal("2=SKIPPED 4=SKIPPED 6=SKIPPED", statuses(entries))
+    for _, e in ipairs(entries) do assert.equal("already answered", e.message) end
+    local doc = core.json_decode(H.read(shard.manifest_path(dir .. "/manifest", 1, 2)))
+    for _, e in ipairs(doc.entries) do assert.equal("SKIPPED", e.status) end
+    -- the answers are the first run's
+    assert.equal(4, core.json_decode(H.read(dir .. "/query-000004.json")).data[1].n)
+  end)
+
+  it("redoes only the missing answers of a partly answered shard", function()
+    mast.shard.queries(requests, { out = dir, shard = SHARD })
+    os.remove(dir .. "/query-000004.json")
+    sent = {}
+    local entries = mast.shard.queries(requests, { out = dir, shard = SHARD })
+    assert.same({ 4 }, sent)
+    assert.equal("2=SKIPPED 4=COMPLETE 6=SKIPPED", statuses(entries))
+    assert.equal(4, core.json_decode(H.read(dir .. "/query-000004.json")).data[1].n)
+  end)
+end)

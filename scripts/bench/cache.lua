@@ -1,4 +1,4 @@
--- Benchmark 8: one 50,000-row page of a Gaia DR2 cone (about 38 MB of JSON),
+-- Benchmark 10 (BENCHMARKS.md's row 10): one 50,000-row page of a Gaia DR2 cone (about 38 MB of JSON),
 -- from MAST ("uncached") or from the query cache (MAST_CACHE; "cached": the
 -- warm-up run fills it). Prints the time of the query itself.
 local mast = require "mast"

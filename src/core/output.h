@@ -42,7 +42,10 @@ enum {
   MAST_OUT_RESUME = 1, /* keep its bytes, writing after them (a resumed download) */
   MAST_OUT_PRIVATE = 2, /* fresh, mode 0600, and a .part of this writer's own
                           (<path>.<pid>-<random>.part): many processes may write
-                          the same path at once, the last rename wins */
+                          the same path at once, the last rename wins; locked
+                          against the sweep of dead writers' .part files where
+                          flock works, written unlocked where it cannot lock
+                          (ENOLCK on NFS without lockd, EOPNOTSUPP, ENOSYS) */
   MAST_OUT_OWN = 3     /* as MAST_OUT_PRIVATE, mode 0666 (less the umask): a CSV,
                           a manifest, any file a script writes */
 };

@@ -396,7 +396,9 @@ function Figure:finish(map)
     c:text(self.font * 0.5, self.h - self.font * 0.5, table.concat(self.notes, "; "), self.font * 0.75, 0, 1)
   end
   local bytes = c:finish()
-  local out = core.open_output(self.opts.file)
+  -- a path the host refuses (denied) is this plot function's error, like its others
+  local opened, out = pcall(core.open_output, self.opts.file)
+  if not opened then error(O.within(self.fn, out), 0) end
   local ok, err = pcall(function() out:write(bytes) return out:commit() end)
   if not ok then
     out:abort()
@@ -1261,6 +1263,7 @@ function M.image(img, opts)
   lo, hi = opts.vmin or lo, opts.vmax or hi
   local f = figure(fn, "image", opts)
   local bar = opts.colorbar ~= false
+  local bar_box
   f:area(bar and floor(f.font * 6) or 0)
   -- square pixels, centred in the area
   local aw, ah = f.x1 - f.x0, f.y1 - f.y0
@@ -1289,6 +1292,7 @@ function M.image(img, opts)
   f:frame()
   if bar then
     local bx, bw = f.x1 + f.font * 1.2, f.font * 1.2
+    bar_box = { x = bx, y = f.y0, width = bw, height = dh }
     local grad = {}
     for i = 1, 256 do grad[i] = lo + (hi - lo) * (i - 1) / 255 end
     c:image(grad, 1, 256, bx, f.y0, bw, dh, lo, hi, map[1], map[2], scale)
@@ -1314,7 +1318,9 @@ function M.image(img, opts)
     f:note(("%d blank pixel%s (drawn in the colour map's blank colour)"):format(blank, blank == 1 and "" or "s"))
   end
   local r = f:finish(function(x, y) return f.px(x), f.py(y) end)
-  r.range, r.blank = { lo, hi }, blank
+  -- r.colorbar: where the colour bar is drawn, {x, y, width, height} in pixels
+  -- from the top left (its low end at the bottom), nil with colorbar = false
+  r.range, r.blank, r.colorbar = { lo, hi }, blank, bar_box
   return r
 end
 

@@ -22,6 +22,42 @@ end
 
 local function background(r, g, b) return r >= 215 and g >= 215 and b >= 215 end
 
+-- A PNG decoded once: at(x, y) -> r, g, b (pixels from the top left).
+local function picture(path)
+  local w, h, px = pcore.png_read(H.read(path))
+  return function(x, y)
+    x, y = math.floor(x), math.floor(y)
+    assert(x >= 0 and x < w and y >= 0 and y < h, ("(%d, %d) lies outside the %d×%d picture"):format(x, y, w, h))
+    local at = (y * w + x) * 4 + 1
+    return px:byte(at, at + 2)
+  end
+end
+
+local function luma(r, g, b) return 0.299 * r + 0.587 * g + 0.114 * b end
+
+-- The first palette colour (a blue) at some coverage: marks, lines and bars of a first series.
+local function blue(r, _, b) return r < 160 and b > r + 50 end
+-- The second palette colour (an orange): a light curve's binned view.
+local function orange(r, _, b) return r > 180 and r > b + 80 end
+
+-- Whether any pixel of the 3×3 block around (x, y) passes test.
+local function near(at, x, y, test)
+  for dy = -1, 1 do
+    for dx = -1, 1 do
+      if test(at(x + dx, y + dy)) then return true end
+    end
+  end
+  return false
+end
+
+-- How dark the row of three pixels about (x, y) is, summed (0: white): a
+-- thin vertical line is found whichever pixels its antialiasing splits it across.
+local function darkness(at, x, y)
+  local sum = 0
+  for dx = -1, 1 do sum = sum + 255 - (at(x + dx, y)) end
+  return sum
+end
+
 local function sky_rows()
   return ds({ { "s_ra", "float" }, { "s_dec", "float" }, { "s_region", "string" } }, {
     { s_ra = 210.80, s_dec = 54.35, s_region = "POLYGON ICRS 210.70 54.30 210.90 54.30 210.90 54.40 210.70 54.40" },
@@ -200,6 +236,210 @@ describe("mast.plot", function()
     assert.is_true((pixel(r.file, kx, ky)) < 200)
     local svg = plot.image(img, { file = dir .. "/img.svg", cmap = "deep", stretch = "percentile", percent = 99 })
     assert.matches(">e%-/s</text>", H.read(svg.file))
+  end)
+
+  it("draws scatter marks of the asked size where the points are, and nothing between them", function()
+    local pts = { { 1, 2 }, { 2, 8 }, { 4, 5 }, { 7, 9 }, { 9, 1 } }
+    local rows = {}
+    for i, p in ipairs(pts) do rows[i] = { a = p[1], b = p[2] } end
+    local size = 14
+    local r = plot.scatter(ds({ { "a", "float" }, { "b", "float" } }, rows),
+      { file = dir .. "/marks.png", x = "a", y = "b", size = size })
+    local at = picture(r.file)
+    for i, p in ipairs(pts) do
+      local x, y = r:pixel(p[1], p[2])
+      for _, d in ipairs({ { 0, 0 }, { -4, 0 }, { 4, 0 }, { 0, -4 }, { 0, 4 } }) do
+        local cr, cg, cb = at(x + d[1], y + d[2])
+        assert.is_true(blue(cr, cg, cb), ("point %d, within its mark (%+d, %+d): %d %d %d"):format(
+          i, d[1], d[2], cr, cg, cb))
+      end
+      for _, d in ipairs({ { -1, 0 }, { 1, 0 }, { 0, -1 }, { 0, 1 } }) do
+        local ox, oy = x + d[1] * (size / 2 + 3), y + d[2] * (size / 2 + 3)
+        assert.is_true(background(at(ox, oy)), ("point %d: background just beyond its mark"):format(i))
+      end
+      if i > 1 then   -- half way to the previous point: no mark
+        local px, py = r:pixel(pts[i - 1][1], pts[i - 1][2])
+        assert.is_true(background(at((x + px) / 2, (y + py) / 2)), "between points " .. (i - 1) .. " and " .. i)
+      end
+    end
+  end)
+
+  it("draws a line through the pixels between successive points, broken where a value is missing", function()
+    local ys = { 2, 8, 3, mast.null, 6, 1 }
+    local rows = {}
+    for i = 1, #ys do rows[i] = { a = i, b = ys[i] } end
+    local r = plot.line(ds({ { "a", "float" }, { "b", "float" } }, rows),
+      { file = dir .. "/line.png", x = "a", y = "b" })
+    local at = picture(r.file)
+    local function segment(i, j, drawn)
+      local x1, y1 = r:pixel(i, ys[i])
+      local x2, y2 = r:pixel(j, ys[j])
+      local len = math.sqrt((x2 - x1) ^ 2 + (y2 - y1) ^ 2)
+      local nx, ny = -(y2 - y1) / len, (x2 - x1) / len   -- the normal, in pixels
+      for _, t in ipairs({ 0.25, 0.4, 0.5, 0.6, 0.75 }) do
+        local x, y = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
+        local what = ("%d to %d at %.2f"):format(i, j, t)
+        assert.equal(drawn, near(at, x, y, blue), what)
+        -- either side of the line: background
+        assert.is_true(background(at(x + 10 * nx, y + 10 * ny)), what .. ", beside it")
+        assert.is_true(background(at(x - 10 * nx, y - 10 * ny)), what .. ", beside it")
+      end
+    end
+    segment(1, 2, true)
+    segment(2, 3, true)
+    segment(5, 6, true)
+    -- the row without a value: no line from 3 on to 5
+    segment(3, 5, false)
+  end)
+
+  it("draws each histogram bar as tall as its count, and no bar for an empty bin", function()
+    -- 4 bins over 0.5 .. 3.5 (0.75 wide): 3, 1, 0 and 2 values
+    local values = { 0.5, 0.5, 0.5, 1.5, 3.5, 3.5 }
+    local counts, lo, width = { 3, 1, 0, 2 }, 0.5, 0.75
+    local rows = {}
+    for i, v in ipairs(values) do rows[i] = { v = v } end
+    local r = plot.histogram(ds({ { "v", "float" } }, rows), { file = dir .. "/bars.png", column = "v", bins = 4 })
+    local at = picture(r.file)
+    local heights = {}
+    for i, n in ipairs(counts) do
+      local x, base = r:pixel(lo + (i - 0.5) * width, 0)
+      local _, top = r:pixel(lo + (i - 0.5) * width, n)
+      -- up from the baseline while the pixels are the bar's
+      local y = base - 3
+      while y > 0 and blue(at(x, y)) do y = y - 1 end
+      heights[i] = base - 3 - y
+      if n == 0 then
+        assert.equal(0, heights[i], "the empty bin has no bar")
+        assert.is_true(background(at(x, base - 3)), "the empty bin: background just above the axis")
+      else
+        assert.is_true(math.abs(y - top) <= 2, ("bin %d: the bar's top at %d, its count's at %.1f"):format(i, y, top))
+        assert.is_true(background(at(x, top - 4)), ("bin %d: background above its bar"):format(i))
+      end
+    end
+    assert.is_true(heights[1] > heights[4] and heights[4] > heights[2] and heights[2] > 0,
+      "more counts, a taller bar: " .. table.concat(heights, ", "))
+    -- the bars' heights in proportion to the counts
+    assert.near(heights[1] / 3, heights[2], 3)
+    assert.near(heights[1] * 2 / 3, heights[4], 3)
+  end)
+
+  it("draws each point's error bar over its error, not beyond, and leaves quality-flagged points out", function()
+    local pts = { { 0.13, 100, 8 }, { 1.37, 130, 4 }, { 2.61, 100, 8 }, { 3.85, 130, 4 }, { 3.2, 110, 35 } }
+    local flagged = { 2.2, 115, 3 }
+    local function rows(quality)
+      local out = {}
+      for i, p in ipairs(pts) do out[i] = { TIME = p[1], FLUX = p[2], FLUX_ERR = p[3], QUALITY = 0 } end
+      out[#out + 1] = { TIME = flagged[1], FLUX = flagged[2], FLUX_ERR = flagged[3], QUALITY = quality }
+      return ds({ { "TIME", "float" }, { "FLUX", "float" }, { "FLUX_ERR", "float" }, { "QUALITY", "int" } }, out)
+    end
+    local r = plot.lightcurve(rows(512), { file = dir .. "/err.png", bin = false })
+    assert.equal(1, r.removed)
+    assert.equal(0, r.bins)
+    local at = picture(r.file)
+    for i, p in ipairs(pts) do
+      local t, f, e = p[1], p[2], p[3]
+      local x = r:pixel(t, f)
+      for _, k in ipairs({ -0.85, -0.5, 0.5, 0.85 }) do
+        local _, y = r:pixel(t, f + k * e)
+        assert.is_true(darkness(at, x, y) > 25, ("point %d: its bar at %+.2f of its error (%d)"):format(
+          i, k, darkness(at, x, y)))
+      end
+      if i <= 4 then
+        for _, k in ipairs({ -1, 1 }) do
+          local _, y = r:pixel(t, f + k * (e + 4))
+          assert.is_true(darkness(at, x, y) < 8, ("point %d: nothing beyond its error (%d)"):format(
+            i, darkness(at, x, y)))
+        end
+      end
+    end
+    -- the flagged point: neither its mark nor its bar
+    local fx, fy = r:pixel(flagged[1], flagged[2])
+    assert.is_true(background(at(fx, fy)), "no mark at the flagged point")
+    local _, fb = r:pixel(flagged[1], flagged[2] + flagged[3] * 0.7)
+    assert.is_true(darkness(at, fx, fb) < 8, "no bar at the flagged point")
+    -- the same point, kept: drawn there (the check sees it when it is drawn)
+    local kept = plot.lightcurve(rows(512), { file = dir .. "/kept.png", bin = false, quality = false })
+    local kat = picture(kept.file)
+    local kx, ky = kept:pixel(flagged[1], flagged[2])
+    assert.is_true(near(kat, kx, ky, blue), "the point, kept, is drawn")
+    local _, kb = kept:pixel(flagged[1], flagged[2] + flagged[3] * 0.7)
+    assert.is_true(darkness(kat, kx, kb) > 25, "and its bar")
+  end)
+
+  it("draws the binned view's markers at the bins' means", function()
+    -- 60 points alternating 100 and 140, 10 to a bin: each bin's mean flux is
+    -- 120, where no point lies
+    local rows = {}
+    for i = 1, 60 do
+      rows[i] = { TIME = i * 0.1, PDCSAP_FLUX = i % 2 == 1 and 100 or 140, PDCSAP_FLUX_ERR = 1, QUALITY = 0 }
+    end
+    local r = plot.lightcurve(ds({ { "TIME", "float" }, { "PDCSAP_FLUX", "float" }, { "PDCSAP_FLUX_ERR", "float" },
+                                   { "QUALITY", "int" } }, rows), { file = dir .. "/binned.png", bin = "10 points" })
+    assert.equal(6, r.bins)
+    local at = picture(r.file)
+    local means = {}
+    for b = 1, 6 do
+      local s = 0
+      for i = (b - 1) * 10 + 1, b * 10 do s = s + rows[i].TIME end
+      means[b] = s / 10
+    end
+    -- the binned error bar: the standard error of the bin's mean
+    local se = 20 * math.sqrt(10 / 9) / math.sqrt(10)
+    for b, t in ipairs(means) do
+      local x, y = r:pixel(t, 120)
+      for _, dx in ipairs({ -2, 0, 2 }) do
+        local cr, cg, cb = at(x + dx, y)
+        assert.is_true(orange(cr, cg, cb), ("bin %d: its marker at its mean (%+d): %d %d %d"):format(b, dx, cr, cg, cb))
+      end
+      local _, ey = r:pixel(t, 120 + se * 0.7)
+      assert.is_true(near(at, x, ey, orange), ("bin %d: its error bar"):format(b))
+      local _, by = r:pixel(t, 120 + se + 3)
+      assert.is_false(near(at, x, by, orange), ("bin %d: nothing beyond its error"):format(b))
+      if b > 1 then   -- half way between two bins' means: no marker
+        local mx, my = r:pixel((t + means[b - 1]) / 2, 120)
+        assert.is_false(near(at, mx, my, orange), ("between bins %d and %d"):format(b - 1, b))
+      end
+    end
+  end)
+
+  it("draws the colour bar beside the image, from the low end of the map at the bottom to the high at the top",
+    function()
+    local img = star_image()
+    img.bunit = nil   -- no label above the bar
+    local r = plot.image(img, { file = dir .. "/bar.png", stretch = "linear" })
+    local bar = r.colorbar
+    assert.is_table(bar)
+    local at = picture(r.file)
+    -- beside the image, as tall as it: its top and bottom are the image's
+    local right, top = r:pixel(img.width + 0.5, img.height + 0.5)
+    local _, bottom = r:pixel(0.5, 0.5)
+    assert.is_true(bar.x > right + 2, "right of the image")
+    assert.near(top, bar.y, 1)
+    assert.near(bottom, bar.y + bar.height, 1)
+    local cx, mid = bar.x + bar.width / 2, bar.y + bar.height / 2
+    assert.is_false(background(at(cx, mid)), "the bar is drawn")
+    assert.is_false(background(at(bar.x + 2, mid)), "across its width")
+    assert.is_false(background(at(bar.x + bar.width - 2, mid)), "across its width")
+    assert.is_true(background(at(bar.x - 4, mid)), "background between the image and the bar")
+    assert.is_true(background(at(cx, bar.y - 4)), "background above it")
+    assert.is_true(background(at(cx, bar.y + bar.height + 4)), "background below it")
+    -- the gray map, bottom to top: black rising steadily to white
+    local first, last = bar.y + bar.height - 2, bar.y + 2
+    local prev = luma(at(cx, first))
+    assert.is_true(prev < 15, "the low end, black: " .. prev)
+    for y = first - 1, last, -1 do
+      local l = luma(at(cx, y))
+      assert.is_true(l >= prev - 1, ("luminance rises up the bar: %.1f then %.1f at y = %.1f"):format(prev, l, y))
+      prev = math.max(prev, l)
+    end
+    assert.is_true(prev > 240, "the high end, white: " .. prev)
+    -- the deep map rises in lightness too, from dark to light
+    local d = plot.image(img, { file = dir .. "/deep.png", stretch = "linear", cmap = "deep" })
+    local dat = picture(d.file)
+    local dx = d.colorbar.x + d.colorbar.width / 2
+    local low, high = luma(dat(dx, d.colorbar.y + d.colorbar.height - 2)), luma(dat(dx, d.colorbar.y + 2))
+    assert.is_true(low < 60 and high > 180, ("deep: %.1f at the bottom, %.1f at the top"):format(low, high))
+    assert.is_nil(plot.image(img, { file = dir .. "/nobar.png", colorbar = false }).colorbar)
   end)
 
   it("zscale: a ramp keeps its whole range, a flat field with outliers ignores them", function()

@@ -525,7 +525,23 @@ static void test_outputs(void) {
     "{manifest = '%s', progress = false})",
     "mast.bundle({'mast:SANDBOX/size/1000/a.fits'}, 'b.tar.gz', {extract = '%s'})",
     "mast.download('mast:SANDBOX/size/100/d.fits', '%s')",
+    /* the writers of results as data: a VOTable, a FITS table, a plot */
+    "mast.write({fields = {{name = 'a', type = 'int'}}, data = {{a = 1}}}, '%s.vot')",
+    "mast.fits.write({fields = {{name = 'a', type = 'int'}}, data = {{a = 1}}}, '%s.fits')",
+    "mast.plot.scatter({fields = {{name = 'a', type = 'float'}, {name = 'b', type = 'float'}}, "
+    "data = {{a = 1, b = 2}, {a = 2, b = 3}}}, {file = '%s.png', x = 'a', y = 'b'})",
     NULL
+  };
+  /* the function each writer's refusal names (NULL: not checked) */
+  static const char *const names[] = {
+    "mast.json2csv: ", NULL, NULL, NULL, "mast.write: ", "mast.fits.write: ", "mast.plot.scatter: "
+  };
+  /* the new writers inside the root: %s is a path without its extension */
+  static const char *const inside[][2] = {
+    {"return mast.write({fields = {{name = 'a', type = 'int'}}, data = {{a = 1}}}, '%s.vot')", ".vot"},
+    {"return mast.fits.write({fields = {{name = 'a', type = 'int'}}, data = {{a = 1}}}, '%s.fits')", ".fits"},
+    {"return mast.plot.scatter({fields = {{name = 'a', type = 'float'}, {name = 'b', type = 'float'}}, "
+     "data = {{a = 1, b = 2}, {a = 2, b = 3}}}, {file = '%s.png', x = 'a', y = 'b'}).file", ".png"},
   };
   char outside[300], rel[400], esc[400], linked[400], code[2048], path[400], *json = NULL;
   const char *targets[3];
@@ -553,6 +569,8 @@ static void test_outputs(void) {
             mast_runtime_error(rt));
       CHECK(strstr(mast_runtime_error(rt), "does not allow writing") != NULL, "says why: %s",
             mast_runtime_error(rt));
+      CHECK(names[w] == NULL || strncmp(mast_runtime_error(rt), names[w], strlen(names[w])) == 0,
+            "writer %d: the refusal names %s: %s", w, names[w], mast_runtime_error(rt));
       CHECK(dir_empty(outside), "writer %d, %s: nothing appeared outside the root", w, target);
     }
   }
@@ -566,6 +584,21 @@ static void test_outputs(void) {
   CHECK(stat(path, &st) == 0 && st.st_size == 8, "the CSV is there, whole");
   snprintf(path, sizeof path, "%s/csv/in.csv.part", root);
   CHECK(stat(path, &st) != 0, "no .part left");
+  for (w = 0; w < (int)(sizeof inside / sizeof inside[0]); w++) {
+    char name[64];
+    snprintf(name, sizeof name, "data/w%d", w);
+    snprintf(code, sizeof code, inside[w][0], name);
+    CHECK(run(rt, code, &json) == MAST_OK, "inside, writer %s: %s", inside[w][1], mast_runtime_error(rt));
+    snprintf(path, sizeof path, "\"%s/%s%s\"", root, name, inside[w][1]);
+    CHECK(json && strcmp(json, path) == 0, "the path written: %s", json ? json : "(null)");
+    free(json);
+    json = NULL;
+    snprintf(path, sizeof path, "%s/%s%s", root, name, inside[w][1]);
+    CHECK(stat(path, &st) == 0 && st.st_size > 100, "the %s is there (%lld bytes)", inside[w][1],
+          (long long)st.st_size);
+    strncat(path, ".part", sizeof path - strlen(path) - 1);
+    CHECK(stat(path, &st) != 0, "no %s left", path);
+  }
   /* a .part planted as a hard link to a file outside is not written through */
   snprintf(path, sizeof path, "%s/victim", outside);
   {

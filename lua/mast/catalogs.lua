@@ -103,6 +103,9 @@ M.dd_filtered_position_count = S.define {
   name = "mast.catalogs.dd_filtered_position_count", service = DD .. ".Position.Count", position = 0.2,
   columns_config = CONFIGS.dd, filters = "optional", count = true, count_columns = false, example = DD_POS_EXAMPLE }
 
+-- its options (mast.options.declare: help and completion list them; mast.columns checks the same)
+require("mast.options").declare("mast.catalogs.columns", { deadline = V.deadline })
+
 --- mast.catalogs.columns("tic" | "ctl" | "dd" [, {deadline =}]) -> a printable dataset of
 -- {name, type, description, units, separator}: the columns criteria may name.
 function M.columns(which, opts)

@@ -6,9 +6,13 @@ local cut = require "mast.cutout"
 local M = { _NAME = "mast.hapcut" }
 local V = O.validators
 
+-- the options (mast.options.declare: the check, help and completion share them)
+local CUTOUTS_OPTS = O.declare("mast.hapcut.cutouts",
+  { ra = V.ra, dec = V.dec, size = cut.size, dir = V.string, deadline = V.deadline })
+
 function M.cutouts(opts)
   local fn = "mast.hapcut.cutouts"
-  opts = O.options(fn, opts, { ra = V.ra, dec = V.dec, size = cut.size, dir = V.string, deadline = V.deadline })
+  opts = O.options(fn, opts, CUTOUTS_OPTS)
   if not (opts.ra and opts.dec) then O.usage(fn, "needs ra and dec (degrees)") end
   if not opts.dir then O.usage(fn, "dir (where the cutouts go) is required") end
   local p = { ra = opts.ra, dec = opts.dec }

@@ -19,9 +19,12 @@ M.GROUPS = { "position", "criteria", "options", "request", "run", "plumbing" }
 M.GROUP_TITLES = { position = "position", criteria = "criteria", options = "options", request = "request",
                    run = "how it runs", plumbing = "plumbing (rarely needed)" }
 local REQUEST = { pagesize = true, page = true, removenullcolumns = true, format = true }
-local RUN = { all = true, deadline = true, progress = true, max_rows = true, cache = true }
-local PLUMBING = { cachebreaker = true, clearcache = true, removecache = true, timeout = true,
-                   max_bytes = true, concurrency = true, params = true }
+-- the run and plumbing options: mast.options' sets (its unknown-option error lists them apart too)
+local RUN = require("mast.options").RUN
+local PLUMBING = require("mast.options").PLUMBING
+-- where a position is given, in a function that is not a wrapper
+local POSITION = { ra = true, dec = true, target = true, coordinates = true, objectname = true, radius = true,
+                   object = true, object_type = true }
 
 local function mast_module()
   return require "mast"
@@ -126,15 +129,19 @@ function M.public(only_loaded)
   end
   walk("mast", mast, visit, 0)
   for _, k in ipairs(M.module_names()) do
-    local mod = rawget(mast, k)
+    local mod = rawget(mast, k) or package.loaded["mast." .. k]
     if mod == nil and not only_loaded then mod = mast[k] end
     if type(mod) == "table" then walk("mast." .. k, mod, visit, 0) end
   end
-  if not only_loaded or package.loaded["mast.columnar"] then
-    for cname, methods in pairs(M.classes()) do
-      for k, f in pairs(methods) do
-        if type(f) == "function" then visit(cname .. ":" .. k, f) end
-      end
+  -- the methods of results and tables (printing looks only into the classes already loaded)
+  local classes = (not only_loaded or (package.loaded["mast.result"] and package.loaded["mast.columnar"]))
+    and M.classes() or {
+      Result = package.loaded["mast.result"] and package.loaded["mast.result"].Result.__index,
+      Table = package.loaded["mast.columnar"] and package.loaded["mast.columnar"].methods,
+    }
+  for cname, methods in pairs(classes) do
+    for k, f in pairs(methods) do
+      if type(f) == "function" then visit(cname .. ":" .. k, f) end
     end
   end
   table.sort(names)
@@ -174,6 +181,7 @@ local function validator_types()
     [V.format] = "'json' | 'csv' | 'votable'", [V.columns] = "string | {names}",
     [V.size] = "integer (bytes)", [V.callback] = "boolean | function",
     [V.integer_or_digits] = "integer | string of digits", [V.cache] = "false | 'refresh'",
+    [V.shard] = "true | {index, count}",
   }
   return VTYPES
 end
@@ -184,7 +192,13 @@ local function shared_option(name)
 end
 
 local function group_of(name, spec, wrapper)
-  if not wrapper then return (RUN[name] or name == "concurrency") and "run" or "options" end
+  if not wrapper then
+    if POSITION[name] and spec.position ~= false then return "position" end
+    if RUN[name] or name == "concurrency" then return "run" end
+    if PLUMBING[name] then return "plumbing" end
+    if REQUEST[name] then return "request" end
+    return "options"
+  end
   local s = require "mast.service"
   if s.POSITION[name] and spec.position then return "position" end
   if PLUMBING[name] then return "plumbing" end
@@ -281,7 +295,7 @@ function M.text_of(e, f)
     local g = o.group or "options"
     if g ~= group then
       out[#out + 1] = ""
-      out[#out + 1] = "Options, " .. (M.GROUP_TITLES[g] or g) .. ":"
+      out[#out + 1] = g == "options" and "Options:" or ("Options, " .. (M.GROUP_TITLES[g] or g) .. ":")
       group = g
     end
     local head = ("  %-18s %s"):format(o.name, o.type or "")
@@ -368,6 +382,7 @@ function M.text(x)
     end
     return M.text_of(e, f)
   end
+  if x == require("mast.core").null then return M.text_of(M.entries()["mast.null"]) end
   if type(x) == "table" then
     local name = M.module_name(x)
     if name then return M.module_text(name, x) end
@@ -393,24 +408,50 @@ end
 
 -- ---------------------------------------------------------------- reference and man page
 
---- The program's settings as {name, env, text}, sorted by variable: every
--- setting mast has (the C table and config's own), with the text of doc/cli.lua.
+--- The program's settings as {name, env, default, text}, in doc/cli.lua's order: every
+-- setting mast has (the C table and config's own; one doc/cli.lua lacks comes last, without text).
 function M.settings()
   local core = require "mast.core"
   local cli = M.entries()["mast(1)"] or {}
   local envs = {}
   for _, s in ipairs(core.settings()) do envs[s.name] = s.env end
   for name in pairs(mast_module().config()) do envs[name] = envs[name] or ("MAST_" .. name:upper()) end
-  local list = {}
-  for name, env in pairs(envs) do
-    list[#list + 1] = { name = name, env = env, text = (cli.settings or {})[name] }
+  local list, seen = {}, {}
+  for _, st in ipairs(cli.settings or {}) do
+    if envs[st.name] then
+      seen[st.name] = true
+      list[#list + 1] = { name = st.name, env = envs[st.name], default = st.default, text = st.text }
+    end
   end
-  table.sort(list, function(a, b) return a.env < b.env end)
+  local rest = {}
+  for name, env in pairs(envs) do
+    if not seen[name] then rest[#rest + 1] = { name = name, env = env } end
+  end
+  table.sort(rest, function(a, b) return a.env < b.env end)
+  for _, st in ipairs(rest) do list[#list + 1] = st end
   return list
 end
 
+--- The error codes as {code, text, fields}, from doc/cli.lua (a spec checks them against the C core's list).
+function M.errors()
+  return (M.entries()["mast(1)"] or {}).errors or {}
+end
+
+-- The text without markdown's backticks (for the man page).
+local function plain(text)
+  return (tostring(text):gsub("`", ""))
+end
+
+-- Markdown text for a table cell: | escaped everywhere, < and > outside `code` only
+-- (a backslash inside a code span would show).
 local function md_escape(text)
-  return (tostring(text):gsub("([|<>])", "\\%1"))
+  local out, inside = {}, false
+  for part, tick in (tostring(text) .. "`"):gmatch("([^`]*)(`?)") do
+    out[#out + 1] = inside and part:gsub("|", "\\|") or part:gsub("([|<>])", "\\%1")
+    if tick ~= "" then out[#out + 1] = tick; inside = not inside end
+  end
+  local s = table.concat(out)
+  return s:sub(1, #s - 1)
 end
 
 local function md_entry(out, e, f)
@@ -444,6 +485,12 @@ end
 function M.markdown()
   local names, fns = M.public(false)
   local entries = M.entries()
+  -- the values with an entry (mast.null) are documented beside the functions
+  local listed = {}
+  for _, n in ipairs(names) do listed[n] = true end
+  names = { table.unpack(names) }
+  for n, e in pairs(entries) do if e.value and not listed[n] then names[#names + 1] = n end end
+  table.sort(names)
   local by_area, order = {}, {}
   for _, name in ipairs(names) do
     local e = entries[name]
@@ -464,12 +511,17 @@ function M.markdown()
     out[#out + 1] = "|---|---|"
     for _, o in ipairs(cli.options) do out[#out + 1] = ("| `%s` | %s |"):format(o.name, md_escape(o.text)) end
     out[#out + 1] = ""
-    out[#out + 1] = "| variable | setting | meaning |"
-    out[#out + 1] = "|---|---|---|"
+    out[#out + 1] = "| variable | setting | default | meaning |"
+    out[#out + 1] = "|---|---|---|---|"
     for _, st in ipairs(M.settings()) do
-      out[#out + 1] = ("| `%s` | `%s` | %s |"):format(st.env, st.name, md_escape(st.text or ""))
+      out[#out + 1] = ("| `%s` | `%s` | %s | %s |"):format(st.env, st.name, md_escape(st.default or ""),
+        md_escape(st.text or ""))
     end
-    for _, v in ipairs(cli.environment) do out[#out + 1] = ("| `%s` | | %s |"):format(v.name, md_escape(v.text)) end
+    for _, v in ipairs(cli.environment) do out[#out + 1] = ("| `%s` | | | %s |"):format(v.name, md_escape(v.text)) end
+    out[#out + 1] = ""
+    out[#out + 1] = "### Error codes"
+    out[#out + 1] = ""
+    out[#out + 1] = M.errors_table()
     out[#out + 1] = ""
   end
   for _, area in ipairs(order) do
@@ -511,6 +563,25 @@ function M.modules_table()
   return table.concat(out, "\n")
 end
 
+--- The README's table of settings (between its "settings:begin/end" markers).
+function M.settings_table()
+  local out = { "| setting | environment | default | meaning |", "|---|---|---|---|" }
+  for _, st in ipairs(M.settings()) do
+    out[#out + 1] = ("| `%s` | `%s` | %s | %s |"):format(st.name, st.env, md_escape(st.default or ""),
+      md_escape(st.text or ""))
+  end
+  return table.concat(out, "\n")
+end
+
+--- The README's table of error codes (between its "errors:begin/end" markers).
+function M.errors_table()
+  local out = { "| code | when | extra fields |", "|---|---|---|" }
+  for _, x in ipairs(M.errors()) do
+    out[#out + 1] = ("| `%s` | %s | %s |"):format(x.code, md_escape(x.text), x.fields or "")
+  end
+  return table.concat(out, "\n")
+end
+
 local function roff(text)
   text = tostring(text):gsub("\\", "\\e"):gsub("%-", "\\-")
   return (text:gsub("\n([.'])", "\n\\&%1"):gsub("^([.'])", "\\&%1"))
@@ -536,7 +607,8 @@ function M.man()
   for _, st in ipairs(M.settings()) do
     out[#out + 1] = ".TP"
     out[#out + 1] = ".B " .. roff(st.env)
-    out[#out + 1] = roff((st.text or "") .. " (setting " .. st.name .. ")")
+    out[#out + 1] = roff(plain((st.text or "") .. (st.default and (" Default: " .. st.default .. ".") or "")
+      .. " (setting " .. st.name .. ")"))
   end
   for _, v in ipairs(e.environment) do
     out[#out + 1] = ".TP"

@@ -33,6 +33,16 @@ local SEARCHABLE = {}
 for _, m in ipairs(M.SEARCHABLE) do SEARCHABLE[m] = true end
 local MAX_RADIUS_ARCSEC, MAX_TARGETS, PRODUCTS_BATCH = 30 * 60, 100, 1000
 
+-- the options each function takes (mast.options.declare: the check, help and completion share them)
+local COLUMNS_OPTS = O.declare("mast.missions.columns", { deadline = V.deadline, progress = V.progress })
+local PRODUCTS_OPTS = O.declare("mast.missions.products", { column = V.string, deadline = V.deadline,
+  progress = V.progress })
+local DOWNLOAD_OPTS = O.declare("mast.missions.download_products", { concurrency = V.concurrency,
+  overwrite = V.boolean, progress = V.callback, manifest = V.string })
+local ZIP_OPTS = O.declare("mast.missions.download_zip", { structure = function(v)
+    if v ~= "flat" and v ~= "nested" then return "'nested' or 'flat'" end
+  end, extract = V.string, deadline = V.deadline, overwrite = V.boolean })
+
 local function check_mission(fn, mission)
   if type(mission) ~= "string" or not SEARCHABLE[mission] then
     local hint = O.suggest(type(mission) == "string" and mission:lower() or nil, M.SEARCHABLE)
@@ -49,7 +59,7 @@ local column_cache = {}
 function M.columns(mission, opts)
   local fn = "mast.missions.columns"
   check_mission(fn, mission)
-  opts = O.options(fn, opts, { deadline = V.deadline, progress = V.progress })
+  opts = O.options(fn, opts, COLUMNS_OPTS)
   if not column_cache[mission] then
     local url = proto.url("util", "column_list") .. "?mission=" .. core.urlencode(mission, "")
     local r = transport.fetch(fn, { url = url, decode = "json", label = mission .. " columns" }, opts)
@@ -150,6 +160,7 @@ local SEARCH_OPTS = {
   all = V.boolean, count = V.boolean, max_rows = V.posint, pagesize = V.posint,
   deadline = V.deadline, progress = V.progress, concurrency = V.concurrency,
 }
+O.declare("mast.missions.search", SEARCH_OPTS)
 
 local list_of = O.list_of
 
@@ -247,7 +258,7 @@ end
 function M.products(mission, datasets, opts)
   local fn = "mast.missions.products"
   check_mission(fn, mission)
-  opts = O.options(fn, opts, { column = V.string, deadline = V.deadline, progress = V.progress })
+  opts = O.options(fn, opts, PRODUCTS_OPTS)
   local names = {}
   if type(datasets) == "string" then datasets = { datasets } end
   if type(datasets) ~= "table" then O.usage(fn, "datasets must be a list of dataset names or a search result") end
@@ -296,8 +307,7 @@ function M.download_products(mission, products, dir, opts)
     O.usage(fn, "products must be a result of mast.missions.products")
   end
   if type(dir) ~= "string" or dir == "" then O.usage(fn, "dir must be a directory path") end
-  opts = O.options(fn, opts, { concurrency = V.concurrency, overwrite = V.boolean, progress = V.callback,
-                               manifest = V.string })
+  opts = O.options(fn, opts, DOWNLOAD_OPTS)
   local function text(v) return type(v) == "string" and v or nil end
   return require("mast.products").download_planned(products.data or products, dir, opts, function(p)
     local uri = text(p.uri)
@@ -331,9 +341,7 @@ function M.download_zip(mission, products, path, opts)
   local fn = "mast.missions.download_zip"
   check_mission(fn, mission)
   if type(path) ~= "string" or path == "" then O.usage(fn, "path must be the zip file to write") end
-  opts = O.options(fn, opts, { structure = function(v)
-      if v ~= "flat" and v ~= "nested" then return "'nested' or 'flat'" end
-    end, extract = V.string, deadline = V.deadline, overwrite = V.boolean })
+  opts = O.options(fn, opts, ZIP_OPTS)
   local rows = type(products) == "table" and (products.data or products) or nil
   if type(rows) ~= "table" then O.usage(fn, "products must be a result of mast.missions.products or a list of uris") end
   local uris = {}

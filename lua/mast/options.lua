@@ -174,6 +174,27 @@ function V.integer_or_digits(v)
   return "an integer (or a string of digits)"
 end
 
+--- The options that say how a call runs, and the plumbing rarely needed: help
+-- shows them in their own groups and an unknown-option error lists them apart,
+-- after the options that say what is asked for.
+M.RUN = { all = true, deadline = true, progress = true, max_rows = true, cache = true }
+M.PLUMBING = { cachebreaker = true, clearcache = true, removecache = true, timeout = true,
+               max_bytes = true, concurrency = true, params = true }
+
+--- The text that lists the known names: the science options first, then
+-- "how it runs: ..." and "plumbing: ..." (each part sorted).
+function M.known_text(names)
+  local science, run, plumbing = {}, {}, {}
+  for _, n in ipairs(names) do
+    local list = M.PLUMBING[n] and plumbing or M.RUN[n] and run or science
+    list[#list + 1] = n
+  end
+  local parts = { "known: " .. (#science > 0 and table.concat(science, ", ") or "none of its own") }
+  if #run > 0 then parts[#parts + 1] = "how it runs: " .. table.concat(run, ", ") end
+  if #plumbing > 0 then parts[#parts + 1] = "plumbing: " .. table.concat(plumbing, ", ") end
+  return table.concat(parts, "; ")
+end
+
 --- Checks every option against `known` (name -> validator): an unknown name is
 -- an error that names the nearest known one, a wrong value says what was expected.
 function M.check(fn, args, known)
@@ -187,7 +208,7 @@ function M.check(fn, args, known)
     if type(k) ~= "string" or not known[k] then
       local hint = M.suggest(k, names)
       usage(fn, ("unknown option '%s' (%s)"):format(tostring(k),
-        hint and ("did you mean '" .. hint .. "'?") or ("known: " .. table.concat(names, ", "))))
+        hint and ("did you mean '" .. hint .. "'?") or M.known_text(names)))
     end
   end
   for _, k in ipairs(keys) do

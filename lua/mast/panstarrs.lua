@@ -49,10 +49,13 @@ local function metadata(fn, release, tbl, opts)
   return meta_cache[key]
 end
 
+local COLUMNS_OPTS = O.declare("mast.panstarrs.columns",
+  { release = V.string, table = V.string, deadline = V.deadline })
+
 --- mast.panstarrs.columns{release =, table =} -> Result of {name, type, unit, description}
 function M.columns(opts)
   local fn = "mast.panstarrs.columns"
-  opts = O.options(fn, opts, { release = V.string, table = V.string, deadline = V.deadline })
+  opts = O.options(fn, opts, COLUMNS_OPTS)
   local release, tbl = where(fn, opts)
   local rows = {}
   for i, c in ipairs(metadata(fn, release, tbl, opts)) do
@@ -81,6 +84,8 @@ end
 local OPTS = { ra = V.ra, dec = V.dec, radius = V.radius, release = V.string, table = V.string, criteria = V.table,
                columns = V.columns, sort_by = V.columns, pagesize = V.posint, page = V.posint, all = V.boolean,
                max_rows = V.posint, deadline = V.deadline, progress = V.progress }
+O.declare("mast.panstarrs.cone", OPTS)
+O.declare("mast.panstarrs.search", OPTS)
 
 local list_of = O.list_of
 

@@ -162,14 +162,28 @@ local function open_bracket(s)
   return nil
 end
 
--- The option names of the wrapper whose {...} the cursor is in, if it is at a key.
+-- The function called with the table that opens at byte `at` of s: f{, f({, or an
+-- options table in a later argument, f(x, y, {.
+local function called_with(s, at, env)
+  local before = s:sub(1, at - 1)
+  local fpath = before:match("([%a_][%w_%.%[%]]*)%s*$")
+  if not fpath then
+    if not before:match("[(,]%s*$") then return nil end
+    local paren, p = open_bracket(before)
+    if paren ~= "(" then return nil end
+    fpath = before:sub(1, p - 1):match("([%a_][%w_%.%[%]]*)%s*$")
+  end
+  return fpath and eval(fpath, env)
+end
+
+-- The option names of the function whose {...} the cursor is in, if it is at a key
+-- (the names its declaration gives: the same the call checks and help lists).
 local function option_names(before, word_start, env)
   local bracket, at = open_bracket(before:sub(1, word_start - 1))
   if bracket ~= "{" then return nil end
   local between = before:sub(at + 1, word_start - 1)
   if not (between:match("^%s*$") or between:match(",%s*$")) then return nil end
-  local fpath = before:sub(1, at - 1):match("([%a_][%w_%.%[%]]*)%s*%(?%s*$")
-  local f = fpath and eval(fpath, env)
+  local f = called_with(before, at, env)
   if type(f) ~= "function" or package.loaded["mast"] == nil then return nil end
   return require("mast.help").option_names(f)
 end
@@ -178,8 +192,9 @@ end
 -- word that ends at byte `cursor` of line (which starts at byte `start`), each
 -- a whole word, sorted. env: the globals (default _G). Completes globals and
 -- keywords, fields after "." and methods after ":" (mast's lazy modules and
--- the methods of results and tables included), a wrapper's option names inside
--- its {...}, and the columns of a row after r.data[1].
+-- the methods of results and tables included), a function's option names inside
+-- its {...} (f{, f({ or an options table in a later argument, f(x, {), and the
+-- columns of a row after r.data[1].
 function M.complete(line, cursor, env)
   env = env or _G
   local before = line:sub(1, cursor)

@@ -25,6 +25,10 @@ local catalog_list
 local tableset = {}
 
 local RUN_OPTS = { deadline = V.deadline, progress = V.progress }
+-- (mast.options.declare: the check, help and completion share one table)
+O.declare("mast.tap.catalogs", RUN_OPTS)
+O.declare("mast.tap.tables", RUN_OPTS)
+O.declare("mast.tap.columns", RUN_OPTS)
 
 --- mast.tap.catalogs([opts]) -> the catalogs the service lists (its OpenAPI document's
 -- CatalogName), asked once per process. opts: deadline, progress.

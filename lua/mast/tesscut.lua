@@ -33,12 +33,20 @@ local function int_of(v) return math.tointeger(tonumber(v)) or v end
 
 local COMMON = { ra = V.ra, dec = V.dec, object = V.string, object_type = V.string, deadline = V.deadline }
 
+-- the options each function takes (mast.options.declare: the check, help and completion share them)
+local function with_common(t)
+  for k, v in pairs(COMMON) do t[k] = v end
+  return t
+end
+local SECTORS_OPTS = O.declare("mast.tesscut.sectors", with_common {
+  radius = function(v) if type(v) ~= "number" or v < 0 then return "a radius >= 0 in degrees" end end })
+local CUTOUTS_OPTS = O.declare("mast.tesscut.cutouts", with_common {
+  size = cut.size, sector = V.posint, dir = V.string, product = V.string })
+
 --- mast.tesscut.sectors{...} -> Result of sectors covering a position (or a moving target)
 function M.sectors(opts)
   local fn = "mast.tesscut.sectors"
-  local known = { radius = function(v) if type(v) ~= "number" or v < 0 then return "a radius >= 0 in degrees" end end }
-  for k, v in pairs(COMMON) do known[k] = v end
-  opts = O.options(fn, opts, known)
+  opts = O.options(fn, opts, SECTORS_OPTS)
   local p, prefix = target(fn, opts)
   if prefix == "" then p.radius = (opts.radius or 0) .. "d" end
   local r = cut.get(fn, SERVICE, cut.url(SERVICE, prefix .. "sector", p),
@@ -60,9 +68,7 @@ end
 --- mast.tesscut.cutouts{ra, dec | object, size, sector, dir} -> the files written
 function M.cutouts(opts)
   local fn = "mast.tesscut.cutouts"
-  local known = { size = cut.size, sector = V.posint, dir = V.string, product = V.string }
-  for k, v in pairs(COMMON) do known[k] = v end
-  opts = O.options(fn, opts, known)
+  opts = O.options(fn, opts, CUTOUTS_OPTS)
   if not opts.dir then O.usage(fn, "dir (where the cutouts go) is required") end
   if opts.product and opts.product ~= "SPOC" then O.usage(fn, "product must be 'SPOC' (TICA was retired in 2025)") end
   local p, prefix = target(fn, opts)

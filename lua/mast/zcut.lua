@@ -13,10 +13,17 @@ local SERVICE = "zcut"
 local FORMATS = { fits = true, jpg = true, png = true }
 local STRETCHES = { asinh = true, sinh = true, sqrt = true, log = true, linear = true }
 
+-- the options each function takes (mast.options.declare: the check, help and completion share them)
+local SURVEYS_OPTS = O.declare("mast.zcut.surveys",
+  { ra = V.ra, dec = V.dec, radius = V.number, deadline = V.deadline })
+local CUTOUTS_OPTS = O.declare("mast.zcut.cutouts", { ra = V.ra, dec = V.dec, size = cut.size, survey = V.string,
+  format = V.string, stretch = V.string, minmax_percent = V.table, minmax_value = V.table, invert = V.boolean,
+  dir = V.string, deadline = V.deadline })
+
 --- The surveys that cover a position.
 function M.surveys(opts)
   local fn = "mast.zcut.surveys"
-  opts = O.options(fn, opts, { ra = V.ra, dec = V.dec, radius = V.number, deadline = V.deadline })
+  opts = O.options(fn, opts, SURVEYS_OPTS)
   if not (opts.ra and opts.dec) then O.usage(fn, "needs ra and dec (degrees)") end
   local r = cut.get(fn, SERVICE, cut.url(SERVICE, "survey", { ra = opts.ra, dec = opts.dec,
     radius = (opts.radius or 0) .. "d" }), { decode = "json", deadline = opts.deadline })
@@ -36,9 +43,7 @@ end
 --- Cutouts of a position as FITS, JPG or PNG, unpacked into dir.
 function M.cutouts(opts)
   local fn = "mast.zcut.cutouts"
-  opts = O.options(fn, opts, { ra = V.ra, dec = V.dec, size = cut.size, survey = V.string, format = V.string,
-    stretch = V.string, minmax_percent = V.table, minmax_value = V.table, invert = V.boolean, dir = V.string,
-    deadline = V.deadline })
+  opts = O.options(fn, opts, CUTOUTS_OPTS)
   if not (opts.ra and opts.dec) then O.usage(fn, "needs ra and dec (degrees)") end
   if not opts.dir then O.usage(fn, "dir (where the cutouts go) is required") end
   local format = opts.format or "fits"

@@ -85,15 +85,37 @@ describe("help", function()
     assert.matches("Functions:\n  mast.caom.cone ", tostring(help(mast.caom)), 1, true)
   end)
 
-  it("has an entry, with a signature and a one-line summary, for every public function", function()
-    local names = help.public(false)
+  -- Whether a signature shows an options table: `f{`, `f({`, `f(x [, {` or an `opts` argument.
+  local function takes_options(sig)
+    local args = sig:match("^[^%({]*(.-)%s*%->") or sig
+    return args:find("opts", 1, true) or args:find("^{") or args:find("[%(,%[]%s*{") ~= nil
+  end
+
+  it("has an entry for every public function: signature, summary, returns, example, and its options", function()
+    local names, fns = help.public(false)
     local entries = help.entries()
     local missing, bad = {}, {}
     for _, name in ipairs(names) do
       local e = entries[name]
       if not e then missing[#missing + 1] = name
-      elseif type(e.sig) ~= "string" or type(e.summary) ~= "string" or e.summary == "" or e.summary:find("\n") then
-        bad[#bad + 1] = name
+      else
+        local why = {}
+        if type(e.sig) ~= "string" or type(e.summary) ~= "string" or e.summary == "" or e.summary:find("\n") then
+          why[#why + 1] = "sig/summary"
+        end
+        if type(e.returns) ~= "string" or e.returns == "" then why[#why + 1] = "no returns" end
+        if type(e.example) ~= "string" or e.example == "" then why[#why + 1] = "no example" end
+        -- a function that takes options (its declaration, or its signature, says so) lists them,
+        -- each with its meaning; no_options says why a table argument is not options
+        local opts = help.options(e, fns[name])
+        local declared = require("mast.service").declared[fns[name]] or require("mast.options").declared[name]
+        if (declared or (takes_options(e.sig or "") and not e.no_options)) and #opts == 0 then
+          why[#why + 1] = "takes options but lists none"
+        end
+        for _, o in ipairs(opts) do
+          if type(o.text) ~= "string" or o.text == "" then why[#why + 1] = "option " .. o.name .. " has no text" end
+        end
+        if #why > 0 then bad[#bad + 1] = name .. ": " .. table.concat(why, ", ") end
       end
     end
     assert.same({}, missing)
@@ -115,9 +137,47 @@ describe("help", function()
     end
   end)
 
+  it("groups a plain function's options under 'Options:', its run options apart", function()
+    local text = help.text("mast.download")
+    assert.not_matches("Options, options:", text, 1, true)
+    assert.matches("\nOptions:\n  overwrite ", text, 1, true)
+    assert.matches("\nOptions, how it runs:\n  deadline%s+number %(seconds%)  %(default none%)", text)
+    assert.matches("Options, position:\n  dec ", help.text("mast.tesscut.cutouts"), 1, true)
+    -- one default for query_all's pages, the one its text gives
+    assert.matches("concurrency%s+integer  %(default 4%)", help.text("mast.query_all"))
+  end)
+
+  it("explains mast.null: how it compares and sorts", function()
+    local text = tostring(help(mast.null))
+    assert.equal(text, help.text("mast.null"))
+    assert.matches("^mast%.null\n", text)
+    assert.matches("orders after every", text, 1, true)
+    assert.matches("Example:", text, 1, true)
+  end)
+
+  it("lists the science options of an unknown-option error first, how it runs and plumbing apart", function()
+    local _, err = pcall(mast.hsc.cone, { ra = 1, dec = 2, frobnicate = 1 })
+    assert.equal("usage", err.code)
+    assert.matches("unknown option 'frobnicate' (known: coordinates, dec, format, magtype, ni, nr, page, pagesize, "
+      .. "ra, radius, removenullcolumns, target, version; how it runs: all, cache, deadline, max_rows, progress; "
+      .. "plumbing: cachebreaker, clearcache, concurrency, max_bytes, params, removecache, timeout)",
+      err.message, 1, true)
+    _, err = pcall(mast.tesscut.cutouts, { ra = 1, dec = 2, sise = 5, dir = "x" })
+    assert.matches("unknown option 'sise' (did you mean 'size'?)", err.message, 1, true)
+  end)
+
   it("names a function and its summary, and lists a module with its lazy modules", function()
     assert.equal("function mast.caom.cone: Mast.Caom.Cone: the observations within radius degrees.",
       help.describe_function(mast.caom.cone))
+    -- a method value prints as help names it, also in a fresh process (mast.columnar not loaded)
+    local r = require("mast.result").wrap({ fields = {}, data = {} }, "X")
+    assert.equal("function Result:count: " .. help.entries()["Result:count"].summary, help.describe_function(r.count))
+    local code, out = H.mast({ "-e",
+      'local r = mast.caom and require("mast.result").wrap({fields = {}, data = {}}, "X"); '
+      .. 'require("mast.repl").show(r.count, mast.json.encode)' })
+    assert.equal(0, code)
+    assert.equal("function Result:count: " .. help.entries()["Result:count"].summary .. "\tfunction mast.json.encode: "
+      .. help.entries()["mast.json.encode"].summary .. "\n", out)
     local text = help.module_text("mast", mast)
     assert.matches("Modules: cache, caom, catalogs", text, 1, true)
     assert.matches("  mast.query ", text, 1, true)
@@ -151,6 +211,36 @@ describe("the reference and the man page", function()
     assert.same({}, missing)
   end)
 
+  it("README.md's tables of settings and of error codes are what scripts/gen-reference makes", function()
+    local readme = H.read(H.root .. "/README.md")
+    for _, what in ipairs { "settings", "errors" } do
+      local now = readme:match("<!%-%- " .. what .. ":begin [^\n]*%-%->\n(.-)\n<!%-%- " .. what .. ":end %-%->")
+      assert.truthy(now, "README.md lost its " .. what .. ":begin/end markers")
+      assert.truthy(now .. "\n" == gen(what),
+        "README.md's table of " .. what .. " is stale: run build/mast scripts/gen-reference")
+    end
+  end)
+
+  it("documents every error code the C core has (src/core/ctx.c), and every code a Lua module raises", function()
+    local documented = {}
+    for _, x in ipairs(require("mast.help").errors()) do documented[x.code] = true end
+    local ctx = H.read(H.root .. "/src/core/ctx.c")
+    local names = ctx:match("#define CODE_NAMES%(X%)(.-)\n\n")
+    assert.truthy(names)
+    local n = 0
+    for code in names:gmatch('X%(%u+, "([%w_]+)"%)') do
+      if code ~= "ok" then
+        n = n + 1
+        assert.truthy(documented[code], "the error code '" .. code .. "' has no row in lua/mast/doc/cli.lua")
+      end
+    end
+    assert.truthy(n >= 14)
+    local _, out = H.sh("grep -rhoE 'core\\.error\\(\"[a-z_]+\"' " .. H.quote(H.root .. "/lua/mast"))
+    for code in out:gmatch('"([a-z_]+)"') do
+      assert.truthy(documented[code], "the error code '" .. code .. "' has no row in lua/mast/doc/cli.lua")
+    end
+  end)
+
   it("man/mast.1 is what scripts/gen-reference makes, and renders without warnings", function()
     local committed = H.read(H.root .. "/man/mast.1")
     assert.truthy(committed == gen("man"), "man/mast.1 is stale: run build/mast scripts/gen-reference")
@@ -177,6 +267,16 @@ describe("the reference and the man page", function()
     assert.truthy(n >= 9)
     for _, s in ipairs(require("mast.help").settings()) do
       assert.is_string(s.text, "no text for the setting " .. s.name .. " in lua/mast/doc/cli.lua")
+      assert.is_string(s.default, "no default for the setting " .. s.name .. " in lua/mast/doc/cli.lua")
+    end
+    -- the numeric defaults the docs give are the ones mast has (without the environment: -E)
+    local code, defaults = H.mast({ "-E", "-e", "for k, v in pairs(mast.config()) do print(k, v) end" })
+    assert.equal(0, code)
+    local real = {}
+    for k, v in defaults:gmatch("([%w_]+)\t([^\n]*)") do real[k] = v end
+    for _, s in ipairs(require("mast.help").settings()) do
+      local d = tonumber(s.default)
+      if d then assert.equal(d, tonumber(real[s.name]), "the default of " .. s.name) end
     end
   end)
 end)
@@ -213,6 +313,18 @@ describe("completion", function()
     assert.same({ "exclude_hla" }, complete("x = mast.caom.cone({exclude_h"))
     assert.same({ "obsid" }, complete("mast.caom.products{obs"))
     assert.same({}, complete("mast.caom.cone{ra = obsxyz"))
+  end)
+
+  it("completes the options of functions that declare them, also in an options table after other arguments", function()
+    env.x, env.d, env.q = {}, "dir", "SELECT 1"
+    assert.same({ "size" }, complete("mast.tesscut.cutouts{ra = 1, dec = 2, si"))
+    assert.same({ "radius" }, complete("mast.panstarrs.cone{ra = 1, dec = 2, rad"))
+    assert.same({ "radius" }, complete("mast.observations.query_region{coordinates = '1 2', rad"))
+    assert.same({ "survey" }, complete("mast.zcut.cutouts{sur"))
+    assert.same({ "flat" }, complete("mast.download_products(x, d, {fl"))
+    assert.same({ "async" }, complete('mast.tap.query("tic", q, {asy'))
+    assert.same({ "async" }, complete("print(mast.tap.query('tic', f(q, 1), {maxrec = 5, asy"))
+    assert.same({}, complete("mast.download_products(x, d, {flat = fl"))   -- a value, not a key
   end)
 
   it("completes column names after r.data[1].", function()

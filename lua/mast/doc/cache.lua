@@ -30,11 +30,13 @@ return {
     example = "mast.cache.clear{older_than = 30 * 86400}",
   },
   ["mast.cache.dir"] = {
+    returns = "the query cache's directory (a string), or nil when the cache is off",
     sig = "mast.cache.dir() -> path | nil",
     summary = "The directory the query cache uses, or nil when it is off.",
     example = "print(mast.cache.dir())",
   },
   ["mast.record"] = {
+    returns = "nothing",
     sig = "mast.record(dir | false)",
     summary = "Keeps every request and answer from now on in dir (a new recording), or stops recording.",
     text = "The same as MAST_RECORD=dir. The recording is dir/index.jsonl (line 1 "
@@ -45,6 +47,7 @@ return {
     example = "mast.record('run-2026-12-07')",
   },
   ["mast.replay"] = {
+    returns = "nothing",
     sig = "mast.replay(dir | false)",
     summary = "Answers every request from the recording in dir with no network, or stops replaying.",
     text = "The same as MAST_REPLAY=dir. A request the recording does not hold raises a \"replay\" error "

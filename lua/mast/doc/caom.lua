@@ -24,10 +24,14 @@ return {
     example = "local n = mast.caom.filtered_count{filters = {obs_collection = 'HST'}}",
   },
   ["mast.caom.filtered_position"] = {
+    returns = "a mast.Result of the observations",
+    example = "local r = mast.caom.filtered_position{target = 'M101', radius = '3 arcmin', filters = {obs_collection = 'HST'}}\nprint(r:count())",
     sig = "mast.caom.filtered_position{ra =, dec = | target =, radius = 0.2, filters = {...} [, columns = \"*\"]} -> result",
     summary = "Mast.Caom.Filtered.Position: filters within a cone (sent as position = \"ra, dec, radius\").",
   },
   ["mast.caom.filtered_position_count"] = {
+    returns = "an integer",
+    example = "local n = mast.caom.filtered_position_count{ra = 210.80243, dec = 54.34875, radius = 0.2, filters = {dataproduct_type = 'image'}}",
     sig = "mast.caom.filtered_position_count{ra =, dec = | target =, radius = 0.2, filters = {...}} -> integer",
     summary = "How many observations match the filters within the cone (COUNT_BIG(*)).",
   },

@@ -71,16 +71,36 @@ return {
       .. "os.tmpname() .. '.csv')\nprint(mast.read(path))",
   },
   ["mast.formats.write"] = {
+    returns = "the path written",
+    example = "mast.formats.write(mast.caom.cone{target = \"M101\", radius = 0.05}, \"m101.vot\")",
+    options = {
+      { name = "types", type = "boolean", default = "false", text = "CSV: a second header line of the column types." },
+      { name = "eol", type = "string", default = "'\\r\\n'", text = "CSV: the line ending." },
+      { name = "name", type = "string", default = "the dataset's name", text = "VOTable: the table's name." },
+    },
     sig = "mast.formats.write(dataset, path [, opts]) -> the path written",
     summary = "The same function as mast.write (the module it lives in).",
     text = "See mast.write.",
   },
   ["mast.formats.read"] = {
+    returns = "a dataset (CSV and VOTable: a mast.Result; FITS: a mast.Table)",
+    example = "local t = mast.formats.read(\"obs.csv\")\nprint(t:count())",
+    options = {
+      { name = "types", type = "table", text = "CSV: column types {name = 'int' | 'float' | 'string' | 'boolean'}." },
+      { name = "type_row", type = "boolean", default = "false", text = "CSV: the second line gives the column types." },
+      { name = "sep", type = "string", default = "','", text = "CSV: the separator." },
+      { name = "title", type = "string", text = "CSV: the dataset's name." },
+      { name = "name", type = "string", default = "the first table", text = "VOTable: which table." },
+      { name = "hdu", type = "integer | string", default = "the first table HDU", text = "FITS: which HDU." },
+    },
     sig = "mast.formats.read(path [, opts]) -> dataset",
     summary = "The same function as mast.read (the module it lives in).",
     text = "See mast.read.",
   },
   ["mast.formats.votable"] = {
+    options = {
+      { name = "name", type = "string", default = "the dataset's name", text = "The TABLE's name." },
+    },
     sig = "mast.formats.votable(dataset [, {name =}]) -> text",
     summary = "A dataset as VOTable 1.4 text (TABLEDATA), as mast.write writes it.",
     text = "core.votable_decode reads it back into the same fields and values; a char cell's white space at "
@@ -90,10 +110,24 @@ return {
     example = "print(mast.formats.votable({fields = {{name = 'n', type = 'int'}}, data = {{n = 1}}}))",
   },
   ["Result:write"] = {
+    returns = "the path written",
+    example = "local mast = require \"mast\"\nlocal r = require(\"mast.dataset\").result({{obsid = 1, mag = 17.5, coll = \"HST\"}, {obsid = 2, mag = mast.null, coll = \"TESS\"}, {obsid = 3, mag = 12.0, coll = \"HST\"}}, {{name = \"obsid\", type = \"int\"}, {name = \"mag\", type = \"float\"}, {name = \"coll\", type = \"string\"}}, \"demo\")\nr:write(\"demo.csv\")",
+    options = {
+      { name = "types", type = "boolean", default = "false", text = "CSV: a second header line of the column types." },
+      { name = "eol", type = "string", default = "'\\r\\n'", text = "CSV: the line ending." },
+      { name = "name", type = "string", default = "the dataset's name", text = "VOTable: the table's name." },
+    },
     sig = "r:write(path [, opts]) -> the path written",
     summary = "mast.write(r, path, opts).",
   },
   ["Table:write"] = {
+    returns = "the path written",
+    example = "local mast = require \"mast\"\nlocal r = require(\"mast.dataset\").result({{obsid = 1, mag = 17.5, coll = \"HST\"}, {obsid = 2, mag = mast.null, coll = \"TESS\"}, {obsid = 3, mag = 12.0, coll = \"HST\"}}, {{name = \"obsid\", type = \"int\"}, {name = \"mag\", type = \"float\"}, {name = \"coll\", type = \"string\"}}, \"demo\")\nlocal t = mast.json2table(r)\nt:write(\"demo.csv\")",
+    options = {
+      { name = "types", type = "boolean", default = "false", text = "CSV: a second header line of the column types." },
+      { name = "eol", type = "string", default = "'\\r\\n'", text = "CSV: the line ending." },
+      { name = "name", type = "string", default = "the dataset's name", text = "VOTable: the table's name." },
+    },
     sig = "t:write(path [, opts]) -> the path written",
     summary = "mast.write(t, path, opts), for a columnar mast.Table.",
   },

@@ -152,16 +152,19 @@ return {
       .. "print(mast.plot.image(img, {file = 'image.png', cmap = 'deep'}))",
   },
   ["mast.plot.zscale"] = {
+    returns = "z1, z2: the display range",
     sig = "mast.plot.zscale(values [, n]) -> z1, z2",
     summary = "IRAF's zscale display range of the first n values (NaN and nulls skipped).",
     example = "print(mast.plot.zscale({1, 2, 3, 4, 5, 6, 7, 8, 9, 100}))",
   },
   ["mast.plot.ticks"] = {
+    returns = "a list of {at =, label =}",
     sig = "mast.plot.ticks(lo, hi [, n]) -> {{at =, label =}, ...}",
     summary = "About n round values (1, 2 or 5 times a power of ten apart) between lo and hi, with labels.",
     example = "for _, t in ipairs(mast.plot.ticks(0, 1)) do print(t.at, t.label) end",
   },
   ["mast.plot.regions"] = {
+    returns = "a list of shapes, each {kind = 'polygon' | 'circle', ...} in degrees",
     sig = "mast.plot.regions(s_region) -> shapes",
     summary = "The POLYGON and CIRCLE shapes of an STC-S s_region value, as lists of degrees.",
     example = "local s = mast.plot.regions('POLYGON ICRS 1 2 3 4 5 6 CIRCLE 10 20 0.5')\nprint(#s, s[2].kind)",

@@ -32,6 +32,11 @@ return {
       .. "print(#share, info.index, info.count)",
   },
   ["mast.shard.current"] = {
+    returns = "index (from 0), count, and where they came from: 'options', 'MAST_SHARD', 'SLURM_ARRAY_TASK_ID' or 'none'",
+    options = {
+      { name = "index", type = "integer >= 0", text = "This task's shard, from 0." },
+      { name = "count", type = "integer >= 1", text = "How many shards." },
+    },
     sig = "mast.shard.current([{index =, count =}]) -> index, count, from",
     summary = "The task's shard and where it came from (options, MAST_SHARD, SLURM_ARRAY_TASK_ID, none).",
     text = "A bad value is a usage error that names the variable, e.g. \"MAST_SHARD is '8/8': expected "
@@ -39,26 +44,34 @@ return {
     example = "print(mast.shard.current())",
   },
   ["mast.shard.from_option"] = {
+    returns = "index, count",
+    example = "print(mast.shard.from_option{index = 0, count = 8})",
+    no_options = "it takes no options table",
     sig = "mast.shard.from_option(true | {index =, count =}) -> index, count",
     summary = "The shard a campaign's `shard` option asks for (true: from the environment).",
   },
   ["mast.shard.positions"] = {
+    returns = "a list of positions in 1..n",
     sig = "mast.shard.positions(n, index, count [, sizes]) -> {positions}",
     summary = "The positions (1..n, ascending) of shard index: by size where sizes are given, else round-robin.",
     example = "print(table.concat(mast.shard.positions(10, 1, 3), ','))",
   },
   ["mast.shard.manifest_path"] = {
+    returns = "the path (a string)",
     sig = "mast.shard.manifest_path(base, index, count) -> path",
     summary = "The shard manifest's path: <base without extension>.shard-0003-of-0008.json.",
     example = "print(mast.shard.manifest_path('run/manifest.csv', 3, 8))",
   },
   ["mast.shard.write_manifest"] = {
+    returns = "the path written",
+    example = "local path = mast.shard.write_manifest(entries, \"manifest.csv\", {index = 0, count = 8, positions = {1, 9}})",
     sig = "mast.shard.write_manifest(entries, base, info) -> path",
     summary = "Writes a shard's manifest (JSON, atomically) where mast.shard.merge finds it.",
     text = "info: {index, count, positions}, as mast.shard returns it; each entry keeps its position "
       .. "in the whole list.",
   },
   ["mast.shard.merge"] = {
+    example = "local report = mast.shard.merge(\"manifest.csv\", {count = 8})\nprint(mast.shard.describe(report))",
     sig = "mast.shard.merge(base [, {out =, count =}]) -> report",
     summary = "Joins a campaign's shard manifests into one, naming missing shards and failed items.",
     text = "Reads <stem>.shard-I-of-N.json beside base, joins the entries in the order of the whole "
@@ -72,10 +85,13 @@ return {
     returns = "{count, found, missing = {shard indices}, failed = {entries}, complete, entries, path}",
   },
   ["mast.shard.describe"] = {
+    returns = "the report as text, one line a shard",
+    example = "print(mast.shard.describe(mast.shard.merge(\"manifest.csv\")))",
     sig = "mast.shard.describe(report) -> text",
     summary = "A merge report as the lines mast-manifest-merge prints.",
   },
   ["mast.shard.queries"] = {
+    example = "local entries = mast.shard.queries(requests, {out = 'answers', shard = true})",
     sig = "mast.shard.queries(requests, {out = dir [, shard =, concurrency =, manifest =]}) -> entries, info",
     summary = "Runs this task's share of a list of queries, each answer to <out>/query-<k>.json, with a shard manifest.",
     text = "Answer k of the list goes to <out>/query-<k>.json as {fields, data} (a csv or votable "

@@ -84,7 +84,7 @@ return {
   },
   ["mast.formats.read"] = {
     returns = "a dataset (CSV and VOTable: a mast.Result; FITS: a mast.Table)",
-    example = "local t = mast.formats.read(\"obs.csv\")\nprint(t:count())",
+    example = "mast.write(mast.caom.cone{target = \"M101\", radius = 0.05}, \"obs.csv\")\nlocal r = mast.formats.read(\"obs.csv\")\nprint(r:count())",
     options = {
       { name = "types", type = "table", text = "CSV: column types {name = 'int' | 'float' | 'string' | 'boolean'}." },
       { name = "type_row", type = "boolean", default = "false", text = "CSV: the second line gives the column types." },

@@ -6,7 +6,7 @@ return {
   },
   ["mast.jwst.count"] = {
     options = {
-      { name = "instrument", type = "'Nircam' | 'Niriss' | 'Nirspec' | 'Miri' | 'Fgs'", default = "required", text = "Which instrument's service is asked." },
+      { name = "instrument", type = "'Nircam' | 'Niriss' | 'Nirspec' | 'Miri' | 'Fgs' | 'GuideStar' | 'Wss'", default = "required", text = "Which instrument's service is asked." },
     },
     returns = "an integer",
     example = "print(mast.jwst.count{instrument = 'Nircam', filters = {targprop = 'NGC-3132'}})",
@@ -15,7 +15,7 @@ return {
   },
   ["mast.jwst.search"] = {
     options = {
-      { name = "instrument", type = "'Nircam' | 'Niriss' | 'Nirspec' | 'Miri' | 'Fgs'", default = "required", text = "Which instrument's service is asked." },
+      { name = "instrument", type = "'Nircam' | 'Niriss' | 'Nirspec' | 'Miri' | 'Fgs' | 'GuideStar' | 'Wss'", default = "required", text = "Which instrument's service is asked." },
     },
     returns = "a mast.Result of JWST datasets",
     example = "local r = mast.jwst.search{instrument = 'Nircam', filters = {targprop = 'NGC-3132'}, columns = 'filename, targprop'}",

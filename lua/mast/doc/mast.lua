@@ -39,7 +39,7 @@ return {
   },
   ["mast.download"] = {
     returns = "{path, bytes, status, url, skipped, resumed, seconds}: where the file is and how it came",
-    example = "local d = mast.download(\"mast:HST/product/jbeo01010_drz.fits\", \"/tmp/\")\nprint(d.path, d.bytes, d.skipped)",
+    example = "local p = mast.caom.products{obsid = \"2003738726\"}\nlocal d = mast.download(p.data[1].dataURI, \"/tmp/\")\nprint(d.path, d.bytes, d.skipped)",
     sig = "mast.download(uri_or_url, dest [, opts]) -> {path, bytes, status, url, skipped, resumed, seconds}",
     summary = "Downloads one file (a mast: URI or a URL), resuming a .part and checking the size.",
     text = "uri_or_url: a mast: URI (fetched through <base>/api/v0.1/Download/file) or an http(s) URL. dest: the file to write, or a directory (the file keeps its own name). opts.size: the expected size in bytes (from the product's `size`): checked, and an existing dest of that size is kept without touching the network. opts.overwrite: download even if dest already has the expected size. opts.resume: false to discard an existing <dest>.part instead of resuming it. opts.progress: false for no display; a function(p) to be told of progress (p.bytes, p.bytes_total, p.rate, p.elapsed); an error in it aborts the download. opts.deadline: seconds the whole download may take, retries included (none by default: a big file may take hours); past it a timeout error, the .part kept for a resume.",
@@ -211,7 +211,7 @@ return {
     summary = "Resolves object names to positions through MAST's name resolver (SANTA).",
     text = "MAST's name resolver (SANTA, the `resolver_url` setting): an entry is {ra, dec (degrees), name (canonical), resolver, object_type, ...MAST's own fields (searchString, decl, ...)}. opts: resolver (\"SIMBAD\" | \"NED\" | ..., or a list: ask only those), all = true (every resolver's answer: a list of entries per name), deadline, progress. Names are sent 30 a request, concurrently. A name nobody resolves is an error (code \"mast\") naming every such name; nothing is half-answered.",
     returns = "a list of entries {ra, dec, name, resolver, object_type}",
-    example = "local e = mast.resolve('M101')[1]\nprint(e.ra, e.dec)",
+    example = "local e = mast.resolve('M101')\nprint(e.ra, e.dec, e.name)",
   },
   ["mast.session_info"] = {
     returns = "info: {anonymous = true} without a token, else MAST's answer about it",
@@ -264,7 +264,7 @@ return {
   },
   ["mast.votable"] = {
     returns = "a printable dataset of the first table's rows",
-    example = "local r = mast.votable(io.open(\"table.xml\"):read(\"a\"), \"table\")\nprint(r:count())",
+    example = "local text = mast.formats.votable(mast.caom.cone{target = \"M101\", radius = 0.05})\nlocal r = mast.votable(text, \"m101\")\nprint(r:count())",
     sig = "mast.votable(text [, name]) -> a printable dataset of a VOTable's first table",
     summary = "A printable dataset of a VOTable's first table (e.g. of a format = 'votable' query).",
     text = "(with info, status, status_text as core.votable_decode gives them), e.g. the text a format = \"votable\" query returns.",

@@ -64,7 +64,7 @@ return {
   },
   ["mast.shard.write_manifest"] = {
     returns = "the path written",
-    example = "local path = mast.shard.write_manifest(entries, \"manifest.csv\", {index = 0, count = 8, positions = {1, 9}})",
+    example = "-- entries: one per position, as mast.shard.queries gives them\nlocal path = mast.shard.write_manifest(entries, \"manifest.csv\", {index = 0, count = 8, positions = {1, 9}})",
     sig = "mast.shard.write_manifest(entries, base, info) -> path",
     summary = "Writes a shard's manifest (JSON, atomically) where mast.shard.merge finds it.",
     text = "info: {index, count, positions}, as mast.shard returns it; each entry keeps its position "
@@ -91,7 +91,7 @@ return {
     summary = "A merge report as the lines mast-manifest-merge prints.",
   },
   ["mast.shard.queries"] = {
-    example = "local entries = mast.shard.queries(requests, {out = 'answers', shard = true})",
+    example = "local requests = {{service = 'Mast.Caom.Cone', params = {ra = 210.8, dec = 54.3, radius = 0.1}}}\nlocal entries = mast.shard.queries(requests, {out = 'answers', shard = {index = 0, count = 1}})",
     sig = "mast.shard.queries(requests, {out = dir [, shard =, concurrency =, manifest =]}) -> entries, info",
     summary = "Runs this task's share of a list of queries, each answer to <out>/query-<k>.json, with a shard manifest.",
     text = "Answer k of the list goes to <out>/query-<k>.json as {fields, data} (a csv or votable "

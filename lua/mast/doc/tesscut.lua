@@ -11,7 +11,7 @@ return {
       { name = "product", type = "'SPOC'", default = "'SPOC'", text = "The product (TICA was retired in 2025)." },
     },
     returns = "a list of {path, sector, camera, ccd, size}: the target-pixel files written into dir",
-    example = "local files = mast.tesscut.cutouts{ra = 84.2912, dec = -80.4692, size = 5, sector = 1, dir = \"tess\"}\nprint(files[1].path, files[1].sector)",
+    example = "local s = mast.tesscut.sectors{ra = 84.2912, dec = -80.4692}\nlocal files = mast.tesscut.cutouts{ra = 84.2912, dec = -80.4692, size = 5, sector = s.data[1].sector, dir = \"tess\"}\nprint(files[1].path, files[1].sector)",
     sig = "mast.tesscut.cutouts{ra =, dec = | object =, size =, sector =, dir =} -> {{path, sector, camera, ccd, size}, ...}",
     summary = "TESS full-frame-image cutouts (target-pixel files) around a position, unpacked into dir.",
   },

@@ -12,9 +12,11 @@ return {
       .. "cache = false skips it and cache = \"refresh\" asks MAST again and keeps the new answer.",
   },
   ["mast.cache.stats"] = {
-    sig = "mast.cache.stats() -> {dir, entries, bytes, hits, misses, stores}",
+    sig = "mast.cache.stats() -> {dir, entries, bytes, hits, misses, stores, write_errors, last_write_error}",
     summary = "The query cache's directory, entries and bytes on disk, and this process's hits and misses.",
-    returns = "dir is nil when the cache is off; hits, misses and stores count this process only.",
+    returns = "dir is nil when the cache is off; hits, misses, stores and write_errors count this process "
+      .. "only; last_write_error says why the last refused write was refused (a refused write never changes "
+      .. "a query's answer: it is only not kept).",
     example = "local s = mast.cache.stats()\nprint(s.entries, s.bytes, s.hits, s.misses)",
   },
   ["mast.cache.clear"] = {

@@ -131,6 +131,7 @@ function M.run(protocol, items, opts)
       if hit then what, v = protocol.interpret(item, hit) end
       if what == "done" then
         item.value = v
+        item.from_cache = true
       else
         if item.cache_key and item.spec.decode == "json" then item.spec.keep_body = true end
         send[#send + 1] = item
@@ -233,25 +234,41 @@ function M.all(protocol, args, opts)
     return o
   end
   if protocol.first_page then args = protocol.first_page(args, opts) end
-  local first = M.one(protocol, args, stage({}))
-  local more = protocol.paginate(first, args, opts)
-  if not more or #more == 0 then return first end
-  local pages = #more + 1
-  local items = {}
-  for i, a in ipairs(more) do
-    local item = protocol.build(a)
-    local context = { page = i + 1, pages = pages }
-    for k, v in pairs(item.context or {}) do context[k] = v end
-    item.context = context
-    items[i] = item
+  -- With the query cache, every page comes from one fetch: pages kept at
+  -- different times (one evicted or expired before the others) would join
+  -- rows of two states of the archive, a silently different answer. Page 1
+  -- fetched now means its siblings are fetched now too ("refresh"); page 1
+  -- from the cache with a later page missing from it means all again.
+  local function fetch(cache)
+    local o = stage({})
+    if cache then o.cache = cache end
+    local head = protocol.build(args)
+    M.run(protocol, { head }, o)
+    if head.err then error(head.err) end
+    local first = head.value
+    local more = protocol.paginate(first, args, opts)
+    if not more or #more == 0 then return first end
+    local pages = #more + 1
+    local items = {}
+    for i, a in ipairs(more) do
+      local item = protocol.build(a)
+      local context = { page = i + 1, pages = pages }
+      for k, v in pairs(item.context or {}) do context[k] = v end
+      item.context = context
+      items[i] = item
+    end
+    local rest = stage({ concurrency = opts.concurrency or protocol.concurrency })
+    rest.cache = cache or (qcache.policy(rest) and not head.from_cache and "refresh") or rest.cache
+    M.run(protocol, items, rest)
+    local answers = {}
+    for i, item in ipairs(items) do
+      if item.err then error(item.err) end
+      if head.from_cache and not item.from_cache then return nil end   -- pages of two fetches
+      answers[i] = item.value
+    end
+    return protocol.join(first, answers)
   end
-  M.run(protocol, items, stage({ concurrency = opts.concurrency or protocol.concurrency }))
-  local answers = {}
-  for i, item in ipairs(items) do
-    if item.err then error(item.err) end
-    answers[i] = item.value
-  end
-  return protocol.join(first, answers)
+  return fetch() or fetch("refresh")
 end
 
 return M

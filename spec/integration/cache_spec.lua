@@ -106,6 +106,33 @@ describe("the query cache", function()
     H.raises("usage", mast.query, CONE, { cache = "yes" })
   end)
 
+  it("gives query_all's pages from one fetch, never pages kept at different times", function()
+    mast.config { cache = dir }
+    local q = cone(254.28746)
+    local a = mast.query_all(q, { pagesize = 40 })
+    local pages = #H.invokes()
+    assert.is_true(pages >= 4, "pages: " .. pages)
+    assert.equal(pages, #entries(dir))
+    mast.query_all(q, { pagesize = 40 })
+    assert.equal(pages, #H.invokes())                 -- every page from the cache
+    -- one page's entry goes (evicted, expired): all the pages are fetched again,
+    -- whichever it was (page 1, or one of the others)
+    for round = 1, 2 do
+      local list = entries(dir)
+      table.sort(list)
+      os.remove(list[round == 1 and 1 or #list])
+      local n = #H.invokes()
+      local b = mast.query_all(q, { pagesize = 40 })
+      assert.is_true(#H.invokes() - n >= pages, ("round %d: %d requests for %d pages"):format(round,
+        #H.invokes() - n, pages))
+      assert.equal(ids(a), ids(b))
+      assert.equal(pages, #entries(dir))
+      n = #H.invokes()
+      mast.query_all(q, { pagesize = 40 })
+      assert.equal(n, #H.invokes())                   -- and kept together again
+    end
+  end)
+
   it("keeps only the final answer: never EXECUTING, an ERROR or a failed transfer", function()
     mast.config { cache = dir }
     H.settings { executing = 2 }

@@ -5,7 +5,8 @@ return {
     summary = "The query cache: MAST's final answers kept on disk, shared by processes (off by default).",
     text = "Turn it on with mast.config{cache = dir} (or true: <cache_dir>/queries; MAST_CACHE). A repeated "
       .. "request is answered from the cache with no network round trip. Only final answers are kept: never "
-      .. "EXECUTING, an ERROR, a failed transfer or a partial page. The key is the exact request (method, "
+      .. "EXECUTING, an ERROR, a failed transfer or a partial page; query_all's pages come from one fetch (one "
+      .. "page missing from the cache means all are fetched again). The key is the exact request (method, "
       .. "URL, body) plus a keyed hash of the token when one is set; files are private (0700 directory, 0600 "
       .. "files), written by temporary file and rename, checked on every read. It is off by default because "
       .. "MAST's answers change as it ingests data: a stale answer is a silently different one. Per call, "

@@ -93,6 +93,26 @@ describe("mast.download", function()
     assert.is_true(ranged >= 2)
   end)
 
+  it("keeps retrying a download each attempt takes further, and gives up on one that gets nowhere", function()
+    -- every connection is cut after 200 kB: 1 MB takes 5 or more attempts, each resuming further on;
+    -- retries = 1 bounds the attempts in a row that add nothing, not all of them
+    mast.config { retries = 1 }
+    local uri = "mast:SANDBOX/size/1000000/far.fits"
+    H.faults { { kind = "drop", after_bytes = 200000, times = -1, match = { uri = "far.fits" } } }
+    local r = mast.download(uri, dir .. "/far.fits", { size = 1000000 })
+    assert.equal(1000000, r.bytes)
+    local attempts = #downloads()
+    assert.is_true(attempts >= 5, "attempts: " .. attempts)
+    assert.equal(reference(uri), H.read(dir .. "/far.fits"))
+    -- two attempts that get 200 kB further, then cuts after 30 kB each time: attempts that get less
+    -- than 64 kB further count as failing
+    H.faults { { kind = "drop", after_bytes = 200000, times = 2, match = { uri = "nowhere.fits" } },
+               { kind = "drop", after_bytes = 30000, times = -1, match = { uri = "nowhere.fits" } } }
+    local e = H.raises("network", mast.download, "mast:SANDBOX/size/1000000/nowhere.fits", dir .. "/nowhere.fits",
+      { size = 1000000 })
+    assert.matches("gave up after 3 attempts, the last 2 without getting 64 KB further", e.message, 1, true)
+  end)
+
   it("restarts cleanly when the server ignores the range (200, not 206)", function()
     local uri = "mast:SANDBOX/size/150000/norange.fits"
     local dest = dir .. "/norange.fits"

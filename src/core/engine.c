@@ -42,6 +42,7 @@
 #define DOWNLOAD_BUFFER_MAX 524288L
 #define WRITEBACK_EVERY (8 << 20) /* bytes of a download between early writebacks */
 #define BACKOFF_CAP 30.0         /* seconds; the longest computed backoff */
+#define PROGRESS_MIN (64 * 1024) /* bytes past its best that make a download's attempt progress */
 #define RETRY_AFTER_CAP 600.0    /* seconds; the longest Retry-After obeyed */
 #define BOMB_BYTES (64L << 20)   /* decoded bytes of an API answer past which... */
 #define BOMB_RATIO 200           /* ...it may expand at most this much over the wire */
@@ -82,6 +83,9 @@ typedef struct xfer {
   const char *changed;       /* why this answer is another version of the file, or NULL */
   long buffer;               /* libcurl's receive buffer for a download, bytes */
   int attempt;               /* attempts made so far */
+  int progressed;            /* attempts made before the last one that took a
+                                download's .part further: retries count from it */
+  int64_t reached;           /* the most bytes a download's .part has held */
   xstate state;
   double wake;               /* a waiting transfer starts at this time */
   double started;
@@ -661,8 +665,26 @@ static int retryable_curl(CURLcode rc) {
 static void retry_or_fail(xfer *x, int code, char *msg, double retry_after, double deadline) {
   mast_ctx *ctx = x->ctx;
   double delay, now = mast_now();
-  if ((x->req->flags & MAST_F_NO_RETRY) || x->attempt > ctx->cfg.retries) {
-    if (x->attempt > 1 && msg != NULL) {
+  int streak;
+  /* A download that each attempt takes further (its .part kept, resumed) is
+     not failing: the retries count the attempts since the last one that
+     added PROGRESS_MIN bytes past the most the .part had held (a server that
+     restarts the file each time makes no such progress) */
+  if (is_download(x) && x->method == MAST_GET) {
+    int64_t now_at = x->offset + x->got;
+    if (now_at >= x->reached + PROGRESS_MIN) x->progressed = x->attempt - 1;
+    if (now_at > x->reached) x->reached = now_at;
+  }
+  streak = x->attempt - x->progressed;
+  if ((x->req->flags & MAST_F_NO_RETRY) || streak > ctx->cfg.retries) {
+    if (x->attempt > streak && msg != NULL) {
+      char *m = mast_format(ctx, "%s (gave up after %d attempts, the last %d without getting 64 KB further)", msg,
+                            x->attempt, streak);
+      if (m != NULL) {
+        mast_strfree(ctx, msg);
+        msg = m;
+      }
+    } else if (x->attempt > 1 && msg != NULL) {
       char *m = mast_format(ctx, "%s (gave up after %d attempts)", msg, x->attempt);
       if (m != NULL) {
         mast_strfree(ctx, msg);
@@ -672,7 +694,7 @@ static void retry_or_fail(xfer *x, int code, char *msg, double retry_after, doub
     finish(x, code, msg);
     return;
   }
-  delay = ctx->cfg.retry_delay * pow(2.0, x->attempt - 1);
+  delay = ctx->cfg.retry_delay * pow(2.0, streak - 1);
   if (delay > BACKOFF_CAP) delay = BACKOFF_CAP;
   delay *= 0.5 + 0.5 * mast_random(ctx);    /* jitter */
   if (retry_after > 0) delay = retry_after > RETRY_AFTER_CAP ? RETRY_AFTER_CAP : retry_after;
@@ -695,7 +717,7 @@ static void retry_or_fail(xfer *x, int code, char *msg, double retry_after, doub
     return;
   }
   mast_log(ctx, 1, "%s; retrying in %.1f s (attempt %d of %d)", msg ? msg : label_of(x), delay,
-           x->attempt + 1, ctx->cfg.retries + 1);
+           x->attempt + 1, x->progressed + ctx->cfg.retries + 1);
   mast_strfree(ctx, msg);
   close_part(x);
   x->state = X_WAIT;

@@ -39,7 +39,8 @@ return {
       { name = "deadline", default = "600", text = "Seconds one query may take in all, polling and retries included." },
       { name = "retries", default = "3",
         text = "Retries of a transient failure (429, 500, 502, 503, 504, connection errors, stalls), with "
-          .. "exponential backoff and jitter, honouring Retry-After." },
+          .. "exponential backoff and jitter, honouring Retry-After. A download counts them from its last "
+          .. "attempt that took the .part 64 KB further, so one that each attempt resumes further on goes on." },
       { name = "retry_delay", default = "0.5", text = "The first retry's delay, in seconds." },
       { name = "concurrency", default = "8",
         text = "Transfers at once in a batch (1-64). 8 because 100 x 1 MB at 50 ms latency take 0.73 s at 8 and "

@@ -32,6 +32,13 @@ local function count(s, pat)
   return n
 end
 
+-- Runs call in the REPL, and once its marker shows the call has begun (and
+-- half a second on, for the transfer to be under way), a Ctrl-C.
+local function interrupted(env, call)
+  return repl(env, report(call, "print('STA' .. 'RT') "), { expect = "START" }, { sleep = 0.5 },
+    { interrupt = true }, { expect = "CODE" }, prompt())
+end
+
 -- Files served whole (.../whole...) and files that stall after 100000 of their
 -- 200000 bytes (.../stall...), `times` requests at most.
 local function stall(times)
@@ -117,8 +124,7 @@ describe("Ctrl-C", function()
     local dest = dir .. "/quiet.fits"
     -- the marker is printed as the transfer starts; the stall then lasts a minute
     local call = ("M.download, %q, %q, {progress = false}"):format(uri("stall1"), dest)
-    local code, out = repl(env, report(call, "print('STA' .. 'RT') "), { expect = "START" }, { sleep = 0.5 },
-      { interrupt = true }, { expect = "CODE" }, prompt())
+    local code, out = interrupted(env, call)
     assert.equal(0, code, out)
     assert.matches("CODE cancelled | mast.download: cancelled", out, 1, true)
   end)
@@ -183,8 +189,7 @@ describe("Ctrl-C", function()
                { kind = "stall", after_bytes = 0, seconds = 60, times = -1, match = { service = "Mast.Caom.Cone" } } }
     local q = "M.query_all, {service = 'Mast.Caom.Cone', params = {ra = 254.28746, dec = -4.09933, radius = 0.2}}, "
       .. "{pagesize = 50}"
-    local code, out = repl(env, report(q, "print('STA' .. 'RT') "), { expect = "START" }, { sleep = 0.5 },
-      { interrupt = true }, { expect = "CODE" }, prompt())
+    local code, out = interrupted(env, q)
     assert.equal(0, code, out)
     assert.matches("CODE cancelled | Mast.Caom.Cone: page 2 of %d+: cancelled before MAST answered %d+ queries", out)
   end)
@@ -193,8 +198,7 @@ describe("Ctrl-C", function()
     H.faults { { kind = "stall", after_bytes = 0, seconds = 60, times = -1, match = { path = "/api/v0/invoke" } } }
     local one = "{service = 'Mast.Caom.Cone', params = {ra = %d, dec = 0, radius = 0.1}}"
     local q = ("M.query_many, {%s, %s, %s}"):format(one:format(1), one:format(2), one:format(3))
-    local code, out = repl(env, report(q, "print('STA' .. 'RT') "), { expect = "START" }, { sleep = 0.5 },
-      { interrupt = true }, { expect = "CODE" }, prompt())
+    local code, out = interrupted(env, q)
     assert.equal(0, code, out)
     assert.matches("CODE cancelled | [^\n]*cancelled before MAST answered 3 queries", out)
   end)
@@ -202,8 +206,7 @@ describe("Ctrl-C", function()
   it("during a TESScut request (another API family)", function()
     H.faults { { kind = "stall", after_bytes = 0, seconds = 60, times = -1, match = { path = "/tesscut/" } } }
     local q = "M.tesscut.sectors, {ra = 107.27, dec = -70.0}"
-    local code, out = repl(env, report(q, "print('STA' .. 'RT') "), { expect = "START" }, { sleep = 0.5 },
-      { interrupt = true }, { expect = "CODE" }, prompt())
+    local code, out = interrupted(env, q)
     assert.equal(0, code, out)
     assert.matches("CODE cancelled | [^\n]*cancelled before", out)
   end)

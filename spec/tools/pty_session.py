@@ -58,11 +58,13 @@ def main():
         out.extend(data)
         return True
 
-    def settle():
-        """Waits (briefly) until the program reads the terminal in raw mode,
-        as a line editor does at its prompt: typing earlier races with the
-        editor's own terminal set-up (an early Ctrl-D would be lost)."""
-        end = time.monotonic() + 0.5
+    def settle(limit=0.5):
+        """Waits until the program reads the terminal in raw mode, as a line
+        editor does at its prompt: typing earlier races with the editor's own
+        terminal set-up (an early Ctrl-D would be lost). At most `limit`
+        seconds: a program that never turns raw mode on (no line editor) is
+        typed to after that."""
+        end = time.monotonic() + limit
         while time.monotonic() < end:
             try:
                 if not termios.tcgetattr(fd)[3] & termios.ICANON:
@@ -95,7 +97,10 @@ def main():
             os.write(fd, step["send"].encode())
         elif "interrupt" in step:
             if step.get("at_prompt"):
-                settle()
+                # the prompt is there: wait for the editor however loaded the
+                # machine is (a Ctrl-C before it reads the terminal is not a
+                # Ctrl-C at the prompt)
+                settle(30)
             os.write(fd, b"\x03")
         elif "close" in step:
             settle()
